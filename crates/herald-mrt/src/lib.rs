@@ -1,0 +1,1 @@
+//! MRT reader (in progress).
