@@ -175,9 +175,7 @@ impl Family {
 
     /// Parse `"ipv4 unicast"`, `"ipv4/unicast"` or `"ipv4-unicast"`.
     pub fn from_name(s: &str) -> Option<Family> {
-        let mut it = s
-            .split(|c: char| c == ' ' || c == '/' || c == '-')
-            .filter(|p| !p.is_empty());
+        let mut it = s.split([' ', '/', '-']).filter(|p| !p.is_empty());
         let afi = Afi::from_name(it.next()?)?;
         let rest: Vec<&str> = it.collect();
         let safi = Safi::from_name(&rest.join("-"))?;

@@ -112,7 +112,8 @@ impl Message {
         let Some(f) = f else {
             let length = msg
                 .get(16..18)
-                .map(|l| u16::from_be_bytes([l[0], l[1]]))
+                .and_then(|l| l.try_into().ok())
+                .map(u16::from_be_bytes)
                 .unwrap_or(msg.len() as u16);
             return Err(DecodeError::new(16, ErrorKind::BadMessageLength { length }));
         };
@@ -128,7 +129,13 @@ impl Message {
         let shift = |e: DecodeError| e.shifted(HEADER_LEN);
         Ok(match f.kind {
             MessageType::Open => Message::Open(Open::decode(body).map_err(shift)?),
-            MessageType::Update => Message::Update(Update::decode(body, ctx).map_err(shift)?),
+            MessageType::Update => {
+                let mut u = Update::decode(body, ctx).map_err(shift)?;
+                for e in &mut u.errors {
+                    e.error.offset += HEADER_LEN;
+                }
+                Message::Update(u)
+            }
             MessageType::Notification => {
                 Message::Notification(Notification::decode(body).map_err(shift)?)
             }

@@ -1,0 +1,367 @@
+//! ExaBGP 5 JSON for BGP messages.
+//!
+//! Layout (one object per line):
+//! `{ "exabgp": "5.0.0", "time": …, "host" : …, "pid" : …, "ppid" : …, "counter": …, "type": …,
+//!   "neighbor": { "address": { "local": …, "peer": … }, "asn": { "local": …, "peer": … },
+//!   "router-id": … , "direction": …, <payload> } }`
+//! where the payload is `"message": { "update": {…} }` / `"message": { "eor": {…} }` for
+//! UPDATEs, `"open": {…}`, `"notification": {…}`, `"route-refresh": {…}`, or nothing for a
+//! KEEPALIVE.
+//!
+//! Where herald's JSON differs from ExaBGP 5.0.15 on purpose (ExaBGP is wrong there):
+//! - Graceful restart flags: the restart bit is reported in `restart-flags` and the per-family
+//!   forwarding bit in `address-family-flags`; ExaBGP swaps them.
+//! - Routes with an IPv6 global + link-local next hop are listed once, under the global next hop;
+//!   ExaBGP lists each route under both.
+//! - `origin:ASN:N` route origins print N as a number (ExaBGP prints it as a dotted quad).
+//! - Attributes ExaBGP does not know but herald does (OTC, AIGP without the capability) have
+//!   names (`otc`, `aigp`); unknown attributes keep ExaBGP's `attribute-0xTT-0xFF` form.
+//! - NLRI of families herald does not type yet are given as `{ "raw": "0x…" }`.
+//! - RFC 7606 errors found while decoding are listed under `"malformed"` in the update.
+
+mod attributes;
+mod extended;
+mod open;
+
+use std::fmt::Write;
+use std::net::{IpAddr, Ipv4Addr};
+
+use herald_wire::attr::NextHop;
+use herald_wire::{Context, Family, Message, NlriList, Notification, Prefix, RouteRefresh, Update};
+
+pub use attributes::write_attributes;
+
+/// The JSON format version ExaBGP 5 writes in every message.
+pub const JSON_VERSION: &str = "5.0.0";
+
+/// Which way the message went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// Received from the peer (`"receive"`).
+    Receive,
+    /// Sent to the peer (`"send"`).
+    Send,
+    /// Decoded offline (`"in"`, as `exabgp decode` prints).
+    Decode,
+}
+
+impl Direction {
+    fn name(self) -> &'static str {
+        match self {
+            Direction::Receive => "receive",
+            Direction::Send => "send",
+            Direction::Decode => "in",
+        }
+    }
+}
+
+/// The peer a message belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Peer {
+    /// Local address of the session.
+    pub local_address: IpAddr,
+    /// Peer address.
+    pub peer_address: IpAddr,
+    /// Local AS.
+    pub local_as: u32,
+    /// Peer AS.
+    pub peer_as: u32,
+    /// Local router id.
+    pub router_id: Ipv4Addr,
+}
+
+impl Default for Peer {
+    /// The placeholders `exabgp decode` uses when it has no configuration.
+    fn default() -> Self {
+        let lo = IpAddr::V4(Ipv4Addr::LOCALHOST);
+        Peer {
+            local_address: lo,
+            peer_address: lo,
+            local_as: 65533,
+            peer_as: 65533,
+            router_id: Ipv4Addr::new(10, 0, 0, 2),
+        }
+    }
+}
+
+/// The envelope fields of one message.
+#[derive(Clone, Debug)]
+pub struct Envelope<'a> {
+    /// Seconds since the epoch.
+    pub time: f64,
+    /// Host name.
+    pub host: &'a str,
+    /// Process id.
+    pub pid: u32,
+    /// Parent process id.
+    pub ppid: u32,
+    /// Per-neighbor message counter.
+    pub counter: u64,
+    /// The peer.
+    pub peer: &'a Peer,
+    /// Direction.
+    pub direction: Direction,
+}
+
+fn head(out: &mut String, env: &Envelope<'_>, kind: &str) {
+    let p = env.peer;
+    let _ = write!(
+        out,
+        "{{ \"exabgp\": \"{JSON_VERSION}\", \"time\": {}, \"host\" : \"{}\", \"pid\" : {}, \"ppid\" : {}, \"counter\": {}, \"type\": \"{kind}\", \"neighbor\": {{ \"address\": {{ \"local\": \"{}\", \"peer\": \"{}\" }}, \"asn\": {{ \"local\": {}, \"peer\": {} }}, \"router-id\": \"{}\" , \"direction\": \"{}\"",
+        fmt_time(env.time),
+        escape(env.host),
+        env.pid,
+        env.ppid,
+        env.counter,
+        p.local_address,
+        p.peer_address,
+        p.local_as,
+        p.peer_as,
+        p.router_id,
+        env.direction.name()
+    );
+}
+
+fn fmt_time(t: f64) -> String {
+    if t.fract() == 0.0 {
+        format!("{t:.1}")
+    } else {
+        format!("{t}")
+    }
+}
+
+/// Escape a string for a JSON string literal.
+pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| c == '"' || c == '\\' || c.is_control()) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut o = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '"' => o.push_str("\\\""),
+            '\\' => o.push_str("\\\\"),
+            '\n' => o.push_str("\\n"),
+            '\r' => o.push_str("\\r"),
+            '\t' => o.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(o, "\\u{:04x}", c as u32);
+            }
+            c => o.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(o)
+}
+
+/// Write one message as a JSON line (without the newline) to `out`.
+pub fn write_message(out: &mut String, env: &Envelope<'_>, msg: &Message, ctx: &Context) {
+    match msg {
+        Message::Update(u) => {
+            head(out, env, "update");
+            out.push_str(", \"message\": ");
+            write_update(out, u, ctx);
+            out.push_str(" } }");
+        }
+        Message::Open(o) => {
+            head(out, env, "open");
+            out.push_str(", \"open\": ");
+            open::write_open(out, o);
+            out.push_str(" } }");
+        }
+        Message::Notification(n) => {
+            head(out, env, "notification");
+            out.push_str(", \"notification\": ");
+            write_notification(out, n);
+            out.push_str("  } }");
+        }
+        Message::Keepalive => {
+            head(out, env, "keepalive");
+            out.push_str("  } }");
+        }
+        Message::RouteRefresh(r) => {
+            head(out, env, "refresh");
+            out.push_str(", \"route-refresh\": ");
+            write_refresh(out, r);
+            out.push_str(" } }");
+        }
+    }
+}
+
+/// `{ "code": 6, "subcode": 2, "data": "0x…", "message": "…" }`.
+pub fn write_notification(out: &mut String, n: &Notification) {
+    let text = match n.shutdown_message() {
+        Some(m) => m.to_string(),
+        None => String::from_utf8_lossy(&n.data).into_owned(),
+    };
+    let _ = write!(
+        out,
+        "{{ \"code\": {}, \"subcode\": {}, \"data\": \"0x{}\", \"message\": \"{}\" }}",
+        n.code,
+        n.subcode,
+        hex_upper(&n.data),
+        escape(&text)
+    );
+}
+
+fn write_refresh(out: &mut String, r: &RouteRefresh) {
+    let _ = write!(
+        out,
+        "{{ \"afi\": \"{}\", \"safi\": \"{}\", \"subtype\": \"{}\" }}",
+        r.family.afi,
+        r.family.safi,
+        r.subtype.name()
+    );
+}
+
+pub(crate) fn hex_upper(b: &[u8]) -> String {
+    let mut s = String::with_capacity(b.len() * 2);
+    for x in b {
+        let _ = write!(s, "{x:02X}");
+    }
+    s
+}
+
+pub(crate) fn hex_lower(b: &[u8]) -> String {
+    let mut s = String::with_capacity(b.len() * 2);
+    for x in b {
+        let _ = write!(s, "{x:02x}");
+    }
+    s
+}
+
+fn path_id(id: u32) -> Ipv4Addr {
+    Ipv4Addr::from(id)
+}
+
+fn write_prefixes(out: &mut String, prefixes: &[Prefix]) {
+    out.push('[');
+    for (i, p) in prefixes.iter().enumerate() {
+        out.push_str(if i == 0 { " " } else { ", " });
+        let _ = write!(out, "{{ \"nlri\": \"{}\"", p.net);
+        if let Some(id) = p.path_id {
+            let _ = write!(out, ", \"path-information\": \"{}\"", path_id(id));
+        }
+        out.push_str(" }");
+    }
+    out.push_str(" ]");
+}
+
+fn write_nlri_list(out: &mut String, nlri: &NlriList) {
+    match nlri {
+        NlriList::Prefixes(p) => write_prefixes(out, p),
+        NlriList::Raw(r) => {
+            let _ = write!(out, "[ {{ \"raw\": \"0x{}\" }} ]", hex_upper(r));
+        }
+    }
+}
+
+fn next_hop_key(nh: &NextHop) -> String {
+    match nh.ip() {
+        Some(ip) => ip.to_string(),
+        None if matches!(nh, NextHop::Raw(r) if r.is_empty()) => "no-nexthop".to_string(),
+        None => match nh {
+            NextHop::Raw(r) => format!("0x{}", hex_upper(r)),
+            _ => "no-nexthop".to_string(),
+        },
+    }
+}
+
+/// Write the `"message"` value of an UPDATE: `{ "update": { … } }` or `{ "eor": { … } }`.
+pub fn write_update(out: &mut String, u: &Update, ctx: &Context) {
+    if let Some(f) = u.end_of_rib() {
+        let _ = write!(
+            out,
+            "{{ \"eor\": {{ \"afi\" : \"{}\", \"safi\" : \"{}\" }} }}",
+            f.afi, f.safi
+        );
+        return;
+    }
+    out.push_str("{ \"update\": { ");
+    let mut first = true;
+    let mut sep = |out: &mut String| {
+        if !first {
+            out.push_str(", ");
+        }
+        first = false;
+    };
+    let has_announce = !u.nlri.is_empty() || u.mp_reach().is_some_and(|m| !m.nlri.is_empty());
+    if has_announce || !u.errors.is_empty() {
+        sep(out);
+        out.push_str("\"attribute\": ");
+        write_attributes(out, u, ctx);
+    }
+    if has_announce {
+        sep(out);
+        out.push_str("\"announce\": { ");
+        let mut fam_first = true;
+        if !u.nlri.is_empty() {
+            let nh = match u.get(herald_wire::iana::attr_type::NEXT_HOP) {
+                Some(herald_wire::AttrValue::NextHop(a)) => a.to_string(),
+                _ => "null".to_string(),
+            };
+            let _ = write!(out, "\"{}\": {{ \"{}\": ", Family::IPV4_UNICAST, nh);
+            write_prefixes(out, &u.nlri);
+            out.push_str(" }");
+            fam_first = false;
+        }
+        if let Some(m) = u.mp_reach().filter(|m| !m.nlri.is_empty()) {
+            if !fam_first {
+                out.push_str(", ");
+            }
+            let _ = write!(
+                out,
+                "\"{}\": {{ \"{}\": ",
+                m.family,
+                next_hop_key(&m.next_hop)
+            );
+            write_nlri_list(out, &m.nlri);
+            out.push_str(" }");
+        }
+        out.push_str(" }");
+    }
+    let unreach = u.mp_unreach().filter(|m| !m.nlri.is_empty());
+    if !u.withdrawn.is_empty() || unreach.is_some() {
+        sep(out);
+        out.push_str("\"withdraw\": { ");
+        if !u.withdrawn.is_empty() {
+            let _ = write!(out, "\"{}\": ", Family::IPV4_UNICAST);
+            write_prefixes(out, &u.withdrawn);
+            if unreach.is_some() {
+                out.push_str(", ");
+            }
+        }
+        if let Some(m) = unreach {
+            let _ = write!(out, "\"{}\": ", m.family);
+            write_nlri_list(out, &m.nlri);
+        }
+        out.push_str(" }");
+    }
+    if !u.errors.is_empty() {
+        sep(out);
+        out.push_str("\"malformed\": [ ");
+        for (i, e) in u.errors.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            let n = e.error.notification();
+            let action = match e.action {
+                herald_wire::Action::AttributeDiscard => "attribute-discard",
+                herald_wire::Action::TreatAsWithdraw => "treat-as-withdraw",
+                herald_wire::Action::AfiSafiDisable => "afi-safi-disable",
+                herald_wire::Action::SessionReset => "session-reset",
+            };
+            let _ = write!(
+                out,
+                "{{ \"attribute\": {}, \"action\": \"{action}\", \"code\": {}, \"subcode\": {}, \"reason\": \"{}\" }}",
+                e.type_code,
+                n.code,
+                n.subcode,
+                escape(&e.error.to_string())
+            );
+        }
+        out.push_str(" ]");
+    }
+    out.push_str(" } }");
+}
+
+#[cfg(test)]
+mod tests;

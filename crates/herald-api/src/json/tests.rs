@@ -1,0 +1,196 @@
+//! JSON compared with what ExaBGP 5.0.15's `exabgp decode` printed for the same octets (run on
+//! this machine), except where herald differs on purpose (see the module documentation).
+
+use super::*;
+
+fn decode(hex_msg: &str, ctx: &Context) -> String {
+    let bytes = hex::decode(hex_msg).unwrap();
+    let msg = Message::decode(&bytes, ctx).unwrap();
+    let peer = Peer::default();
+    let env = Envelope {
+        time: 1.5,
+        host: "vm",
+        pid: 2,
+        ppid: 1,
+        counter: 3,
+        peer: &peer,
+        direction: Direction::Decode,
+    };
+    let mut s = String::new();
+    write_message(&mut s, &env, &msg, ctx);
+    serde_json::from_str::<serde_json::Value>(&s).expect("valid JSON");
+    s
+}
+
+/// A whole message in hex from its type and body.
+fn msg(kind: u8, body: &str) -> String {
+    let body = body.replace(' ', "");
+    format!(
+        "{}{:04x}{:02x}{}",
+        "ff".repeat(16),
+        19 + body.len() / 2,
+        kind,
+        body
+    )
+}
+
+/// The part after `"direction": "in", `.
+fn payload(s: &str) -> &str {
+    let at = s.find("\"direction\": \"in\"").unwrap();
+    &s[at + "\"direction\": \"in\"".len()..]
+}
+
+const ENVELOPE: &str = r#"{ "exabgp": "5.0.0", "time": 1.5, "host" : "vm", "pid" : 2, "ppid" : 1, "counter": 3, "type": "update", "neighbor": { "address": { "local": "127.0.0.1", "peer": "127.0.0.1" }, "asn": { "local": 65533, "peer": 65533 }, "router-id": "10.0.0.2" , "direction": "in""#;
+
+#[test]
+fn envelope_matches_exabgp_layout() {
+    let s = decode("ffffffffffffffffffffffffffffffff002f02000000144001010040020602010000fffd4003040a0001fe180a0000", &Context::default());
+    assert!(s.starts_with(ENVELOPE), "{s}");
+    // exabgp decode -f "ipv4 unicast" of the same octets.
+    assert_eq!(
+        payload(&s),
+        r#", "message": { "update": { "attribute": { "origin": "igp", "as-path": {"0": {"element": "as-sequence", "value": [65533]}} }, "announce": { "ipv4 unicast": { "10.0.1.254": [ { "nlri": "10.0.0.0/24" } ] } } } } } }"#
+    );
+}
+
+#[test]
+fn every_attribute_kind() {
+    let s = decode("ffffffffffffffffffffffffffffffff013f020000011f4001010040021402020000fde90000fdf201020000000100000002400304c000020180040400000064400504000000c8400600c007080000fde90a000001c00808fde80001ffffff0180090401010101800a080101010102020202c010680002fde8000000640102c000020100070202fa56ea0000070003fde80000006480060000000000008008fde800000001030c0000000000084004fde8447a0000060000000000000080090000000000000603000000000a0b0601000000000064aa01020304050607c020180000fde900000001000000020000fdea0000000300000004801a0b01000b00000000000003e8c023040000fde9c06303010203c016090006000064c0000201c01914000220010db80000000000000000000000010005180a000020c0000201", &Context::default());
+    // ExaBGP prints the same except: origin:65000:0.0.0.100 (wrong), "" for esi-label,
+    // router-mac, bandwidth and the IPv6 target, no aigp, and OTC as attribute-0x23-0xE0.
+    assert_eq!(
+        payload(&s),
+        r#", "message": { "update": { "attribute": { "origin": "igp", "as-path": {"0": {"element": "as-sequence", "value": [65001, 65010]}, "1": {"element": "as-set", "value": [1, 2]}}, "med": 100, "local-preference": 200, "atomic-aggregate": true, "aggregator": "65001:10.0.0.1", "community": [ [ 65000, 1 ], [ 65535, 65281 ] ], "originator-id": "1.1.1.1", "cluster-list": [ "1.1.1.1", "2.2.2.2" ], "extended-community": [ { "value": 842122827661412, "string": "target:65000:100" }, { "value": 1123597804372068, "string": "origin:65000:100" }, { "value": 72831650257502215, "string": "target:192.0.2.1:7" }, { "value": 144953389229277191, "string": "target:4200000000:7" }, { "value": 219550481834311688, "string": "encap:VXLAN" }, { "value": 432345564227567616, "string": "mac-mobility:0" }, { "value": 432627039204278372, "string": "esi-label:0:100" }, { "value": 433189989157702155, "string": "router-mac:00:00:00:00:0a:0b" }, { "value": 4613091092357316608, "string": "bandwidth:65000:1000" }, { "value": 9225060886715039744, "string": "rate-limit:0" }, { "value": 9225903009542701057, "string": "redirect:65000:1" }, { "value": 9225905311645171712, "string": "mark 0" }, { "value": 12250074673400055303, "string": "" } ], "pmsi": "pmsi:ingressreplication:0:6(100):192.0.2.1", "extended-community-ipv6": [ { "value": 47389442064591062288541496103088308189462533, "string": "target:2001:db8::1:5" } ], "aigp": 1000, "large-community": [ [ 65001, 1 , 2 ], [ 65002, 3 , 4 ] ], "otc": 65001, "attribute-0x63-0xE0": "0x010203" }, "announce": { "ipv4 unicast": { "192.0.2.1": [ { "nlri": "10.0.0.0/24" }, { "nlri": "192.0.2.1/32" } ] } } } } } }"#
+    );
+}
+
+#[test]
+fn ipv6_announce_with_link_local_lists_routes_once() {
+    let s = decode("ffffffffffffffffffffffffffffffff005d020000004640010100400200800e350002012020010db8000000000000000000000001fe800000000000000000000000000001003020010db800014020010db80002000040050400000064", &Context::default());
+    assert_eq!(
+        payload(&s),
+        r#", "message": { "update": { "attribute": { "origin": "igp", "local-preference": 100 }, "announce": { "ipv6 unicast": { "2001:db8::1": [ { "nlri": "2001:db8:1::/48" }, { "nlri": "2001:db8:2::/64" } ] } } } } } }"#
+    );
+}
+
+#[test]
+fn withdrawals_and_end_of_rib_match_exabgp() {
+    let c = Context::default();
+    assert_eq!(
+        payload(&decode(
+            "ffffffffffffffffffffffffffffffff0024020000000d800f0a0002013020010db80001",
+            &c
+        )),
+        r#", "message": { "update": { "withdraw": { "ipv6 unicast": [ { "nlri": "2001:db8:1::/48" } ] } } } } }"#
+    );
+    assert_eq!(
+        payload(&decode(
+            "ffffffffffffffffffffffffffffffff001e0200000007900f0003000201",
+            &c
+        )),
+        r#", "message": { "eor": { "afi" : "ipv6", "safi" : "unicast" } } } }"#
+    );
+    assert_eq!(
+        payload(&decode(
+            "ffffffffffffffffffffffffffffffff001e020007180a0000100a010000",
+            &c
+        )),
+        r#", "message": { "update": { "withdraw": { "ipv4 unicast": [ { "nlri": "10.0.0.0/24" }, { "nlri": "10.1.0.0/16" } ] } } } } }"#
+    );
+    assert_eq!(
+        payload(&decode(
+            "ffffffffffffffffffffffffffffffff00170200000000",
+            &c
+        )),
+        r#", "message": { "eor": { "afi" : "ipv4", "safi" : "unicast" } } } }"#
+    );
+}
+
+#[test]
+fn open_with_capabilities() {
+    let s = decode("ffffffffffffffffffffffffffffffff005b0104fde9001e010101013e020601040001000102060104000100800206010400020001020641040000fde90210400e8078000101800001808000020180020202000202460002020600", &Context::default());
+    assert!(s.contains(r#""type": "open""#));
+    // ExaBGP swaps "restart" and "forwarding" in the graceful restart flags; herald does not.
+    assert_eq!(
+        payload(&s),
+        r#", "open": { "version": 4, "asn": 65001, "hold_time": 30, "router_id": "1.1.1.1", "capabilities": { "1": { "name": "multiprotocol", "families": [ "ipv4/unicast", "ipv4/mpls-vpn", "ipv6/unicast" ] }, "65": { "name": "asn4", "asn4": 65001 }, "64": { "name": "graceful restart", "time": 120, "address-family-flags": { "ipv4/unicast": [ "forwarding" ] , "ipv4/mpls-vpn": [ "forwarding" ] , "ipv6/unicast": [ "forwarding" ] }, "restart-flags": [ "restart" ]  }, "2": { "name": "route-refresh", "variant": "RFC" }, "70": { "name": "enhanced-route-refresh" }, "6": { "name": "extended-message", "size": 65535 } } } } }"#
+    );
+}
+
+#[test]
+fn notification_keepalive_refresh() {
+    let c = Context::default();
+    let n = decode("ffffffffffffffffffffffffffffffff0015030602", &c);
+    assert!(n.contains(r#""type": "notification""#));
+    assert_eq!(
+        payload(&n),
+        r#", "notification": { "code": 6, "subcode": 2, "data": "0x", "message": "" }  } }"#
+    );
+    let n = decode(&msg(3, "0602 07 676f6f64627965"), &c);
+    assert_eq!(
+        payload(&n),
+        r#", "notification": { "code": 6, "subcode": 2, "data": "0x07676F6F64627965", "message": "goodbye" }  } }"#
+    );
+    let k = decode("ffffffffffffffffffffffffffffffff001304", &c);
+    assert!(k.contains(r#""type": "keepalive""#));
+    assert_eq!(payload(&k), "  } }");
+    let r = decode("ffffffffffffffffffffffffffffffff00170500010001", &c);
+    assert!(r.contains(r#""type": "refresh""#));
+    assert_eq!(
+        payload(&r),
+        r#", "route-refresh": { "afi": "ipv4", "safi": "unicast", "subtype": "query" } } }"#
+    );
+}
+
+#[test]
+fn add_path_ids_are_shown_as_path_information() {
+    let ctx = Context {
+        add_path: vec![Family::IPV4_UNICAST],
+        ..Context::default()
+    };
+    let s = decode(
+        &msg(
+            2,
+            "0000 000e 40010100 400200 4003040a0001fe 00000007 180a0000",
+        ),
+        &ctx,
+    );
+    assert!(
+        payload(&s).contains(
+            r#""10.0.1.254": [ { "nlri": "10.0.0.0/24", "path-information": "0.0.0.7" } ]"#
+        ),
+        "{s}"
+    );
+}
+
+#[test]
+fn two_octet_session_shows_the_reconstructed_as4_path() {
+    // AS_PATH 65001 23456 (2-octet) + AS4_PATH 4200000000.
+    let ctx = Context {
+        asn4: false,
+        ..Context::default()
+    };
+    let s = decode(
+        &msg(
+            2,
+            "0000 001d 40010100 4002060202fde95ba0 c011060201fa56ea00 4003040a0001fe 180a0000",
+        ),
+        &ctx,
+    );
+    assert!(payload(&s).contains(r#""as-path": {"0": {"element": "as-sequence", "value": [65001]}, "1": {"element": "as-sequence", "value": [4200000000]}}"#), "{s}");
+}
+
+#[test]
+fn rfc7606_errors_are_reported_under_malformed() {
+    let s = decode(
+        &msg(2, "0000 0007 40010103 400200 180a0000"),
+        &Context::default(),
+    );
+    assert!(payload(&s).contains(r#""malformed": [ { "attribute": 1, "action": "treat-as-withdraw", "code": 3, "subcode": 6"#), "{s}");
+}
+
+#[test]
+fn strings_are_escaped() {
+    assert_eq!(escape("a\"b\\c\n"), "a\\\"b\\\\c\\n");
+    assert_eq!(escape("plain"), "plain");
+}
