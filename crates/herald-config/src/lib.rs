@@ -1,1 +1,125 @@
-//! Configuration (in progress).
+//! herald-config: ExaBGP 5 configuration text to a validated, typed model, and the diff
+//! between two models for a reload.
+//!
+//! What it does: lexes and parses the ExaBGP grammar (`process`, `template`, `neighbor` with
+//! `family`, `capability`, `add-path`, `nexthop`, `api`, `static` and `announce` blocks),
+//! applies templates, fills ExaBGP's defaults and checks the result ([`parse_str`],
+//! [`load`]); parses route specifications for the text API ([`parse_route_spec`],
+//! [`parse_attributes_nlri`]); reads ExaBGP's environment settings ([`Env`]); and computes
+//! what a reload must change ([`diff`]). `docs/configuration.md` describes the grammar.
+//!
+//! What it never does: network or process I/O, threads, clocks or logging. The only I/O is
+//! [`load`] reading the one file it is given. Program paths in `process` blocks are not
+//! checked or resolved: that is the daemon's job.
+//!
+//! Errors and panics: parsing never panics on any input. Every problem is a [`ConfigError`]
+//! with file, line, column and token; all problems in a file are reported (up to 100), and a
+//! configuration with any error is never returned, so a [`Config`] is always whole and
+//! valid. Constructs herald understands but does not implement yet (VPN, labeled, flowspec,
+//! L2VPN, MVPN, MUP, BGP-LS) are errors whose message starts with `unsupported:`.
+
+#![warn(missing_docs)]
+#![cfg_attr(
+    not(test),
+    warn(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
+mod api;
+pub mod diff;
+pub mod env;
+mod error;
+mod lexer;
+pub mod model;
+mod parser;
+mod resolve;
+mod route;
+mod values;
+
+use std::path::{Path, PathBuf};
+
+pub use api::{parse_attributes_nlri, parse_route_spec, parse_route_specs};
+pub use diff::{diff, ConfigDiff, RouteChanges};
+pub use env::{Env, EnvError, LogLevel};
+pub use error::{ConfigError, Span};
+pub use model::{
+    Api, ApiMessages, Capabilities, Config, Encoder, Md5, Neighbor, NeighborKey, NextHopSpec,
+    Process, Route,
+};
+
+/// The families herald can configure routes for and negotiate today.
+pub fn supported_families() -> &'static [herald_wire::Family] {
+    &parser::SUPPORTED_FAMILIES
+}
+
+/// Parse configuration text. `file` is the name errors carry.
+pub fn parse_str(text: &str, file: &Path) -> Result<Config, Vec<ConfigError>> {
+    let mut p = parser::Parser::new(text);
+    p.parse_file();
+    let mut errors = std::mem::take(&mut p.errors);
+    let mut warnings = std::mem::take(&mut p.warnings);
+    let neighbors = if errors.len() < parser::MAX_ERRORS {
+        resolve::resolve(
+            std::mem::take(&mut p.neighbors),
+            &p.templates,
+            &p.processes,
+            &mut errors,
+            &mut warnings,
+        )
+    } else {
+        Vec::new()
+    };
+    let name = |mut e: ConfigError| {
+        e.file = file.to_path_buf();
+        e
+    };
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| (e.line, e.col));
+        errors.dedup_by(|a, b| a.line == b.line && a.col == b.col && a.message == b.message);
+        errors.truncate(parser::MAX_ERRORS);
+        return Err(errors.into_iter().map(name).collect());
+    }
+    warnings.sort_by_key(|e| (e.line, e.col));
+    Ok(Config {
+        source: file.to_path_buf(),
+        neighbors,
+        processes: std::mem::take(&mut p.processes),
+        warnings: warnings.into_iter().map(name).collect(),
+    })
+}
+
+/// Read and parse a configuration file.
+pub fn load(path: impl AsRef<Path>) -> Result<Config, Vec<ConfigError>> {
+    let path = path.as_ref();
+    let io_error = |message: String| {
+        vec![ConfigError {
+            file: PathBuf::from(path),
+            line: 0,
+            col: 0,
+            token: String::new(),
+            message,
+        }]
+    };
+    let bytes = std::fs::read(path).map_err(|e| io_error(format!("cannot read the file: {e}")))?;
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.valid_up_to();
+            let before = bytes.get(..at).unwrap_or_default();
+            let line = before.iter().filter(|b| **b == b'\n').count() as u32 + 1;
+            let col = (at
+                - before
+                    .iter()
+                    .rposition(|b| *b == b'\n')
+                    .map_or(0, |p| p + 1)) as u32
+                + 1;
+            return Err(vec![ConfigError {
+                file: PathBuf::from(path),
+                line,
+                col,
+                token: String::new(),
+                message: "the file is not valid UTF-8".into(),
+            }]);
+        }
+    };
+    parse_str(text, path)
+}

@@ -1,0 +1,97 @@
+//! Route specifications from the text API, outside any configuration file.
+
+use std::path::PathBuf;
+
+use crate::error::{ConfigError, Result, Span};
+use crate::lexer::{Kind, Lexer, Token};
+use crate::model::Route;
+use crate::parser::attributes_nlri;
+use crate::route::{err, parse_prefix, static_family, Cursor, RouteDraft};
+
+/// The file name API errors carry.
+const COMMAND: &str = "<command>";
+
+fn tokens(line: &str) -> Result<Vec<Token<'_>>> {
+    let mut lex = Lexer::new(line);
+    let mut v = Vec::new();
+    loop {
+        let t = lex.next_token();
+        match t.kind {
+            Kind::Eof => return Ok(v),
+            // A trailing `;` is tolerated, as a configuration line would have one.
+            Kind::Semi => {
+                let rest = lex.next_token();
+                if rest.kind != Kind::Eof {
+                    return Err(err(&rest, "unexpected text after ';'"));
+                }
+                return Ok(v);
+            }
+            Kind::Unterminated => return Err(err(&t, "quoted string not closed")),
+            _ => v.push(t),
+        }
+    }
+}
+
+fn in_command(mut e: ConfigError) -> ConfigError {
+    e.file = PathBuf::from(COMMAND);
+    e
+}
+
+/// Parse `10.0.0.0/24 next-hop 192.0.2.1 med 100 community [65000:1]` (the part after
+/// `announce route` / `withdraw route`), with `split /N` expanded into several routes.
+///
+/// The next hop is optional here (withdrawals need none): it is [`crate::NextHopSpec::None`]
+/// when absent.
+pub fn parse_route_specs(line: &str) -> Result<Vec<Route>> {
+    (|| {
+        let toks = tokens(line)?;
+        let mut cur = Cursor::new(&toks);
+        let first = cur
+            .next()
+            .ok_or_else(|| ConfigError::at(Span { line: 1, col: 1 }, "", "expected a prefix"))?;
+        let net = parse_prefix(&first)?;
+        let mut draft = RouteDraft::default();
+        draft.apply(&mut cur, false)?;
+        let mut out = Vec::new();
+        draft.build(static_family(&net), net, first.span(), &mut out)?;
+        Ok(out)
+    })()
+    .map_err(in_command)
+}
+
+/// Parse one route (see [`parse_route_specs`]); `split` is refused here.
+pub fn parse_route_spec(line: &str) -> Result<Route> {
+    let mut v = parse_route_specs(line)?;
+    if v.len() != 1 {
+        let at = line.find("split").unwrap_or(0);
+        return Err(in_command(ConfigError::at(
+            Span {
+                line: 1,
+                col: at as u32 + 1,
+            },
+            "split",
+            "split makes several routes: use parse_route_specs",
+        )));
+    }
+    v.pop()
+        .ok_or_else(|| in_command(ConfigError::at(Span::default(), "", "no route")))
+}
+
+/// Parse ExaBGP's `announce attributes … nlri …` form, the part after `announce attributes`:
+/// `med 100 next-hop 1.2.3.4 nlri 1.0.0.0/24 1.0.1.0/24`. Every prefix gets the attributes.
+pub fn parse_attributes_nlri(line: &str) -> Result<Vec<Route>> {
+    (|| {
+        let toks = tokens(line)?;
+        let mut cur = Cursor::new(&toks);
+        let kw = Token {
+            kind: Kind::Word,
+            text: "attributes",
+            line: 1,
+            col: 1,
+        };
+        let mut out = Vec::new();
+        attributes_nlri(&mut cur, &kw, static_family, false, &mut out)?;
+        Ok(out)
+    })()
+    .map_err(in_command)
+}

@@ -1,0 +1,194 @@
+//! `static { route … }` and `announce { ipv4 { unicast … } }`.
+
+use herald_wire::{Afi, Family, Safi};
+use ipnet::IpNet;
+
+use super::neighbor::check_supported;
+use super::Parser;
+use crate::error::Result;
+use crate::lexer::Token;
+use crate::model::{NextHopSpec, Route};
+use crate::route::{err, parse_prefix, static_family, unsupported, Cursor, RouteDraft, Stop};
+
+/// Build the routes of a finished draft, checking it has a next hop.
+fn finish(
+    draft: &RouteDraft,
+    kw: &Token<'_>,
+    family: Family,
+    net: IpNet,
+    out: &mut Vec<Route>,
+) -> Result<()> {
+    if draft.next_hop == NextHopSpec::None {
+        return Err(err(kw, "route has no next-hop"));
+    }
+    draft.build(family, net, kw.span(), out)
+}
+
+/// `attributes <attrs> nlri <prefix>…` (ExaBGP's shared-attributes form).
+pub(crate) fn attributes_nlri(
+    cur: &mut Cursor<'_, '_>,
+    kw: &Token<'_>,
+    family_of: impl Fn(&IpNet) -> Family,
+    require_next_hop: bool,
+    out: &mut Vec<Route>,
+) -> Result<()> {
+    let mut draft = RouteDraft::default();
+    if draft.apply(cur, true)? != Stop::Nlri {
+        return Err(err(kw, "missing 'nlri' and its prefixes"));
+    }
+    if require_next_hop && draft.next_hop == NextHopSpec::None {
+        return Err(err(kw, "route has no next-hop"));
+    }
+    let mut any = false;
+    while let Some(t) = cur.next() {
+        let net = parse_prefix(&t)?;
+        draft.build(family_of(&net), net, t.span(), out)?;
+        any = true;
+    }
+    if !any {
+        return Err(err(kw, "'nlri' needs at least one prefix"));
+    }
+    Ok(())
+}
+
+impl<'a> Parser<'a> {
+    /// The statements of a `static` block.
+    pub(crate) fn static_body(&mut self, head: &Token<'a>, routes: &mut Vec<Route>) {
+        self.each(head, |p, stmt, sub| {
+            let Some(kw) = stmt.first().copied() else {
+                return false;
+            };
+            let mut cur = Cursor::new(stmt.get(1..).unwrap_or_default());
+            let r = match (kw.text, sub) {
+                // `route` reads (or skips) its block itself, error or not.
+                ("route", _) => p.route(&kw, &mut cur, sub.is_some(), None, routes),
+                ("attributes", None) => attributes_nlri(&mut cur, &kw, static_family, true, routes),
+                (other, _) => {
+                    p.error(err(&kw, format!("unknown statement '{other}' in static")));
+                    return false;
+                }
+            };
+            if let Err(e) = r {
+                p.error(e);
+            }
+            true
+        });
+    }
+
+    /// One route: `route P attrs…;` or `route P { attr…; … }` (`block` when the statement
+    /// ended with `{`). `family` is forced by an `announce` block.
+    fn route(
+        &mut self,
+        kw: &Token<'a>,
+        cur: &mut Cursor<'_, 'a>,
+        block: bool,
+        family: Option<Family>,
+        routes: &mut Vec<Route>,
+    ) -> Result<()> {
+        let header = (|| -> Result<(IpNet, Family, RouteDraft)> {
+            let t = cur
+                .next()
+                .ok_or_else(|| err(kw, format!("'{}' needs a prefix", kw.text)))?;
+            let net = parse_prefix(&t)?;
+            let family = match family {
+                Some(f) => {
+                    let afi = if net.addr().is_ipv4() {
+                        Afi::IPV4
+                    } else {
+                        Afi::IPV6
+                    };
+                    if afi != f.afi {
+                        return Err(err(&t, format!("this prefix is not {}", f.afi)));
+                    }
+                    f
+                }
+                None => static_family(&net),
+            };
+            let mut draft = RouteDraft::default();
+            draft.apply(cur, false)?;
+            Ok((net, family, draft))
+        })();
+        let (net, family, mut draft) = match header {
+            Ok(h) => h,
+            Err(e) => {
+                if block {
+                    self.skip_block();
+                }
+                return Err(e);
+            }
+        };
+        if block {
+            let mut failed = false;
+            self.each(kw, |p, stmt, sub| {
+                if let (Some(brace), false) = (sub, failed) {
+                    p.error(err(&brace, "unexpected block inside a route"));
+                    failed = true;
+                    return false;
+                }
+                if failed {
+                    return sub.is_none();
+                }
+                let mut c = Cursor::new(stmt);
+                if let Err(e) = draft.apply(&mut c, false) {
+                    p.error(e);
+                    failed = true;
+                }
+                true
+            });
+            if failed {
+                return Ok(());
+            }
+        }
+        finish(&draft, kw, family, net, routes)
+    }
+
+    /// The `announce { }` block: `ipv4 { … }`, `ipv6 { … }`.
+    pub(crate) fn announce_body(&mut self, head: &Token<'a>, routes: &mut Vec<Route>) {
+        self.each(head, |p, stmt, sub| {
+            let Some(kw) = stmt.first().copied() else {
+                return false;
+            };
+            let Some(_) = sub else {
+                p.error(err(&kw, "expected 'ipv4 {' or 'ipv6 {' inside announce"));
+                return true;
+            };
+            let afi = match kw.text {
+                "ipv4" => Afi::IPV4,
+                "ipv6" => Afi::IPV6,
+                "l2vpn" => {
+                    p.error(unsupported(&kw, "l2vpn", "not implemented yet"));
+                    return false;
+                }
+                other => {
+                    p.error(err(
+                        &kw,
+                        format!("unknown address family '{other}' in announce"),
+                    ));
+                    return false;
+                }
+            };
+            p.each(&kw, |p, stmt, sub| {
+                let Some(s) = stmt.first().copied() else {
+                    return false;
+                };
+                let family = match Safi::from_name(s.text) {
+                    Some(safi) => Family::new(afi, safi),
+                    None => {
+                        p.error(err(&s, format!("unknown sub-address family '{}'", s.text)));
+                        return false;
+                    }
+                };
+                if let Err(e) = check_supported(family, &s) {
+                    p.error(e);
+                    return false;
+                }
+                let mut cur = Cursor::new(stmt.get(1..).unwrap_or_default());
+                if let Err(e) = p.route(&s, &mut cur, sub.is_some(), Some(family), routes) {
+                    p.error(e);
+                }
+                true
+            });
+            true
+        });
+    }
+}

@@ -1,0 +1,410 @@
+//! From drafts to the model: templates applied, defaults filled, everything checked.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+use herald_wire::{Afi, Family};
+use ipnet::IpNet;
+
+use crate::error::{ConfigError, Span};
+use crate::model::{Capabilities, Md5, Neighbor, NextHopSpec, Process, Route};
+use crate::parser::{Draft, GR_OFF};
+use crate::values::base64_decode;
+
+/// RFC 2385 keys are at most 80 octets.
+const MAX_MD5: usize = 80;
+
+fn e(span: Span, token: &str, message: impl Into<String>) -> ConfigError {
+    ConfigError::at(span, token, message)
+}
+
+fn afi_of(ip: IpAddr) -> Afi {
+    if ip.is_ipv4() {
+        Afi::IPV4
+    } else {
+        Afi::IPV6
+    }
+}
+
+/// Apply templates, fill defaults and check every neighbor.
+pub(crate) fn resolve(
+    drafts: Vec<Draft>,
+    templates: &[(String, Span, Draft)],
+    processes: &[Process],
+    errors: &mut Vec<ConfigError>,
+    warnings: &mut Vec<ConfigError>,
+) -> Vec<Neighbor> {
+    for (name, span, t) in templates {
+        if let Some((_, s)) = t.inherit.first() {
+            errors.push(e(*s, name, "a template cannot inherit another template"));
+        }
+        let _ = span;
+    }
+    let mut out: Vec<Neighbor> = Vec::with_capacity(drafts.len());
+    for own in drafts {
+        let mut d = Draft::default();
+        let mut missing_template = false;
+        for (name, span) in &own.inherit {
+            match templates.iter().find(|(n, _, _)| n == name) {
+                Some((_, _, t)) => d.merge(t.clone()),
+                None => {
+                    errors.push(e(*span, name, format!("unknown template '{name}'")));
+                    missing_template = true;
+                }
+            }
+        }
+        d.merge(own);
+        if let Some(n) = neighbor(d, processes, missing_template, errors, warnings) {
+            if let Some(prev) = out.iter().find(|p| p.key() == n.key()) {
+                errors.push(e(
+                    n.span,
+                    "neighbor",
+                    format!(
+                        "neighbor {} is defined twice (first at line {})",
+                        n.key(),
+                        prev.span.line
+                    ),
+                ));
+            } else {
+                out.push(n);
+            }
+        }
+    }
+    out
+}
+
+fn neighbor(
+    d: Draft,
+    processes: &[Process],
+    missing_template: bool,
+    errors: &mut Vec<ConfigError>,
+    warnings: &mut Vec<ConfigError>,
+) -> Option<Neighbor> {
+    let before = errors.len();
+    let (peer, peer_span) = d.peer?;
+    let shown = if peer.prefix_len() == peer.max_prefix_len() {
+        peer.addr().to_string()
+    } else {
+        peer.to_string()
+    };
+    let at = d.span;
+    // A neighbor that inherits a missing template would report every setting the template
+    // held as missing: the unknown template is the one error worth showing.
+    let local_as = match d.local_as {
+        Some((a, _)) => a,
+        None => {
+            if !missing_template {
+                errors.push(e(
+                    at,
+                    "neighbor",
+                    format!("neighbor {shown} has no local-as"),
+                ));
+            }
+            None
+        }
+    };
+    let peer_as = match d.peer_as {
+        Some((a, _)) => a,
+        None => {
+            if !missing_template {
+                errors.push(e(
+                    at,
+                    "neighbor",
+                    format!("neighbor {shown} has no peer-as"),
+                ));
+            }
+            None
+        }
+    };
+    let hold_time = d.hold_time.map_or(180, |h| h.0);
+    let passive = d.passive.is_some_and(|p| p.0);
+    if peer.prefix_len() != peer.max_prefix_len() && !passive {
+        errors.push(e(
+            peer_span,
+            &shown,
+            "a neighbor address range is only allowed for passive neighbors (add 'passive;')",
+        ));
+    }
+    let local_address = d.local_address.and_then(|a| a.0);
+    if let (Some(l), Some((_, s))) = (local_address, d.local_address) {
+        if afi_of(l) != afi_of(peer.addr()) {
+            errors.push(e(
+                s,
+                "local-address",
+                "local-address and the neighbor address must be of the same family",
+            ));
+        }
+    }
+    let router_id = match (d.router_id, local_address) {
+        (Some((r, _)), _) => Some(r),
+        (None, Some(IpAddr::V4(l))) => Some(l),
+        _ => {
+            if !missing_template {
+                errors.push(e(
+                    at,
+                    "neighbor",
+                    format!(
+                        "neighbor {shown} needs a router-id (it can only default to an IPv4 local-address)"
+                    ),
+                ));
+            }
+            None
+        }
+    };
+    if d.listen.is_some() && local_address.is_none() {
+        if let Some((_, s)) = d.listen {
+            errors.push(e(s, "listen", "'listen' needs a local-address"));
+        }
+    }
+    let md5 = match d.md5_password {
+        None => None,
+        Some((pw, s)) => {
+            let key = if d.md5_base64.is_some_and(|b| b.0 == Some(true)) {
+                match base64_decode(&pw) {
+                    Some(k) => k,
+                    None => {
+                        errors.push(e(
+                            s,
+                            &pw,
+                            "md5-password is not valid base64 (md5-base64 is true)",
+                        ));
+                        Vec::new()
+                    }
+                }
+            } else {
+                pw.into_bytes()
+            };
+            if key.len() > MAX_MD5 {
+                errors.push(e(
+                    s,
+                    "md5-password",
+                    format!("an MD5 key is at most {MAX_MD5} octets"),
+                ));
+            }
+            Some(Md5 {
+                key,
+                ip: d.md5_ip.map(|i| i.0).or(local_address),
+            })
+        }
+    };
+
+    // Families: the family block, or IPv4 and IPv6 unicast plus whatever the routes use.
+    let explicit = d.families.is_some();
+    let mut families: Vec<Family> = match &d.families {
+        Some(f) => f.iter().map(|x| x.0).collect(),
+        None => {
+            let mut v = vec![Family::IPV4_UNICAST, Family::IPV6_UNICAST];
+            for r in &d.routes {
+                if !v.contains(&r.family) {
+                    v.push(r.family);
+                }
+            }
+            v
+        }
+    };
+    families.sort();
+    families.dedup();
+    if families.is_empty() && !d.family_unsupported {
+        if let Some(f) = &d.families {
+            let _ = f;
+            errors.push(e(
+                at,
+                "family",
+                format!("neighbor {shown} has an empty family block"),
+            ));
+        }
+    }
+
+    // Capabilities.
+    let c = &d.cap;
+    let flag = |s: &crate::parser::Set<bool>, default: bool| s.map_or(default, |x| x.0);
+    let graceful_restart = match c.graceful_restart {
+        None => None,
+        Some((None, _)) => Some(hold_time.min(4095)),
+        Some((Some(GR_OFF), _)) => None,
+        Some((Some(0), _)) => Some(hold_time.min(4095)),
+        Some((Some(t), _)) => Some(t as u16),
+    };
+    let add_path_mode = c.add_path.and_then(|a| a.0);
+    let extended_next_hop = flag(&c.nexthop, d.nexthop_block);
+    let capabilities = Capabilities {
+        asn4: flag(&c.asn4, true),
+        route_refresh: flag(&c.route_refresh, false),
+        graceful_restart,
+        add_path: add_path_mode,
+        extended_message: flag(&c.extended_message, true),
+        multi_session: flag(&c.multi_session, false),
+        operational: flag(&c.operational, false),
+        aigp: flag(&c.aigp, false),
+        extended_next_hop,
+        software_version: flag(&c.software_version, false),
+    };
+    let add_path = match add_path_mode {
+        None => Vec::new(),
+        Some(mode) => match &d.add_path {
+            None => families.iter().map(|f| (*f, mode)).collect(),
+            Some(list) => {
+                let mut v = Vec::new();
+                for (f, s) in list {
+                    if families.contains(f) {
+                        v.push((*f, mode));
+                    } else {
+                        warnings.push(e(
+                            *s,
+                            "add-path",
+                            format!("add-path for {f} is skipped: the family is not negotiated"),
+                        ));
+                    }
+                }
+                v
+            }
+        },
+    };
+    let mut nexthops = Vec::new();
+    if extended_next_hop {
+        for (f, nh, s) in &d.nexthops {
+            if families.contains(f) && families.contains(&Family::new(*nh, f.safi)) {
+                nexthops.push((*f, *nh));
+            } else {
+                warnings.push(e(
+                    *s,
+                    "nexthop",
+                    format!("next hop {nh} for {f} is skipped: both families must be negotiated"),
+                ));
+            }
+        }
+    }
+
+    // API processes must exist.
+    for (name, s) in &d.api_refs {
+        if !processes.iter().any(|p| &p.name == name) {
+            errors.push(e(*s, name, format!("unknown process '{name}'")));
+        }
+    }
+
+    // Routes: one per family, prefix and path id (the last one written wins), each checked.
+    let routes = dedup_routes(d.routes, warnings);
+    let mut route_errors = 0usize;
+    for r in &routes {
+        if route_errors >= 10 {
+            break;
+        }
+        let before_r = errors.len();
+        check_route(r, explicit, &families, local_address, &nexthops, errors);
+        route_errors += errors.len() - before_r;
+    }
+
+    if errors.len() != before {
+        return None;
+    }
+    let route_refresh = capabilities.route_refresh;
+    Some(Neighbor {
+        peer_address: peer,
+        description: d.description.map(|x| x.0),
+        router_id: router_id?,
+        local_address,
+        local_as,
+        peer_as,
+        hold_time,
+        passive,
+        listen: d.listen.map(|x| x.0),
+        connect: d.connect.map(|x| x.0),
+        md5,
+        outgoing_ttl: d.outgoing_ttl.and_then(|x| x.0),
+        incoming_ttl: d.incoming_ttl.and_then(|x| x.0),
+        group_updates: flag(&d.group_updates, true),
+        auto_flush: flag(&d.auto_flush, true),
+        adj_rib_out: flag(&d.adj_rib_out, true) || route_refresh,
+        adj_rib_in: flag(&d.adj_rib_in, true),
+        manual_eor: flag(&d.manual_eor, false),
+        host_name: d.host_name.map(|x| x.0),
+        domain_name: d.domain_name.map(|x| x.0),
+        rate_limit: d.rate_limit.and_then(|x| x.0),
+        source_interface: d.source_interface.map(|x| x.0),
+        families,
+        capabilities,
+        add_path,
+        extended_next_hop: nexthops,
+        api: d.api,
+        routes,
+        span: at,
+    })
+}
+
+fn dedup_routes(routes: Vec<Route>, warnings: &mut Vec<ConfigError>) -> Vec<Route> {
+    let mut seen: HashMap<(Family, herald_wire::Prefix), usize> =
+        HashMap::with_capacity(routes.len());
+    let mut out: Vec<Route> = Vec::with_capacity(routes.len());
+    for r in routes {
+        match seen.get(&r.key()) {
+            Some(&i) => {
+                if let Some(slot) = out.get_mut(i) {
+                    if warnings.len() < crate::parser::MAX_ERRORS {
+                        warnings.push(e(
+                            r.origin,
+                            &r.prefix.net.to_string(),
+                            format!(
+                                "route {} is defined again (first at line {}): the later one is used",
+                                r.prefix.net, slot.origin.line
+                            ),
+                        ));
+                    }
+                    *slot = r;
+                }
+            }
+            None => {
+                seen.insert(r.key(), out.len());
+                out.push(r);
+            }
+        }
+    }
+    out
+}
+
+fn check_route(
+    r: &Route,
+    explicit: bool,
+    families: &[Family],
+    local: Option<IpAddr>,
+    nexthops: &[(Family, Afi)],
+    errors: &mut Vec<ConfigError>,
+) {
+    let token = r.prefix.net.to_string();
+    if explicit && !families.contains(&r.family) {
+        errors.push(e(
+            r.origin,
+            &token,
+            format!(
+                "route {} is {} but the neighbor's family block does not list it",
+                r.prefix.net, r.family
+            ),
+        ));
+        return;
+    }
+    let route_afi = match r.prefix.net {
+        IpNet::V4(_) => Afi::IPV4,
+        IpNet::V6(_) => Afi::IPV6,
+    };
+    let nh_afi = match r.next_hop {
+        NextHopSpec::Ip(ip) => Some(afi_of(ip)),
+        NextHopSpec::SelfAddr => local.map(afi_of),
+        NextHopSpec::None => None,
+    };
+    if let Some(nh) = nh_afi {
+        if nh != route_afi && !nexthops.contains(&(r.family, nh)) {
+            let what = if r.next_hop == NextHopSpec::SelfAddr {
+                format!("next-hop self is the {nh} local-address")
+            } else {
+                format!("the next hop is {nh}")
+            };
+            errors.push(e(
+                r.origin,
+                &token,
+                format!(
+                    "route {} is {route_afi} but {what}: add 'nexthop {{ {} {} {nh}; }}' (RFC 8950)",
+                    r.prefix.net, r.family.afi, r.family.safi
+                ),
+            ));
+        }
+    }
+}

@@ -1,0 +1,612 @@
+//! Route attributes, written the same way in `static { route … }`, `announce { ipv4 { unicast
+//! … } }` and the text API: `10.0.0.0/24 next-hop 192.0.2.1 med 100 community [65000:1]`.
+
+use std::net::IpAddr;
+
+use herald_wire::attr::{Aggregator, AsPath, Origin, Segment, SegmentType};
+use herald_wire::iana::attr_type as T;
+use herald_wire::{AttrValue, Attribute, Family, Prefix};
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+
+use crate::error::{ConfigError, Result, Span};
+use crate::lexer::{Kind, Token};
+use crate::model::{NextHopSpec, Route};
+use crate::values::{hex_bytes, parse_asn, parse_ip, parse_ipv4, parse_num_u64, parse_u32};
+
+mod community;
+
+/// The most routes one `split` may create.
+pub(crate) const MAX_SPLIT: u32 = 1 << 20;
+
+/// A read position in the tokens of one statement.
+pub(crate) struct Cursor<'t, 'a> {
+    toks: &'t [Token<'a>],
+    i: usize,
+}
+
+impl<'t, 'a> Cursor<'t, 'a> {
+    pub fn new(toks: &'t [Token<'a>]) -> Self {
+        Cursor { toks, i: 0 }
+    }
+
+    #[inline]
+    pub fn next(&mut self) -> Option<Token<'a>> {
+        let t = self.toks.get(self.i).copied();
+        if t.is_some() {
+            self.i += 1;
+        }
+        t
+    }
+
+    #[inline]
+    pub fn peek(&self) -> Option<&Token<'a>> {
+        self.toks.get(self.i)
+    }
+
+    /// The next token, which must be a word or quoted string; `after` is the keyword it
+    /// belongs to, for the error.
+    pub fn value(&mut self, after: &Token<'_>, what: &str) -> Result<Token<'a>> {
+        match self.next() {
+            Some(t) if t.is_value() => Ok(t),
+            Some(t) => Err(err(&t, format!("expected {what} after '{}'", after.text))),
+            None => Err(err(after, format!("'{}' needs {what}", after.text))),
+        }
+    }
+}
+
+/// An error at a token.
+#[inline]
+pub(crate) fn err(tok: &Token<'_>, message: impl Into<String>) -> ConfigError {
+    ConfigError::at(tok.span(), tok.shown(), message)
+}
+
+/// An `unsupported:` error at a token.
+pub(crate) fn unsupported(tok: &Token<'_>, feature: &str, detail: &str) -> ConfigError {
+    let message = if detail.is_empty() {
+        format!("unsupported: {feature}")
+    } else {
+        format!("unsupported: {feature} ({detail})")
+    };
+    err(tok, message)
+}
+
+/// Parse `a.b.c.d/len`, `x::/len`, or a bare address (a host route).
+pub(crate) fn parse_prefix(tok: &Token<'_>) -> Result<IpNet> {
+    let s = tok.text;
+    let bad = || err(tok, "expected a prefix (address/length)");
+    if !tok.is_value() {
+        return Err(bad());
+    }
+    let (addr, len) = match s.split_once('/') {
+        Some((a, l)) => (a, Some(l)),
+        None => (s, None),
+    };
+    let ip = parse_ip(addr).ok_or_else(bad)?;
+    let max = if ip.is_ipv4() { 32 } else { 128 };
+    let len = match len {
+        None => max,
+        Some(l) => match parse_u32(l) {
+            Some(l) if l <= u32::from(max) => l as u8,
+            _ => return Err(err(tok, format!("prefix length must be 0 to {max}"))),
+        },
+    };
+    let net = match ip {
+        IpAddr::V4(a) => Ipv4Net::new(a, len).map(IpNet::V4),
+        IpAddr::V6(a) => Ipv6Net::new(a, len).map(IpNet::V6),
+    }
+    .map_err(|_| bad())?;
+    if net.network() != ip {
+        return Err(err(
+            tok,
+            format!(
+                "host bits set in the prefix (did you mean {}?)",
+                net.trunc()
+            ),
+        ));
+    }
+    Ok(net)
+}
+
+/// The family ExaBGP gives a prefix in `static` and `announce route`: IPv4 multicast for
+/// 224.0.0.0/4 addresses, unicast otherwise.
+pub(crate) fn static_family(net: &IpNet) -> Family {
+    match net {
+        IpNet::V4(v) if v.addr().is_multicast() => Family::IPV4_MULTICAST,
+        IpNet::V4(_) => Family::IPV4_UNICAST,
+        IpNet::V6(_) => Family::IPV6_UNICAST,
+    }
+}
+
+/// A route's attributes as they are being read.
+#[derive(Clone, Debug)]
+pub(crate) struct RouteDraft {
+    pub next_hop: NextHopSpec,
+    pub attrs: Vec<Attribute>,
+    pub path_id: Option<u32>,
+    pub split: Option<(u8, Span)>,
+    pub watchdog: Option<String>,
+    pub withdrawn: bool,
+    pub name: Option<String>,
+}
+
+impl Default for RouteDraft {
+    fn default() -> Self {
+        RouteDraft {
+            next_hop: NextHopSpec::None,
+            attrs: Vec::new(),
+            path_id: None,
+            split: None,
+            watchdog: None,
+            withdrawn: false,
+            name: None,
+        }
+    }
+}
+
+/// What stopped [`RouteDraft::apply`].
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Stop {
+    /// The tokens ran out.
+    End,
+    /// The keyword `nlri` (only when asked to stop there).
+    Nlri,
+}
+
+impl RouteDraft {
+    /// Add (or replace: the last one written wins) an attribute.
+    fn set(&mut self, value: AttrValue) {
+        self.set_attr(Attribute::new(value));
+    }
+
+    fn set_attr(&mut self, a: Attribute) {
+        let code = a.value.type_code();
+        if let Some(slot) = self.attrs.iter_mut().find(|x| x.value.type_code() == code) {
+            *slot = a;
+        } else {
+            self.attrs.push(a);
+        }
+    }
+
+    /// Read attribute keywords from `cur` until it ends (or, with `stop_at_nlri`, at `nlri`).
+    pub fn apply(&mut self, cur: &mut Cursor<'_, '_>, stop_at_nlri: bool) -> Result<Stop> {
+        while let Some(kw) = cur.next() {
+            if !kw.is_value() {
+                return Err(err(&kw, "expected a route attribute"));
+            }
+            match kw.text {
+                "next-hop" => {
+                    let v = cur.value(&kw, "an address or 'self'")?;
+                    self.next_hop = if v.text.eq_ignore_ascii_case("self") {
+                        NextHopSpec::SelfAddr
+                    } else {
+                        NextHopSpec::Ip(
+                            parse_ip(v.text).ok_or_else(|| err(&v, "invalid next-hop address"))?,
+                        )
+                    };
+                }
+                "origin" => {
+                    let v = cur.value(&kw, "igp, egp or incomplete")?;
+                    let o = match v.text.to_ascii_lowercase().as_str() {
+                        "igp" => Origin::Igp,
+                        "egp" => Origin::Egp,
+                        "incomplete" => Origin::Incomplete,
+                        _ => return Err(err(&v, "origin must be igp, egp or incomplete")),
+                    };
+                    self.set(AttrValue::Origin(o));
+                }
+                "as-path" => {
+                    let p = as_path(cur, &kw)?;
+                    self.set(AttrValue::AsPath(p));
+                }
+                "med" => {
+                    let v = cur.value(&kw, "a number")?;
+                    let n = parse_u32(v.text).ok_or_else(|| err(&v, "invalid med"))?;
+                    self.set(AttrValue::Med(n));
+                }
+                "local-preference" => {
+                    let v = cur.value(&kw, "a number")?;
+                    let n = parse_u32(v.text).ok_or_else(|| err(&v, "invalid local-preference"))?;
+                    self.set(AttrValue::LocalPref(n));
+                }
+                "community" => {
+                    let c = community::communities(cur, &kw)?;
+                    self.set(AttrValue::Communities(c));
+                }
+                "extended-community" => {
+                    let c = community::ext_communities(cur, &kw)?;
+                    self.set(AttrValue::ExtCommunities(c));
+                }
+                "large-community" => {
+                    let c = community::large_communities(cur, &kw)?;
+                    self.set(AttrValue::LargeCommunities(c));
+                }
+                "atomic-aggregate" => self.set(AttrValue::AtomicAggregate),
+                "aggregator" => {
+                    let a = aggregator(cur, &kw)?;
+                    self.set(AttrValue::Aggregator(a));
+                }
+                "originator-id" => {
+                    let v = cur.value(&kw, "an IPv4 address")?;
+                    let a = parse_ipv4(v.text).ok_or_else(|| err(&v, "invalid originator-id"))?;
+                    self.set(AttrValue::OriginatorId(a));
+                }
+                "cluster-list" => {
+                    let ids = list(cur, &kw, "an IPv4 address", |t| {
+                        parse_ipv4(t.text).ok_or_else(|| err(t, "invalid cluster id"))
+                    })?;
+                    self.set(AttrValue::ClusterList(ids));
+                }
+                "path-information" => {
+                    let v = cur.value(&kw, "a number or an IPv4 address")?;
+                    let id = parse_u32(v.text)
+                        .or_else(|| parse_ipv4(v.text).map(u32::from))
+                        .ok_or_else(|| err(&v, "invalid path-information"))?;
+                    self.path_id = Some(id);
+                }
+                "aigp" => {
+                    let v = cur.value(&kw, "a number")?;
+                    let n = parse_num_u64(v.text).ok_or_else(|| err(&v, "invalid aigp"))?;
+                    self.set(AttrValue::aigp(n));
+                }
+                "attribute" => {
+                    let a = generic_attribute(cur, &kw)?;
+                    self.set_attr(a);
+                }
+                "name" => {
+                    let v = cur.value(&kw, "a name")?;
+                    self.name = Some(v.value().into_owned());
+                }
+                "watchdog" => {
+                    let v = cur.value(&kw, "a name")?;
+                    if v.text.eq_ignore_ascii_case("announce")
+                        || v.text.eq_ignore_ascii_case("withdraw")
+                    {
+                        return Err(err(&v, "a watchdog cannot be named announce or withdraw"));
+                    }
+                    self.watchdog = Some(v.value().into_owned());
+                }
+                "withdraw" | "withdrawn" => self.withdrawn = true,
+                "split" => {
+                    let v = cur.value(&kw, "/<length>")?;
+                    let n = v
+                        .text
+                        .strip_prefix('/')
+                        .and_then(parse_u32)
+                        .filter(|n| *n <= 128)
+                        .ok_or_else(|| err(&v, "split needs /<length>"))?;
+                    self.split = Some((n as u8, v.span()));
+                }
+                "nlri" if stop_at_nlri => return Ok(Stop::Nlri),
+                "rd" | "route-distinguisher" => {
+                    return Err(unsupported(
+                        &kw,
+                        "rd",
+                        "VPN routes (mpls-vpn) are not implemented yet",
+                    ))
+                }
+                "label" => {
+                    return Err(unsupported(
+                        &kw,
+                        "label",
+                        "labeled routes (nlri-mpls) are not implemented yet",
+                    ))
+                }
+                "bgp-prefix-sid" | "bgp-prefix-sid-srv6" => {
+                    return Err(unsupported(&kw, kw.text, "not implemented yet"))
+                }
+                other => return Err(err(&kw, format!("unknown route attribute '{other}'"))),
+            }
+        }
+        Ok(Stop::End)
+    }
+
+    /// Turn the draft into routes for `net` (several with `split`), appended to `out`.
+    pub fn build(
+        &self,
+        family: Family,
+        net: IpNet,
+        origin: Span,
+        out: &mut Vec<Route>,
+    ) -> Result<()> {
+        let mut attributes = self.attrs.clone();
+        attributes.sort_by_key(|a| a.value.type_code());
+        let next_hop = match (self.next_hop, net) {
+            (NextHopSpec::Ip(IpAddr::V4(a)), IpNet::V6(_)) => {
+                NextHopSpec::Ip(IpAddr::V6(a.to_ipv6_mapped()))
+            }
+            (nh, _) => nh,
+        };
+        let route = |net: IpNet, attributes: Vec<Attribute>| Route {
+            family,
+            prefix: Prefix {
+                path_id: self.path_id,
+                net,
+            },
+            next_hop,
+            attributes,
+            watchdog: self.watchdog.clone(),
+            withdrawn: self.withdrawn,
+            name: self.name.clone(),
+            origin,
+        };
+        let Some((cut, at)) = self.split.filter(|(cut, _)| *cut > net.prefix_len()) else {
+            out.push(route(net, attributes));
+            return Ok(());
+        };
+        let len = net.prefix_len();
+        if cut > net.max_prefix_len() {
+            return Err(ConfigError::at(
+                at,
+                "split",
+                format!("split /{cut} is longer than the address"),
+            ));
+        }
+        let shift = u32::from(cut - len);
+        if shift > MAX_SPLIT.trailing_zeros() {
+            return Err(ConfigError::at(
+                at,
+                "split",
+                format!("split /{cut} would create more than {MAX_SPLIT} routes"),
+            ));
+        }
+        let count = 1u32 << shift;
+        out.reserve(count as usize);
+        match net {
+            IpNet::V4(v) => {
+                let base = u32::from(v.network());
+                let step = 1u64 << (32 - u32::from(cut));
+                for i in 0..u64::from(count) {
+                    let a = (u64::from(base) + i * step) as u32;
+                    let n = Ipv4Net::new(a.into(), cut)
+                        .map_err(|_| ConfigError::at(at, "split", "bad split"))?;
+                    out.push(route(IpNet::V4(n), attributes.clone()));
+                }
+            }
+            IpNet::V6(v) => {
+                let base = u128::from(v.network());
+                let step = 1u128.checked_shl(128 - u32::from(cut)).unwrap_or(0);
+                for i in 0..u128::from(count) {
+                    let a = base.wrapping_add(i.wrapping_mul(step));
+                    let n = Ipv6Net::new(a.into(), cut)
+                        .map_err(|_| ConfigError::at(at, "split", "bad split"))?;
+                    out.push(route(IpNet::V6(n), attributes.clone()));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `[ a b c ]` or a single value.
+pub(crate) fn list<X>(
+    cur: &mut Cursor<'_, '_>,
+    kw: &Token<'_>,
+    what: &str,
+    mut item: impl FnMut(&Token<'_>) -> Result<X>,
+) -> Result<Vec<X>> {
+    let Some(first) = cur.next() else {
+        return Err(err(kw, format!("'{}' needs {what}", kw.text)));
+    };
+    match first.kind {
+        Kind::LBracket => {
+            let mut v = Vec::new();
+            loop {
+                match cur.next() {
+                    Some(t) if t.kind == Kind::RBracket => return Ok(v),
+                    Some(t) if t.is_value() => v.push(item(&t)?),
+                    Some(t) => return Err(err(&t, format!("expected {what} or ']'"))),
+                    None => return Err(err(&first, "missing ']'")),
+                }
+            }
+        }
+        _ if first.is_value() => Ok(vec![item(&first)?]),
+        _ => Err(err(&first, format!("expected {what}"))),
+    }
+}
+
+/// `as-path 65000`, `as-path [ 1 2 ( 3 4 ) 5 ]`, `as-path [ 1 2 ] ( 3 4 )`, and confederation
+/// segments written `[ { 1 2 } ]` / `( { 1 2 } )`.
+fn as_path(cur: &mut Cursor<'_, '_>, kw: &Token<'_>) -> Result<AsPath> {
+    let first = cur
+        .next()
+        .ok_or_else(|| err(kw, "'as-path' needs AS numbers"))?;
+    if first.is_value() {
+        let a = parse_asn(first.text).ok_or_else(|| err(&first, "invalid AS number"))?;
+        return Ok(AsPath::sequence(vec![a]));
+    }
+    let mut segments = Vec::new();
+    let mut open = first;
+    loop {
+        as_path_group(cur, &open, &mut segments)?;
+        match cur.peek() {
+            Some(t) if matches!(t.kind, Kind::LBracket | Kind::LParen) => {
+                open = *t;
+                cur.next();
+            }
+            _ => break,
+        }
+    }
+    Ok(AsPath { segments })
+}
+
+fn as_path_group(cur: &mut Cursor<'_, '_>, open: &Token<'_>, out: &mut Vec<Segment>) -> Result<()> {
+    let (base, close) = match open.kind {
+        Kind::LBracket => (SegmentType::Sequence, Kind::RBracket),
+        Kind::LParen => (SegmentType::Set, Kind::RParen),
+        _ => return Err(err(open, "expected an AS number, '[' or '('")),
+    };
+    let confed = |k| match k {
+        SegmentType::Sequence => SegmentType::ConfedSequence,
+        _ => SegmentType::ConfedSet,
+    };
+    let flush = |kind: SegmentType, asns: &mut Vec<u32>, out: &mut Vec<Segment>| {
+        if !asns.is_empty() {
+            out.push(Segment {
+                kind,
+                asns: std::mem::take(asns),
+            });
+        }
+    };
+    let mut kind = base;
+    let mut asns = Vec::new();
+    let mut nested: Option<(SegmentType, Vec<u32>)> = None;
+    loop {
+        let t = cur.next().ok_or_else(|| err(open, "as-path not closed"))?;
+        match t.kind {
+            Kind::Word => {
+                let a = parse_asn(t.text).ok_or_else(|| err(&t, "invalid AS number"))?;
+                match nested.as_mut() {
+                    Some((_, v)) => v.push(a),
+                    None => asns.push(a),
+                }
+            }
+            Kind::LParen if base == SegmentType::Sequence && nested.is_none() => {
+                flush(kind, &mut asns, out);
+                nested = Some((SegmentType::Set, Vec::new()));
+            }
+            Kind::RParen if nested.is_some() => {
+                if let Some((k, mut v)) = nested.take() {
+                    flush(k, &mut v, out);
+                }
+            }
+            Kind::LBrace if nested.is_none() => {
+                flush(kind, &mut asns, out);
+                kind = confed(base);
+            }
+            Kind::LBrace => {
+                if let Some((k, v)) = nested.as_mut() {
+                    if v.is_empty() {
+                        *k = SegmentType::ConfedSet;
+                    }
+                }
+            }
+            Kind::RBrace => {
+                if nested.is_none() {
+                    flush(kind, &mut asns, out);
+                    kind = base;
+                }
+            }
+            k if k == close && nested.is_none() => {
+                flush(kind, &mut asns, out);
+                return Ok(());
+            }
+            _ => return Err(err(&t, "unexpected token in as-path")),
+        }
+    }
+}
+
+/// `aggregator ( 65000:192.0.2.1 )`, with or without the parentheses.
+fn aggregator(cur: &mut Cursor<'_, '_>, kw: &Token<'_>) -> Result<Aggregator> {
+    let mut t = cur
+        .next()
+        .ok_or_else(|| err(kw, "'aggregator' needs ( ASN:IP )"))?;
+    let paren = t.kind == Kind::LParen;
+    if paren {
+        t = cur.value(kw, "ASN:IP")?;
+    }
+    if !t.is_value() {
+        return Err(err(&t, "expected ASN:IP"));
+    }
+    let bad = || err(&t, "aggregator must be ASN:IPv4");
+    let (asn, ip) = t.text.split_once(':').ok_or_else(bad)?;
+    let agg = Aggregator {
+        asn: parse_asn(asn).ok_or_else(bad)?,
+        address: parse_ipv4(ip).ok_or_else(bad)?,
+    };
+    if paren {
+        match cur.next() {
+            Some(c) if c.kind == Kind::RParen => {}
+            Some(c) => return Err(err(&c, "expected ')'")),
+            None => return Err(err(&t, "missing ')'")),
+        }
+    }
+    Ok(agg)
+}
+
+/// `attribute [ 0xCODE 0xFLAGS 0xHEX ]`: a known type code becomes its typed value (it must
+/// decode), any other is kept raw. The flags are kept as written.
+fn generic_attribute(cur: &mut Cursor<'_, '_>, kw: &Token<'_>) -> Result<Attribute> {
+    let open = cur
+        .next()
+        .ok_or_else(|| err(kw, "'attribute' needs [ 0xCODE 0xFLAGS 0xDATA ]"))?;
+    if open.kind != Kind::LBracket {
+        return Err(err(
+            &open,
+            "expected '[' (attribute [ 0xCODE 0xFLAGS 0xDATA ])",
+        ));
+    }
+    let hex = |t: &Token<'_>, what: &str| -> Result<Vec<u8>> {
+        t.text
+            .strip_prefix("0x")
+            .or_else(|| t.text.strip_prefix("0X"))
+            .and_then(hex_bytes)
+            .ok_or_else(|| err(t, format!("{what} must be 0x followed by hex digit pairs")))
+    };
+    let byte = |t: &Token<'_>, what: &str| -> Result<u8> {
+        t.text
+            .strip_prefix("0x")
+            .or_else(|| t.text.strip_prefix("0X"))
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+            .ok_or_else(|| err(t, format!("{what} must be 0x and one octet in hex")))
+    };
+    let code_t = cur.value(kw, "the type code")?;
+    let code = byte(&code_t, "the type code")?;
+    let flags_t = cur.value(kw, "the flags")?;
+    let flags = byte(&flags_t, "the flags")?;
+    let data_t = cur.value(kw, "the data")?;
+    let data = hex(&data_t, "the data")?;
+    match cur.next() {
+        Some(t) if t.kind == Kind::RBracket => {}
+        Some(t) => return Err(err(&t, "expected ']'")),
+        None => return Err(err(&data_t, "missing ']'")),
+    }
+    if matches!(code, T::NEXT_HOP | T::MP_REACH_NLRI | T::MP_UNREACH_NLRI) {
+        return Err(err(
+            &code_t,
+            "this attribute cannot be given raw: use next-hop and the route's prefix",
+        ));
+    }
+    if herald_wire::attr::expected_flags(code).is_none() || data.len() > 0xffff {
+        return Ok(Attribute {
+            flags,
+            value: AttrValue::Unknown {
+                type_code: code,
+                data,
+            },
+        });
+    }
+    // A known attribute: decode it as if it came in an UPDATE, so it is typed like any other.
+    let ext = data.len() > 255 || flags & 0x10 != 0;
+    let mut attr = vec![flags | if ext { 0x10 } else { 0 }, code];
+    if ext {
+        attr.extend_from_slice(&(data.len() as u16).to_be_bytes());
+    } else {
+        attr.push(data.len() as u8);
+    }
+    attr.extend_from_slice(&data);
+    let mut body = vec![0, 0];
+    body.extend_from_slice(&(attr.len().min(0xffff) as u16).to_be_bytes());
+    body.extend_from_slice(&attr);
+    let decoded = herald_wire::Update::decode(&body, &herald_wire::Context::default());
+    match decoded {
+        Ok(u) if u.errors.is_empty() && u.attributes.len() == 1 => {
+            let mut attrs = u.attributes;
+            let a = attrs
+                .pop()
+                .ok_or_else(|| err(&data_t, "attribute did not decode"))?;
+            Ok(Attribute {
+                flags,
+                value: a.value,
+            })
+        }
+        _ => Err(err(
+            &data_t,
+            format!(
+                "attribute 0x{code:02x} with flags 0x{flags:02x} does not decode as that attribute"
+            ),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests;

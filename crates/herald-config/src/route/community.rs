@@ -1,0 +1,177 @@
+//! `community`, `large-community` and `extended-community` values.
+
+use herald_wire::attr::{Community, ExtCommunity, LargeCommunity, RtGlobal};
+
+use super::{err, list, unsupported, Cursor};
+use crate::error::Result;
+use crate::lexer::Token;
+use crate::values::{hex_bytes, parse_ipv4, parse_u32};
+
+/// `community [ 65000:1 no-export 0x87654321 ]` or one value.
+pub(super) fn communities(cur: &mut Cursor<'_, '_>, kw: &Token<'_>) -> Result<Vec<Community>> {
+    list(cur, kw, "a community", |t| {
+        Community::parse(t.text).ok_or_else(|| {
+            err(
+                t,
+                "invalid community (expected ASN:value with each part 0-65535, a number, or a \
+                 well-known name such as no-export)",
+            )
+        })
+    })
+}
+
+/// `large-community [ 2914:0:666 … ]` or one value. Repeats are dropped, as ExaBGP does.
+pub(super) fn large_communities(
+    cur: &mut Cursor<'_, '_>,
+    kw: &Token<'_>,
+) -> Result<Vec<LargeCommunity>> {
+    let mut v = list(cur, kw, "a large community", |t| {
+        LargeCommunity::parse(t.text).ok_or_else(|| {
+            err(
+                t,
+                "invalid large community (expected A:B:C, each 0-4294967295)",
+            )
+        })
+    })?;
+    let mut seen = Vec::with_capacity(v.len());
+    v.retain(|c| {
+        if seen.contains(c) {
+            false
+        } else {
+            seen.push(*c);
+            true
+        }
+    });
+    Ok(v)
+}
+
+/// `extended-community [ target:65000:1 origin:192.0.2.1:5 0x0002fde800000001 ]` or one value.
+pub(super) fn ext_communities(
+    cur: &mut Cursor<'_, '_>,
+    kw: &Token<'_>,
+) -> Result<Vec<ExtCommunity>> {
+    list(cur, kw, "an extended community", ext_community)
+}
+
+/// A number with ExaBGP's optional `L` suffix (which asks for the 4-octet-AS form).
+fn number(s: &str) -> Option<(u32, bool)> {
+    match s.strip_suffix('L') {
+        Some(n) => parse_u32(n).map(|v| (v, true)),
+        None => parse_u32(s).map(|v| (v, false)),
+    }
+}
+
+/// A local administrator: a number, or an IPv4 address read as a 32-bit number.
+fn local(s: &str) -> Option<u32> {
+    number(s)
+        .map(|(v, _)| v)
+        .or_else(|| parse_ipv4(s).map(u32::from))
+}
+
+/// Extended community types ExaBGP knows that herald does not build yet.
+const NOT_YET: &[&str] = &[
+    "l2info",
+    "mup",
+    "redirect-to-nexthop",
+    "redirect-to-nexthop-ietf",
+    "encapsulation",
+    "mac-mobility",
+    "rate-limit",
+    "mark",
+    "action",
+    "copy",
+    "interface-set",
+    "rt-record",
+    "chso",
+    "flowspec-scope",
+];
+
+fn ext_community(t: &Token<'_>) -> Result<ExtCommunity> {
+    let s = t.text;
+    if !s.contains(':') {
+        if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+            let b = hex_bytes(h)
+                .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                .ok_or_else(|| err(t, "a raw extended community is 0x and 16 hex digits"))?;
+            return Ok(ExtCommunity(b));
+        }
+        if NOT_YET.contains(&s) {
+            return Err(unsupported(t, &format!("extended-community {s}"), ""));
+        }
+        return Err(err(t, "invalid extended community"));
+    }
+    let parts: Vec<&str> = s.split(':').collect();
+    let (kind, args) = match parts.as_slice() {
+        [a, b] => ("target", [*a, *b]),
+        [k, a, b] => (*k, [*a, *b]),
+        [k, ..] => {
+            let k = k.to_ascii_lowercase();
+            if NOT_YET.contains(&k.as_str()) {
+                return Err(unsupported(t, &format!("extended-community {k}"), ""));
+            }
+            return Err(err(t, "invalid extended community"));
+        }
+        [] => return Err(err(t, "invalid extended community")),
+    };
+    let kind = kind.to_ascii_lowercase();
+    let [global, loc] = args;
+    let bad = |why: &str| err(t, format!("invalid extended community: {why}"));
+    match kind.as_str() {
+        "target" | "origin" | "target4" | "origin4" => {
+            let sub = if kind.starts_with("target") {
+                0x02
+            } else {
+                0x03
+            };
+            let local = local(loc).ok_or_else(|| bad("the local part is not a number"))?;
+            let (g, force4) = if let Some(ip) = parse_ipv4(global) {
+                (RtGlobal::Ip(ip), false)
+            } else {
+                let (a, l) = number(global)
+                    .ok_or_else(|| bad("the global part is not an AS number or IPv4 address"))?;
+                (RtGlobal::Asn(a), l || kind.ends_with('4'))
+            };
+            let c = match g {
+                RtGlobal::Asn(a) if force4 => u16::try_from(local)
+                    .ok()
+                    .map(|l| ExtCommunity::four_octet_as(0x02, sub, a, l)),
+                _ if sub == 0x02 => ExtCommunity::route_target(g, local),
+                _ => ExtCommunity::route_origin(g, local),
+            };
+            c.ok_or_else(|| {
+                bad("with an IPv4 address or a 4-octet AS the local part must be 0-65535")
+            })
+        }
+        "redirect" => {
+            // RFC 5575 / RFC 7674 traffic-action redirect, in the form the global part needs.
+            let local = local(loc).ok_or_else(|| bad("the local part is not a number"))?;
+            if let Some(ip) = parse_ipv4(global) {
+                let l = u16::try_from(local).map_err(|_| bad("local part must be 0-65535"))?;
+                return Ok(ExtCommunity::ipv4_address(0x81, 0x08, ip, l));
+            }
+            let (a, force4) =
+                number(global).ok_or_else(|| bad("the global part is not an AS number"))?;
+            match u16::try_from(a) {
+                Ok(a16) if !force4 => Ok(ExtCommunity::two_octet_as(0x80, 0x08, a16, local)),
+                _ => {
+                    let l = u16::try_from(local).map_err(|_| bad("local part must be 0-65535"))?;
+                    Ok(ExtCommunity::four_octet_as(0x82, 0x08, a, l))
+                }
+            }
+        }
+        "bandwidth" => {
+            // Link bandwidth (draft-ietf-idr-link-bandwidth): AS and an IEEE float in bytes/s.
+            let a = parse_u32(global)
+                .and_then(|a| u16::try_from(a).ok())
+                .ok_or_else(|| bad("the AS must be 0-65535"))?;
+            let bw: f32 = loc
+                .parse()
+                .map_err(|_| bad("the bandwidth is not a number"))?;
+            let [a0, a1] = a.to_be_bytes();
+            let [f0, f1, f2, f3] = bw.to_be_bytes();
+            Ok(ExtCommunity([0x40, 0x04, a0, a1, f0, f1, f2, f3]))
+        }
+        k if NOT_YET.contains(&k) => Err(unsupported(t, &format!("extended-community {k}"), "")),
+        _ => Err(err(t, format!("unknown extended community type '{kind}'"))),
+    }
+}
