@@ -83,7 +83,10 @@ impl LocalCapabilities {
                 families: self
                     .families
                     .iter()
-                    .map(|&family| GrFamily { family, flags: 0 })
+                    .map(|&family| GrFamily {
+                        family,
+                        flags: 0x80,
+                    }) // forwarding state preserved, as ExaBGP sends it (RFC 4724 §4.2)
                     .collect(),
             });
         }

@@ -175,6 +175,117 @@ fn decode_stream(
     }
 }
 
+/// Decode every BGP message of a capture, each with the context its connection negotiated.
+fn decode_pcap(out: &mut Out, path: &std::path::Path) {
+    let msgs = match crate::pcap::read_bgp_messages(path) {
+        Ok(m) => m,
+        Err(e) => {
+            out.error(&path.display().to_string(), format_args!("{e:#}"));
+            return;
+        }
+    };
+    // AS and identifier of each speaker, learnt from the OPENs as they go by.
+    let mut speakers: std::collections::HashMap<std::net::IpAddr, (u32, std::net::Ipv4Addr)> =
+        Default::default();
+    let mut counters: std::collections::HashMap<(std::net::SocketAddr, std::net::SocketAddr), u64> =
+        Default::default();
+    for (i, m) in msgs.iter().enumerate() {
+        let ctx = m.context();
+        let what = format!(
+            "{} message {} ({} -> {})",
+            path.display(),
+            i + 1,
+            m.src,
+            m.dst
+        );
+        let decoded = Message::decode(&m.bytes, &ctx);
+        if let Ok(Message::Open(o)) = &decoded {
+            speakers.insert(m.src.ip(), (o.asn(), o.bgp_id));
+        }
+        let (peer_as, _) = speakers
+            .get(&m.src.ip())
+            .copied()
+            .unwrap_or((0, std::net::Ipv4Addr::UNSPECIFIED));
+        let (local_as, local_id) = speakers
+            .get(&m.dst.ip())
+            .copied()
+            .unwrap_or((0, std::net::Ipv4Addr::UNSPECIFIED));
+        let peer = Peer {
+            local_address: m.dst.ip(),
+            peer_address: m.src.ip(),
+            local_as,
+            peer_as,
+            router_id: local_id,
+        };
+        let counter = counters.entry((m.src, m.dst)).or_insert(0);
+        match decoded {
+            Ok(msg) => {
+                *counter += 1;
+                out.emit(&peer, m.time, *counter, &msg, &ctx);
+            }
+            Err(e) => out.error(&what, e),
+        }
+    }
+}
+
+/// Decode every BGP message of an MRT file (BGP4MP messages and TABLE_DUMP_V2 entries).
+fn decode_mrt(out: &mut Out, path: &std::path::Path) {
+    let reader = match herald_mrt::open(path) {
+        Ok(r) => r,
+        Err(e) => {
+            out.error(&path.display().to_string(), e);
+            return;
+        }
+    };
+    let mut counter = 0;
+    for rec in reader {
+        let m = match rec {
+            Ok(m) => m,
+            Err(e) => {
+                out.error(&path.display().to_string(), e);
+                continue;
+            }
+        };
+        let add_path = if m.add_path {
+            vec![
+                Family::IPV4_UNICAST,
+                Family::IPV6_UNICAST,
+                Family::IPV4_MULTICAST,
+                Family::IPV6_MULTICAST,
+            ]
+        } else {
+            Vec::new()
+        };
+        let ctx = Context {
+            asn4: m.asn4,
+            add_path,
+            max_message_len: MAX_EXTENDED_LEN,
+        };
+        let router_id = match m.local_ip {
+            std::net::IpAddr::V4(a) => a,
+            std::net::IpAddr::V6(_) => std::net::Ipv4Addr::UNSPECIFIED,
+        };
+        let peer = Peer {
+            local_address: m.local_ip,
+            peer_address: m.peer_ip,
+            local_as: m.local_as,
+            peer_as: m.peer_as,
+            router_id,
+        };
+        let time = f64::from(m.timestamp) + f64::from(m.microseconds) / 1e6;
+        match Message::decode(&m.message, &ctx) {
+            Ok(msg) => {
+                counter += 1;
+                out.emit(&peer, time, counter, &msg, &ctx);
+            }
+            Err(e) => out.error(
+                &format!("{} record at offset {}", path.display(), m.offset),
+                e,
+            ),
+        }
+    }
+}
+
 /// Run `herald decode`.
 pub fn run(args: Args) -> ExitCode {
     let stdout = Box::leak(Box::new(std::io::stdout()));
@@ -192,9 +303,10 @@ pub fn run(args: Args) -> ExitCode {
     };
     let peer = Peer::default();
     let mut counter = 0;
-    if args.pcap.is_some() || args.mrt.is_some() {
-        eprintln!("herald decode: --pcap/--mrt are not wired yet");
-        return ExitCode::from(2);
+    if let Some(path) = &args.pcap {
+        decode_pcap(&mut out, path);
+    } else if let Some(path) = &args.mrt {
+        decode_mrt(&mut out, path);
     } else if !args.hex.is_empty() {
         for (i, h) in args.hex.iter().enumerate() {
             let what = format!("argument {}", i + 1);

@@ -1,6 +1,9 @@
 //! herald: a programmable BGP speaker.
 
+mod check;
+mod daemon;
 mod decode;
+mod pcap;
 
 use std::process::ExitCode;
 
@@ -18,11 +21,60 @@ struct Cli {
 enum Command {
     /// Decode BGP messages (hex, a pcap capture or an MRT file) and print them as ExaBGP JSON.
     Decode(decode::Args),
+    /// Run the daemon with an ExaBGP-style configuration file.
+    Run {
+        /// The configuration file.
+        config: std::path::PathBuf,
+        /// Print ExaBGP JSON events (state changes, messages received) on stdout.
+        #[arg(long)]
+        json_events: bool,
+        /// Log level (error, warn, info, debug, trace); overrides HERALD_LOG / RUST_LOG.
+        #[arg(long)]
+        log_level: Option<String>,
+        /// Log as JSON lines.
+        #[arg(long)]
+        log_json: bool,
+    },
+    /// Check a configuration file; with --updates, print the UPDATEs it would send.
+    Check(check::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Decode(args) => decode::run(args),
+        Command::Run {
+            config,
+            json_events,
+            log_level,
+            log_json,
+        } => {
+            init_logging(log_level.as_deref(), log_json);
+            daemon::run(daemon::Options {
+                config,
+                json_events,
+            })
+        }
+        Command::Check(args) => check::run(args),
+    }
+}
+
+/// Logs go to stderr through tracing; the level comes from `--log-level`, else `HERALD_LOG`,
+/// else `RUST_LOG`, else `info`.
+fn init_logging(level: Option<&str>, json: bool) {
+    use tracing_subscriber::EnvFilter;
+    let filter = match level {
+        Some(l) => EnvFilter::new(l),
+        None => EnvFilter::try_from_env("HERALD_LOG")
+            .or_else(|_| EnvFilter::try_from_default_env())
+            .unwrap_or_else(|_| EnvFilter::new("info")),
+    };
+    let b = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        b.json().init();
+    } else {
+        b.init();
     }
 }

@@ -104,10 +104,15 @@ pub struct Envelope<'a> {
 }
 
 fn head(out: &mut String, env: &Envelope<'_>, kind: &str) {
+    head_without_direction(out, env, kind);
+    let _ = write!(out, " , \"direction\": \"{}\"", env.direction.name());
+}
+
+fn head_without_direction(out: &mut String, env: &Envelope<'_>, kind: &str) {
     let p = env.peer;
     let _ = write!(
         out,
-        "{{ \"exabgp\": \"{JSON_VERSION}\", \"time\": {}, \"host\" : \"{}\", \"pid\" : {}, \"ppid\" : {}, \"counter\": {}, \"type\": \"{kind}\", \"neighbor\": {{ \"address\": {{ \"local\": \"{}\", \"peer\": \"{}\" }}, \"asn\": {{ \"local\": {}, \"peer\": {} }}, \"router-id\": \"{}\" , \"direction\": \"{}\"",
+        "{{ \"exabgp\": \"{JSON_VERSION}\", \"time\": {}, \"host\" : \"{}\", \"pid\" : {}, \"ppid\" : {}, \"counter\": {}, \"type\": \"{kind}\", \"neighbor\": {{ \"address\": {{ \"local\": \"{}\", \"peer\": \"{}\" }}, \"asn\": {{ \"local\": {}, \"peer\": {} }}, \"router-id\": \"{}\"",
         fmt_time(env.time),
         escape(env.host),
         env.pid,
@@ -118,7 +123,6 @@ fn head(out: &mut String, env: &Envelope<'_>, kind: &str) {
         p.local_as,
         p.peer_as,
         p.router_id,
-        env.direction.name()
     );
 }
 
@@ -184,6 +188,16 @@ pub fn write_message(out: &mut String, env: &Envelope<'_>, msg: &Message, ctx: &
             out.push_str(" } }");
         }
     }
+}
+
+/// A neighbor state event: `"state": "connected" | "up" | "down"`, with a reason when down.
+pub fn write_state(out: &mut String, env: &Envelope<'_>, state: &str, reason: Option<&str>) {
+    head_without_direction(out, env, "state");
+    let _ = write!(out, " , \"state\": \"{}\"", escape(state));
+    if let Some(r) = reason {
+        let _ = write!(out, ", \"reason\": \"{}\"", escape(r));
+    }
+    out.push_str(" } }");
 }
 
 /// `{ "code": 6, "subcode": 2, "data": "0x…", "message": "…" }`.

@@ -190,6 +190,26 @@ fn rfc7606_errors_are_reported_under_malformed() {
 }
 
 #[test]
+fn state_events_have_no_direction() {
+    let peer = Peer::default();
+    let env = Envelope {
+        time: 1.5,
+        host: "vm",
+        pid: 2,
+        ppid: 1,
+        counter: 3,
+        peer: &peer,
+        direction: Direction::Receive,
+    };
+    let mut s = String::new();
+    write_state(&mut s, &env, "down", Some("closing connection"));
+    assert_eq!(
+        s,
+        r#"{ "exabgp": "5.0.0", "time": 1.5, "host" : "vm", "pid" : 2, "ppid" : 1, "counter": 3, "type": "state", "neighbor": { "address": { "local": "127.0.0.1", "peer": "127.0.0.1" }, "asn": { "local": 65533, "peer": 65533 }, "router-id": "10.0.0.2" , "state": "down", "reason": "closing connection" } }"#
+    );
+}
+
+#[test]
 fn strings_are_escaped() {
     assert_eq!(escape("a\"b\\c\n"), "a\\\"b\\\\c\\n");
     assert_eq!(escape("plain"), "plain");

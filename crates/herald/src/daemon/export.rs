@@ -1,0 +1,429 @@
+//! Routes to announce to one neighbor, grouped by attribute set, and their encoding for a
+//! negotiated session: ExaBGP's defaults (ORIGIN IGP; IBGP: empty AS_PATH and LOCAL_PREF 100;
+//! EBGP: local AS prepended when no AS_PATH was given, no LOCAL_PREF), `next-hop self`, RFC 6793
+//! AS4_PATH for 2-octet peers, and RFC 8950 for IPv4 routes with IPv6 next hops.
+//!
+//! Routes sharing family, next hop and attributes share one group, so each UPDATE carries as many
+//! prefixes as fit and each attribute set is encoded once per session.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use herald_config::{NextHopSpec, Route};
+use herald_session::Negotiated;
+use herald_wire::attr::{AsPath, NextHop, Origin};
+use herald_wire::builder::{self, AttrBlock};
+use herald_wire::iana::attr_type as T;
+use herald_wire::{Afi, AttrValue, Attribute, Context, Family, Prefix};
+
+/// The attributes and next hop shared by a group of routes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct GroupKey {
+    /// The family.
+    pub family: Family,
+    /// The next hop as configured.
+    pub next_hop: NextHopSpec,
+    /// Path attributes as configured (without NEXT_HOP and MP attributes).
+    pub attributes: Arc<[Attribute]>,
+}
+
+/// One attribute set and its prefixes.
+#[derive(Clone, Debug)]
+pub struct Group {
+    /// What the prefixes share.
+    pub key: GroupKey,
+    /// The prefixes.
+    pub prefixes: Vec<Prefix>,
+}
+
+/// The routes a neighbor announces, grouped.
+#[derive(Clone, Debug, Default)]
+pub struct Export {
+    /// The groups, in first-seen order.
+    pub groups: Vec<Group>,
+}
+
+impl Export {
+    /// Group the routes (routes marked `withdraw` are left out until their watchdog announces
+    /// them).
+    pub fn from_routes<'a>(routes: impl IntoIterator<Item = &'a Route>) -> Export {
+        let mut index: HashMap<GroupKey, usize> = HashMap::new();
+        let mut groups: Vec<Group> = Vec::new();
+        let mut interned: HashMap<Vec<Attribute>, Arc<[Attribute]>> = HashMap::new();
+        for r in routes {
+            if r.withdrawn {
+                continue;
+            }
+            let attributes = match interned.get(&r.attributes) {
+                Some(a) => a.clone(),
+                None => {
+                    let a: Arc<[Attribute]> = r.attributes.clone().into();
+                    interned.insert(r.attributes.clone(), a.clone());
+                    a
+                }
+            };
+            let key = GroupKey {
+                family: r.family,
+                next_hop: r.next_hop,
+                attributes,
+            };
+            let i = *index.entry(key.clone()).or_insert_with(|| {
+                groups.push(Group {
+                    key,
+                    prefixes: Vec::new(),
+                });
+                groups.len() - 1
+            });
+            if let Some(g) = groups.get_mut(i) {
+                g.prefixes.push(r.prefix);
+            }
+        }
+        Export { groups }
+    }
+
+    /// Number of routes.
+    pub fn len(&self) -> usize {
+        self.groups.iter().map(|g| g.prefixes.len()).sum()
+    }
+}
+
+/// What a session contributes to the encoding of routes.
+#[derive(Clone, Debug)]
+pub struct SessionView {
+    /// Our AS.
+    pub local_as: u32,
+    /// Local address of the TCP connection (for `next-hop self`).
+    pub local_address: IpAddr,
+    /// Negotiated parameters.
+    pub negotiated: Negotiated,
+}
+
+impl SessionView {
+    fn ebgp(&self) -> bool {
+        self.local_as != self.negotiated.peer_as
+    }
+}
+
+/// Why a group cannot be sent on a session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Skip {
+    /// The peer did not negotiate the family.
+    Family(Family),
+    /// `next-hop self` has no address of the route's family on this session.
+    NoSelfAddress(Family),
+    /// An IPv4 route with an IPv6 next hop without RFC 8950 extended next hop.
+    NextHopFamily(Family),
+    /// The attributes leave no room for a prefix.
+    TooLarge,
+}
+
+impl std::fmt::Display for Skip {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Skip::Family(x) => write!(f, "family {x} not negotiated"),
+            Skip::NoSelfAddress(x) => write!(
+                f,
+                "next-hop self: the session has no local address usable for {x}"
+            ),
+            Skip::NextHopFamily(x) => write!(
+                f,
+                "{x} route with an IPv6 next hop needs extended next hop (RFC 8950)"
+            ),
+            Skip::TooLarge => f.write_str("attributes too large for one UPDATE"),
+        }
+    }
+}
+
+/// A group made ready for one session: its attribute block and next hop.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    /// The family.
+    pub family: Family,
+    /// MP_REACH next hop, or `None` for IPv4 unicast with the classic NEXT_HOP.
+    pub mp_next_hop: Option<NextHop>,
+    /// The encoded attributes.
+    pub block: AttrBlock,
+}
+
+/// Apply the session's semantics to a group's attributes and encode them.
+pub fn prepare(key: &GroupKey, view: &SessionView, ctx: &Context) -> Result<Prepared, Skip> {
+    let family = key.family;
+    if !view.negotiated.families.contains(&family) {
+        return Err(Skip::Family(family));
+    }
+    let nh_ip = match key.next_hop {
+        NextHopSpec::Ip(ip) => ip,
+        NextHopSpec::SelfAddr | NextHopSpec::None => match (family.afi, view.local_address) {
+            (Afi::IPV4, IpAddr::V4(_)) | (Afi::IPV6, IpAddr::V6(_)) => view.local_address,
+            (Afi::IPV6, IpAddr::V4(a)) => IpAddr::V6(a.to_ipv6_mapped()),
+            _ => return Err(Skip::NoSelfAddress(family)),
+        },
+    };
+    let mut attrs: Vec<Attribute> = Vec::with_capacity(key.attributes.len() + 3);
+    let ebgp = view.ebgp();
+    let has = |t: u8| key.attributes.iter().any(|a| a.value.type_code() == t);
+    if !has(T::ORIGIN) {
+        attrs.push(Attribute::new(AttrValue::Origin(Origin::Igp)));
+    }
+    if !has(T::AS_PATH) {
+        let path = if ebgp {
+            AsPath::sequence(vec![view.local_as])
+        } else {
+            AsPath::default()
+        };
+        attrs.push(Attribute::new(AttrValue::AsPath(path)));
+    }
+    if !ebgp && !has(T::LOCAL_PREF) {
+        attrs.push(Attribute::new(AttrValue::LocalPref(100)));
+    }
+    for a in key.attributes.iter() {
+        match &a.value {
+            AttrValue::LocalPref(_) if ebgp => {}
+            AttrValue::NextHop(_) | AttrValue::MpReach(_) | AttrValue::MpUnreach(_) => {}
+            _ => attrs.push(a.clone()),
+        }
+    }
+    // RFC 6793 §4.2.2: a 2-octet peer gets AS_TRANS in AS_PATH and the real path in AS4_PATH.
+    if !ctx.asn4 {
+        let path = attrs.iter().find_map(|a| match &a.value {
+            AttrValue::AsPath(p) if p.needs_four_octets() => Some(p.clone()),
+            _ => None,
+        });
+        if let Some(p) = path {
+            attrs.push(Attribute::new(AttrValue::As4Path(p)));
+        }
+        let agg = attrs.iter().find_map(|a| match &a.value {
+            AttrValue::Aggregator(g) if g.asn > 0xffff => Some(*g),
+            _ => None,
+        });
+        if let Some(g) = agg {
+            attrs.push(Attribute::new(AttrValue::As4Aggregator(g)));
+        }
+    }
+    let mp_next_hop = match (family, nh_ip) {
+        (Family::IPV4_UNICAST, IpAddr::V4(a)) => {
+            attrs.push(Attribute::new(AttrValue::NextHop(a)));
+            None
+        }
+        (f, IpAddr::V6(a)) if f.afi == Afi::IPV4 => match a.to_ipv4_mapped() {
+            Some(v4) if f == Family::IPV4_UNICAST => {
+                attrs.push(Attribute::new(AttrValue::NextHop(v4)));
+                None
+            }
+            Some(v4) => Some(NextHop::Ipv4(v4)),
+            None if view.negotiated.extended_next_hop.contains(&f) => Some(NextHop::Ipv6(a)),
+            None => return Err(Skip::NextHopFamily(f)),
+        },
+        (_, ip) => Some(NextHop::from_ip(ip)),
+    };
+    attrs.sort_by_key(|a| a.value.type_code());
+    let block = AttrBlock::new(&attrs, ctx);
+    Ok(Prepared {
+        family,
+        mp_next_hop,
+        block,
+    })
+}
+
+/// Append the UPDATEs announcing `prefixes` of a prepared group.
+pub fn announce(
+    out: &mut Vec<u8>,
+    ctx: &Context,
+    p: &Prepared,
+    prefixes: &[Prefix],
+) -> Result<usize, Skip> {
+    builder::announce(
+        out,
+        ctx,
+        p.family,
+        p.mp_next_hop.as_ref(),
+        &p.block,
+        prefixes,
+    )
+    .map_err(|_| Skip::TooLarge)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use herald_session::negotiate::Negotiated;
+    use herald_wire::message::{frame, Message};
+    use std::net::Ipv4Addr;
+
+    fn negotiated(peer_as: u32, asn4: bool) -> Negotiated {
+        Negotiated {
+            peer_as,
+            local_as: 65001,
+            peer_id: Ipv4Addr::new(2, 2, 2, 2),
+            hold_time: 90,
+            families: vec![Family::IPV4_UNICAST, Family::IPV6_UNICAST],
+            asn4,
+            add_path_send: vec![],
+            add_path_receive: vec![],
+            route_refresh: false,
+            enhanced_route_refresh: false,
+            graceful_restart: None,
+            extended_message: false,
+            extended_next_hop: vec![],
+        }
+    }
+
+    fn key(family: Family, nh: NextHopSpec, attrs: Vec<Attribute>) -> GroupKey {
+        GroupKey {
+            family,
+            next_hop: nh,
+            attributes: attrs.into(),
+        }
+    }
+
+    fn encode(k: &GroupKey, view: &SessionView) -> Vec<Attribute> {
+        let ctx = view.negotiated.send_context();
+        let p = prepare(k, view, &ctx).unwrap();
+        let mut out = Vec::new();
+        announce(
+            &mut out,
+            &ctx,
+            &p,
+            &[Prefix::new(if k.family.afi == Afi::IPV4 {
+                "10.0.0.0/24".parse().unwrap()
+            } else {
+                "2001:db8::/32".parse().unwrap()
+            })],
+        )
+        .unwrap();
+        let f = frame(&out, 4096).unwrap().unwrap();
+        match Message::decode(&out[..f.len], &ctx).unwrap() {
+            Message::Update(u) => u.attributes,
+            m => panic!("{m:?}"),
+        }
+    }
+
+    fn view(peer_as: u32, asn4: bool) -> SessionView {
+        SessionView {
+            local_as: 65001,
+            local_address: "192.0.2.10".parse().unwrap(),
+            negotiated: negotiated(peer_as, asn4),
+        }
+    }
+
+    #[test]
+    fn ibgp_gets_empty_as_path_and_local_pref_100() {
+        let a = encode(
+            &key(Family::IPV4_UNICAST, NextHopSpec::SelfAddr, vec![]),
+            &view(65001, true),
+        );
+        assert_eq!(
+            a,
+            vec![
+                Attribute::new(AttrValue::Origin(Origin::Igp)),
+                Attribute::new(AttrValue::AsPath(AsPath::default())),
+                Attribute::new(AttrValue::NextHop(Ipv4Addr::new(192, 0, 2, 10))),
+                Attribute::new(AttrValue::LocalPref(100)),
+            ]
+        );
+    }
+
+    #[test]
+    fn ebgp_prepends_local_as_and_drops_local_pref() {
+        let k = key(
+            Family::IPV4_UNICAST,
+            NextHopSpec::Ip("198.51.100.1".parse().unwrap()),
+            vec![
+                Attribute::new(AttrValue::Med(5)),
+                Attribute::new(AttrValue::LocalPref(300)),
+            ],
+        );
+        let a = encode(&k, &view(65002, true));
+        assert_eq!(
+            a,
+            vec![
+                Attribute::new(AttrValue::Origin(Origin::Igp)),
+                Attribute::new(AttrValue::AsPath(AsPath::sequence(vec![65001]))),
+                Attribute::new(AttrValue::NextHop(Ipv4Addr::new(198, 51, 100, 1))),
+                Attribute::new(AttrValue::Med(5)),
+            ]
+        );
+        // A configured AS_PATH is sent as written.
+        let k = key(
+            Family::IPV4_UNICAST,
+            NextHopSpec::SelfAddr,
+            vec![Attribute::new(AttrValue::AsPath(AsPath::sequence(vec![
+                65001, 7,
+            ])))],
+        );
+        assert_eq!(
+            encode(&k, &view(65002, true))[1],
+            Attribute::new(AttrValue::AsPath(AsPath::sequence(vec![65001, 7])))
+        );
+    }
+
+    #[test]
+    fn two_octet_peers_get_as4_path() {
+        let mut v = view(65002, false);
+        v.local_as = 4_200_000_000;
+        let a = encode(
+            &key(Family::IPV4_UNICAST, NextHopSpec::SelfAddr, vec![]),
+            &v,
+        );
+        assert!(
+            a.contains(&Attribute::new(AttrValue::As4Path(AsPath::sequence(vec![
+                4_200_000_000
+            ]))))
+        );
+        // On the wire AS_PATH carries AS_TRANS, decoded as 23456.
+        assert!(
+            a.contains(&Attribute::new(AttrValue::AsPath(AsPath::sequence(vec![
+                23456
+            ]))))
+        );
+    }
+
+    #[test]
+    fn ipv6_routes_use_mp_reach_and_self_maps_ipv4_transport() {
+        let a = encode(
+            &key(Family::IPV6_UNICAST, NextHopSpec::SelfAddr, vec![]),
+            &view(65001, true),
+        );
+        let mp = a.iter().find_map(|a| match &a.value {
+            AttrValue::MpReach(m) => Some(m.clone()),
+            _ => None,
+        });
+        assert_eq!(
+            mp.unwrap().next_hop,
+            NextHop::Ipv6("::ffff:192.0.2.10".parse().unwrap())
+        );
+    }
+
+    #[test]
+    fn ipv4_route_with_ipv6_next_hop_needs_extended_next_hop() {
+        let k = key(
+            Family::IPV4_UNICAST,
+            NextHopSpec::Ip("2001:db8::1".parse().unwrap()),
+            vec![],
+        );
+        let v = view(65001, true);
+        assert_eq!(
+            prepare(&k, &v, &v.negotiated.send_context()).unwrap_err(),
+            Skip::NextHopFamily(Family::IPV4_UNICAST)
+        );
+        let mut v = view(65001, true);
+        v.negotiated.extended_next_hop = vec![Family::IPV4_UNICAST];
+        let p = prepare(&k, &v, &v.negotiated.send_context()).unwrap();
+        assert_eq!(
+            p.mp_next_hop,
+            Some(NextHop::Ipv6("2001:db8::1".parse().unwrap()))
+        );
+    }
+
+    #[test]
+    fn families_not_negotiated_are_skipped() {
+        let mut v = view(65001, true);
+        v.negotiated.families = vec![Family::IPV6_UNICAST];
+        let k = key(Family::IPV4_UNICAST, NextHopSpec::SelfAddr, vec![]);
+        assert_eq!(
+            prepare(&k, &v, &v.negotiated.send_context()).unwrap_err(),
+            Skip::Family(Family::IPV4_UNICAST)
+        );
+    }
+}
