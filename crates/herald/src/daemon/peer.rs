@@ -341,7 +341,8 @@ impl Peer {
             }
             Output::Established(n) => {
                 let local = self.view_local().unwrap_or(IpAddr::from([0, 0, 0, 0]));
-                info!(peer = %self.spec.name, peer_as = n.peer_as, families = ?n.families, hold = n.hold_time, "established");
+                let families: Vec<String> = n.families.iter().map(|f| f.to_string()).collect();
+                info!(peer = %self.spec.name, peer_as = n.peer_as, families = %families.join(", "), hold = n.hold_time, "established");
                 let view = SessionView {
                     local_as: self.session.config().local_as,
                     local_address: local,
