@@ -169,12 +169,16 @@ pub fn write_attributes(out: &mut String, u: &Update, ctx: &Context) {
                 s.push_str(" ]");
             }
             AttrValue::Aigp(_) => match a.value.aigp_metric() {
+                // ExaBGP prints the metric as 16 hex digits.
                 Some(m) => {
-                    let _ = write!(s, "\"aigp\": {m}");
+                    let _ = write!(s, "\"aigp\": \"0x{m:016x}\"");
                 }
                 None => continue,
             },
             AttrValue::LargeCommunities(c) => {
+                // ExaBGP prints large communities sorted.
+                let mut c = c.clone();
+                c.sort();
                 s.push_str("\"large-community\": [ ");
                 for (i, c) in c.iter().enumerate() {
                     if i > 0 {

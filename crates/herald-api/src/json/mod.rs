@@ -14,8 +14,8 @@
 //! - Routes with an IPv6 global + link-local next hop are listed once, under the global next hop;
 //!   ExaBGP lists each route under both.
 //! - `origin:ASN:N` route origins print N as a number (ExaBGP prints it as a dotted quad).
-//! - Attributes ExaBGP does not know but herald does (OTC, AIGP without the capability) have
-//!   names (`otc`, `aigp`); unknown attributes keep ExaBGP's `attribute-0xTT-0xFF` form.
+//! - Attributes ExaBGP does not know (OTC) or drops unless configured (AIGP) are named (`otc`,
+//!   `aigp`); unknown attributes keep ExaBGP's `attribute-0xTT-0xFF` form.
 //! - NLRI of families herald does not type yet are given as `{ "raw": "0x…" }`.
 //! - RFC 7606 errors found while decoding are listed under `"malformed"` in the update.
 
