@@ -53,7 +53,7 @@ pub fn parse_route_specs(line: &str) -> Result<Vec<Route>> {
         let mut draft = RouteDraft::default();
         draft.apply(&mut cur, false)?;
         let mut out = Vec::new();
-        draft.build(static_family(&net), net, first.span(), &mut out)?;
+        draft.build(static_family(&net), net, first.span(), true, &mut out)?;
         Ok(out)
     })()
     .map_err(in_command)

@@ -331,35 +331,107 @@ fn neighbor(
     })
 }
 
-fn dedup_routes(routes: Vec<Route>, warnings: &mut Vec<ConfigError>) -> Vec<Route> {
-    let mut seen: HashMap<(Family, herald_wire::Prefix), usize> =
-        HashMap::with_capacity(routes.len());
-    let mut out: Vec<Route> = Vec::with_capacity(routes.len());
-    for r in routes {
-        match seen.get(&r.key()) {
-            Some(&i) => {
-                if let Some(slot) = out.get_mut(i) {
-                    if warnings.len() < crate::parser::MAX_ERRORS {
-                        warnings.push(e(
-                            r.origin,
-                            &r.prefix.net.to_string(),
-                            format!(
-                                "route {} is defined again (first at line {}): the later one is used",
-                                r.prefix.net, slot.origin.line
-                            ),
-                        ));
-                    }
-                    *slot = r;
-                }
+fn dedup_routes(mut routes: Vec<Route>, warnings: &mut Vec<ConfigError>) -> Vec<Route> {
+    let mut seen: HashMap<(Family, herald_wire::Prefix), usize, Fnv> =
+        HashMap::with_capacity_and_hasher(routes.len(), Fnv::default());
+    let mut dropped = Vec::new();
+    for i in 0..routes.len() {
+        let Some(r) = routes.get(i) else { break };
+        if let Some(first) = seen.insert(r.key(), i) {
+            // The later definition wins: it takes the first one's place in the order.
+            if warnings.len() < crate::parser::MAX_ERRORS {
+                let first_line = routes.get(first).map_or(0, |f| f.origin.line);
+                warnings.push(e(
+                    r.origin,
+                    &r.prefix.net.to_string(),
+                    format!(
+                        "route {} is defined again (first at line {first_line}): the later one is used",
+                        r.prefix.net
+                    ),
+                ));
             }
-            None => {
-                seen.insert(r.key(), out.len());
-                out.push(r);
-            }
+            routes.swap(first, i);
+            seen.insert(r_key(&routes, first), first);
+            dropped.push(i);
         }
     }
-    out
+    if dropped.is_empty() {
+        return routes;
+    }
+    let mut i = 0;
+    let mut d = dropped.iter().peekable();
+    routes.retain(|_| {
+        let keep = d.peek() != Some(&&i);
+        if !keep {
+            d.next();
+        }
+        i += 1;
+        keep
+    });
+    routes
 }
+
+fn r_key(routes: &[Route], i: usize) -> (Family, herald_wire::Prefix) {
+    routes.get(i).map_or(
+        (
+            Family::IPV4_UNICAST,
+            herald_wire::Prefix::new(IpNet::default()),
+        ),
+        Route::key,
+    )
+}
+
+/// A multiply-rotate hash (as in rustc's FxHash) for the duplicate-route check: keys are the
+/// operator's own prefixes, not attacker-chosen, and SipHash costs more than the rest of the
+/// check.
+#[derive(Default)]
+struct FnvHasher(u64);
+
+impl FnvHasher {
+    #[inline]
+    fn add(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for FnvHasher {
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        for c in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            if let Some(d) = b.get_mut(..c.len()) {
+                d.copy_from_slice(c);
+            }
+            self.add(u64::from_le_bytes(b));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u16(&mut self, i: u16) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+}
+
+type Fnv = std::hash::BuildHasherDefault<FnvHasher>;
 
 fn check_route(
     r: &Route,
@@ -369,11 +441,11 @@ fn check_route(
     nexthops: &[(Family, Afi)],
     errors: &mut Vec<ConfigError>,
 ) {
-    let token = r.prefix.net.to_string();
+    let token = || r.prefix.net.to_string();
     if explicit && !families.contains(&r.family) {
         errors.push(e(
             r.origin,
-            &token,
+            &token(),
             format!(
                 "route {} is {} but the neighbor's family block does not list it",
                 r.prefix.net, r.family
@@ -399,7 +471,7 @@ fn check_route(
             };
             errors.push(e(
                 r.origin,
-                &token,
+                &token(),
                 format!(
                     "route {} is {route_afi} but {what}: add 'nexthop {{ {} {} {nh}; }}' (RFC 8950)",
                     r.prefix.net, r.family.afi, r.family.safi

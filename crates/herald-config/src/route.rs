@@ -153,6 +153,17 @@ pub(crate) enum Stop {
 }
 
 impl RouteDraft {
+    /// Forget everything, keeping the buffers.
+    pub fn clear(&mut self) {
+        self.next_hop = NextHopSpec::None;
+        self.attrs.clear();
+        self.path_id = None;
+        self.split = None;
+        self.watchdog = None;
+        self.withdrawn = false;
+        self.name = None;
+    }
+
     /// Add (or replace: the last one written wins) an attribute.
     fn set(&mut self, value: AttrValue) {
         self.set_attr(Attribute::new(value));
@@ -301,15 +312,24 @@ impl RouteDraft {
     }
 
     /// Turn the draft into routes for `net` (several with `split`), appended to `out`.
+    ///
+    /// With `take`, the attributes are moved out of the draft rather than copied (the draft
+    /// must be cleared before its next use).
     pub fn build(
-        &self,
+        &mut self,
         family: Family,
         net: IpNet,
         origin: Span,
+        take: bool,
         out: &mut Vec<Route>,
     ) -> Result<()> {
-        let mut attributes = self.attrs.clone();
-        attributes.sort_by_key(|a| a.value.type_code());
+        let mut attributes = Vec::with_capacity(self.attrs.len());
+        if take {
+            attributes.extend(self.attrs.drain(..));
+        } else {
+            attributes.extend(self.attrs.iter().cloned());
+        }
+        attributes.sort_unstable_by_key(|a| a.value.type_code());
         let next_hop = match (self.next_hop, net) {
             (NextHopSpec::Ip(IpAddr::V4(a)), IpNet::V6(_)) => {
                 NextHopSpec::Ip(IpAddr::V6(a.to_ipv6_mapped()))

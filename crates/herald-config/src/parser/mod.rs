@@ -46,6 +46,8 @@ pub(crate) struct Parser<'a> {
     pub processes: Vec<Process>,
     pub templates: Vec<(String, Span, Draft)>,
     pub neighbors: Vec<Draft>,
+    /// A route draft reused from route to route.
+    pub(crate) scratch: crate::route::RouteDraft,
 }
 
 impl<'a> Parser<'a> {
@@ -58,6 +60,7 @@ impl<'a> Parser<'a> {
             processes: Vec::new(),
             templates: Vec::new(),
             neighbors: Vec::new(),
+            scratch: crate::route::RouteDraft::default(),
         }
     }
 

@@ -12,7 +12,7 @@ use crate::route::{err, parse_prefix, static_family, unsupported, Cursor, RouteD
 
 /// Build the routes of a finished draft, checking it has a next hop.
 fn finish(
-    draft: &RouteDraft,
+    draft: &mut RouteDraft,
     kw: &Token<'_>,
     family: Family,
     net: IpNet,
@@ -21,7 +21,7 @@ fn finish(
     if draft.next_hop == NextHopSpec::None {
         return Err(err(kw, "route has no next-hop"));
     }
-    draft.build(family, net, kw.span(), out)
+    draft.build(family, net, kw.span(), true, out)
 }
 
 /// `attributes <attrs> nlri <prefix>…` (ExaBGP's shared-attributes form).
@@ -42,7 +42,7 @@ pub(crate) fn attributes_nlri(
     let mut any = false;
     while let Some(t) = cur.next() {
         let net = parse_prefix(&t)?;
-        draft.build(family_of(&net), net, t.span(), out)?;
+        draft.build(family_of(&net), net, t.span(), false, out)?;
         any = true;
     }
     if !any {
@@ -85,7 +85,7 @@ impl<'a> Parser<'a> {
         family: Option<Family>,
         routes: &mut Vec<Route>,
     ) -> Result<()> {
-        let header = (|| -> Result<(IpNet, Family, RouteDraft)> {
+        let header = (|| -> Result<(IpNet, Family)> {
             let t = cur
                 .next()
                 .ok_or_else(|| err(kw, format!("'{}' needs a prefix", kw.text)))?;
@@ -104,11 +104,26 @@ impl<'a> Parser<'a> {
                 }
                 None => static_family(&net),
             };
-            let mut draft = RouteDraft::default();
-            draft.apply(cur, false)?;
-            Ok((net, family, draft))
+            Ok((net, family))
         })();
-        let (net, family, mut draft) = match header {
+        // One draft is reused for every route, so its buffers are allocated once.
+        let mut draft = std::mem::take(&mut self.scratch);
+        draft.clear();
+        let header = header.and_then(|h| draft.apply(cur, false).map(|_| h));
+        let r = self.route_rest(kw, header, block, &mut draft, routes);
+        self.scratch = draft;
+        r
+    }
+
+    fn route_rest(
+        &mut self,
+        kw: &Token<'a>,
+        header: Result<(IpNet, Family)>,
+        block: bool,
+        draft: &mut RouteDraft,
+        routes: &mut Vec<Route>,
+    ) -> Result<()> {
+        let (net, family) = match header {
             Ok(h) => h,
             Err(e) => {
                 if block {
@@ -139,7 +154,7 @@ impl<'a> Parser<'a> {
                 return Ok(());
             }
         }
-        finish(&draft, kw, family, net, routes)
+        finish(draft, kw, family, net, routes)
     }
 
     /// The `announce { }` block: `ipv4 { … }`, `ipv6 { … }`.
