@@ -121,10 +121,11 @@ pub fn run(opts: Options) -> ExitCode {
             error!("{e}");
             return ExitCode::FAILURE;
         }
-        let neighbors = d.config.neighbors.clone();
+        let neighbors = std::mem::take(&mut d.config.neighbors);
         for n in &neighbors {
             d.spawn(n);
         }
+        d.config.neighbors = without_routes(neighbors);
         info!(neighbors = d.peers.len(), config = %opts.config.display(), "herald running");
         d.signals(&opts.config).await
     })
@@ -339,6 +340,8 @@ impl Daemon {
             error!("reload refused: the configuration has errors; keeping the running one");
             return;
         };
+        // The running configuration keeps no routes (each peer holds its export and computes the
+        // route difference itself), so every neighbor with routes shows up as changed here.
         let d = herald_config::diff(&self.config, &new);
         self.config = new;
         if let Err(e) = self.start_listeners() {
@@ -356,33 +359,39 @@ impl Daemon {
             waits.extend(self.stop(k, cease::OTHER_CONFIG_CHANGE, "neighbor settings changed"));
         }
         let _ = tokio::time::timeout(Duration::from_secs(3), futures_all(waits)).await;
-        let neighbors = self.config.neighbors.clone();
+        let neighbors = std::mem::take(&mut self.config.neighbors);
         for k in d.added.iter().chain(d.reset.iter()) {
             if let Some(n) = neighbors.iter().find(|n| &n.key() == k) {
                 self.spawn(n);
             }
         }
-        for c in &d.changed {
-            if c.announce.is_empty() && c.withdraw.is_empty() {
+        for n in &neighbors {
+            let key = n.key();
+            if d.added.contains(&key) || d.reset.contains(&key) {
                 continue;
             }
-            if let (Some(h), Some(n)) = (
-                self.peers.get(&c.key),
-                neighbors.iter().find(|n| n.key() == c.key),
-            ) {
+            if let Some(h) = self.peers.get(&key) {
                 let _ =
                     h.tx.send(Command::Routes(Export::from_routes(&n.routes)))
                         .await;
             }
         }
+        self.config.neighbors = without_routes(neighbors);
         info!(
             added = d.added.len(),
             removed = d.removed.len(),
             reset = d.reset.len(),
-            changed = d.changed.len(),
             "reload applied"
         );
     }
+}
+
+/// Drop the routes of every neighbor (they live in the peers' exports once spawned).
+fn without_routes(mut neighbors: Vec<Neighbor>) -> Vec<Neighbor> {
+    for n in &mut neighbors {
+        n.routes = Vec::new();
+    }
+    neighbors
 }
 
 async fn futures_all(waits: Vec<oneshot::Receiver<()>>) {
