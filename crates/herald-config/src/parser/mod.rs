@@ -32,7 +32,7 @@ pub(crate) enum End<'a> {
     /// `{`: the statement is a block header.
     Open(Token<'a>),
     /// `}`: the statement (if any) is the last of its block, which this closes.
-    Close,
+    Close(Token<'a>),
     /// End of input.
     Eof,
 }
@@ -48,6 +48,8 @@ pub(crate) struct Parser<'a> {
     pub neighbors: Vec<Draft>,
     /// A route draft reused from route to route.
     pub(crate) scratch: crate::route::RouteDraft,
+    /// The statement just read had a lexical error (already reported): ignore it.
+    poisoned: bool,
 }
 
 impl<'a> Parser<'a> {
@@ -61,6 +63,7 @@ impl<'a> Parser<'a> {
             templates: Vec::new(),
             neighbors: Vec::new(),
             scratch: crate::route::RouteDraft::default(),
+            poisoned: false,
         }
     }
 
@@ -95,6 +98,7 @@ impl<'a> Parser<'a> {
     /// Read one statement into `buf` (cleared first).
     pub fn statement(&mut self, buf: &mut Vec<Token<'a>>) -> End<'a> {
         buf.clear();
+        self.poisoned = false;
         let mut depth = 0u32;
         loop {
             let t = self.lex.next_token();
@@ -102,7 +106,7 @@ impl<'a> Parser<'a> {
                 Kind::Eof => return End::Eof,
                 Kind::Semi => return End::Semi,
                 Kind::LBrace if depth == 0 => return End::Open(t),
-                Kind::RBrace if depth == 0 => return End::Close,
+                Kind::RBrace if depth == 0 => return End::Close(t),
                 Kind::LBracket | Kind::LParen => {
                     depth += 1;
                     buf.push(t);
@@ -113,6 +117,7 @@ impl<'a> Parser<'a> {
                 }
                 Kind::Unterminated => {
                     self.error(err(&t, "quoted string not closed on this line"));
+                    self.poisoned = true;
                 }
                 _ => buf.push(t),
             }
@@ -150,7 +155,16 @@ impl<'a> Parser<'a> {
             if self.full() {
                 break;
             }
-            match self.statement(&mut buf) {
+            let end = self.statement(&mut buf);
+            if self.poisoned {
+                match end {
+                    End::Open(_) => self.skip_block(),
+                    End::Close(_) | End::Eof => break,
+                    End::Semi => {}
+                }
+                continue;
+            }
+            match end {
                 End::Semi => {
                     if !buf.is_empty() {
                         f(self, &buf, None);
@@ -164,7 +178,7 @@ impl<'a> Parser<'a> {
                         self.skip_block();
                     }
                 }
-                End::Close => {
+                End::Close(_) => {
                     if !buf.is_empty() {
                         f(self, &buf, None);
                     }
@@ -202,13 +216,12 @@ impl<'a> Parser<'a> {
                     }
                     break;
                 }
-                End::Close => {
-                    let at = buf.first().map(|t| t.span()).unwrap_or_default();
+                End::Close(brace) => {
                     if let Some(t) = buf.first() {
                         let e = err(t, "statement outside any block");
                         self.error(e);
                     } else {
-                        self.warn(ConfigError::at(at, "}", "'}' does not close any block"));
+                        self.warn(err(&brace, "'}' does not close any block"));
                     }
                 }
                 End::Semi => {

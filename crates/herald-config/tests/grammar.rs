@@ -1,0 +1,386 @@
+//! Whole-file constructs: neighbors, defaults, templates, families, capabilities, api,
+//! processes, static and announce routes.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::Path;
+
+use herald_config::{parse_str, Config, Encoder, NextHopSpec};
+use herald_wire::attr::Community;
+use herald_wire::capability::AddPathMode;
+use herald_wire::{Afi, AttrValue, Family};
+
+fn parse(text: &str) -> Config {
+    match parse_str(text, Path::new("test.conf")) {
+        Ok(c) => c,
+        Err(e) => panic!(
+            "{}",
+            e.iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+    }
+}
+
+const MINIMAL: &str =
+    "neighbor 192.0.2.2 { local-address 192.0.2.1; local-as 65000; peer-as 65001; }";
+
+#[test]
+fn a_minimal_neighbor_gets_exabgp_defaults() {
+    let c = parse(MINIMAL);
+    let n = &c.neighbors[0];
+    assert_eq!(n.peer_address.to_string(), "192.0.2.2/32");
+    assert_eq!(n.router_id, Ipv4Addr::new(192, 0, 2, 1));
+    assert_eq!(
+        n.local_address,
+        Some(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)))
+    );
+    assert_eq!((n.local_as, n.peer_as), (Some(65000), Some(65001)));
+    assert_eq!(n.hold_time, 180);
+    assert!(!n.passive);
+    assert!(n.group_updates && n.auto_flush && n.adj_rib_out && n.adj_rib_in);
+    assert!(!n.manual_eor);
+    assert!(n.capabilities.asn4 && n.capabilities.extended_message);
+    assert!(!n.capabilities.route_refresh);
+    assert_eq!(n.capabilities.graceful_restart, None);
+    assert_eq!(n.capabilities.add_path, None);
+    // No family block and no routes: IPv4 and IPv6 unicast.
+    assert_eq!(n.families, vec![Family::IPV4_UNICAST, Family::IPV6_UNICAST]);
+    assert!(n.routes.is_empty() && n.api.is_empty() && n.md5.is_none());
+    assert!(c.warnings.is_empty());
+}
+
+#[test]
+fn every_neighbor_setting() {
+    let c = parse(
+        r#"
+        neighbor 10.0.0.0/24 {
+            description "a \"quoted\" peer";
+            router-id 1.2.3.4;
+            local-address 10.0.0.254;
+            local-as 4200000000;
+            peer-as auto;
+            hold-time 0;
+            passive;
+            listen 1179;
+            connect 1180;
+            md5-password aGVsbG8=;
+            md5-base64 true;
+            md5-ip 10.0.0.253;
+            outgoing-ttl 1;
+            incoming-ttl 254;
+            group-updates false;
+            auto-flush disable;
+            adj-rib-out false;
+            adj-rib-in false;
+            manual-eor true;
+            host-name my-host;
+            domain-name example.com;
+            rate-limit 100;
+            source-interface eth0;
+        }"#,
+    );
+    let n = &c.neighbors[0];
+    assert_eq!(n.peer_address.to_string(), "10.0.0.0/24");
+    assert_eq!(n.description.as_deref(), Some("a \"quoted\" peer"));
+    assert_eq!(n.router_id, Ipv4Addr::new(1, 2, 3, 4));
+    assert_eq!(n.local_as, Some(4_200_000_000));
+    assert_eq!(n.peer_as, None);
+    assert_eq!(n.hold_time, 0);
+    assert!(n.passive);
+    assert_eq!((n.listen, n.connect), (Some(1179), Some(1180)));
+    let md5 = n.md5.as_ref().unwrap();
+    assert_eq!(md5.key, b"hello");
+    assert_eq!(md5.ip, Some("10.0.0.253".parse().unwrap()));
+    assert_eq!((n.outgoing_ttl, n.incoming_ttl), (Some(1), Some(254)));
+    assert!(!n.group_updates && !n.auto_flush && !n.adj_rib_out && !n.adj_rib_in);
+    assert!(n.manual_eor);
+    assert_eq!(n.host_name.as_deref(), Some("my-host"));
+    assert_eq!(n.domain_name.as_deref(), Some("example.com"));
+    assert_eq!(n.rate_limit, Some(100));
+    assert_eq!(n.source_interface.as_deref(), Some("eth0"));
+}
+
+#[test]
+fn md5_ip_defaults_to_the_local_address() {
+    let c = parse(
+        "neighbor 10.0.0.3 { local-address 10.0.0.2; local-as 1; peer-as 1; md5-password 'a b'; }",
+    );
+    let md5 = c.neighbors[0].md5.as_ref().unwrap();
+    assert_eq!(md5.key, b"a b");
+    assert_eq!(md5.ip, Some("10.0.0.2".parse().unwrap()));
+}
+
+#[test]
+fn capabilities_block() {
+    let c = parse(
+        "neighbor 127.0.0.1 { local-address 127.0.0.1; local-as 1; peer-as 1; hold-time 90;
+           family { ipv4 unicast; ipv6 unicast; }
+           nexthop { ipv4 unicast ipv6; }
+           capability { asn4 disable; route-refresh; graceful-restart; add-path send/receive;
+             extended-message disable; multi-session enable; operational; aigp; software-version; }
+         }",
+    );
+    let n = &c.neighbors[0];
+    let cap = &n.capabilities;
+    assert!(!cap.asn4 && cap.route_refresh && !cap.extended_message);
+    assert!(cap.multi_session && cap.operational && cap.aigp && cap.software_version);
+    // A bare graceful-restart takes the hold time.
+    assert_eq!(cap.graceful_restart, Some(90));
+    assert_eq!(cap.add_path, Some(AddPathMode::SendReceive));
+    // Without an add-path block, every family carries ADD-PATH.
+    assert_eq!(
+        n.add_path,
+        vec![
+            (Family::IPV4_UNICAST, AddPathMode::SendReceive),
+            (Family::IPV6_UNICAST, AddPathMode::SendReceive)
+        ]
+    );
+    // A nexthop block turns the capability on.
+    assert!(cap.extended_next_hop);
+    assert_eq!(n.extended_next_hop, vec![(Family::IPV4_UNICAST, Afi::IPV6)]);
+}
+
+#[test]
+fn add_path_block_limits_the_families_and_gr_takes_a_time() {
+    let c = parse(
+        "neighbor 127.0.0.1 { local-address 127.0.0.1; local-as 1; peer-as 1;
+           family { ipv4 unicast; ipv6 unicast; }
+           add-path { ipv6 unicast; }
+           capability { add-path send; graceful-restart 1200; }
+         }",
+    );
+    let n = &c.neighbors[0];
+    assert_eq!(n.add_path, vec![(Family::IPV6_UNICAST, AddPathMode::Send)]);
+    assert_eq!(n.capabilities.graceful_restart, Some(1200));
+    let c = parse(
+        "neighbor 127.0.0.1 { local-address 127.0.0.1; local-as 1; peer-as 1;
+           capability { graceful-restart disable; route-refresh enable; } adj-rib-out false; }",
+    );
+    let n = &c.neighbors[0];
+    assert_eq!(n.capabilities.graceful_restart, None);
+    // Route refresh needs the Adj-RIB-Out.
+    assert!(n.adj_rib_out);
+}
+
+#[test]
+fn family_block_and_all() {
+    let c = parse(
+        "neighbor ::1 { router-id 1.1.1.1; local-address ::1; local-as 1; peer-as 1;
+           family { ipv6 unicast; ipv4 multicast; } }",
+    );
+    assert_eq!(
+        c.neighbors[0].families,
+        vec![Family::IPV4_MULTICAST, Family::IPV6_UNICAST]
+    );
+    let c =
+        parse("neighbor 1.1.1.1 { local-address 1.1.1.2; local-as 1; peer-as 1; family { all; } }");
+    assert_eq!(c.neighbors[0].families.len(), 3);
+}
+
+#[test]
+fn families_without_a_family_block_include_the_routes() {
+    let c = parse(
+        "neighbor 1.1.1.1 { local-address 1.1.1.2; local-as 1; peer-as 1;
+           static { route 224.0.0.0/8 next-hop 1.1.1.1; } }",
+    );
+    assert_eq!(
+        c.neighbors[0].families,
+        vec![
+            Family::IPV4_UNICAST,
+            Family::IPV4_MULTICAST,
+            Family::IPV6_UNICAST
+        ]
+    );
+}
+
+#[test]
+fn processes_and_api_blocks() {
+    let c = parse(
+        r#"
+        process announce-routes {
+            run ./run/api.run --flag "two words";
+            encoder json;
+            respawn false;
+        }
+        process other { run /bin/true; }
+        neighbor 127.0.0.1 {
+            local-address 127.0.0.1; local-as 1; peer-as 1;
+            api speaking {
+                processes [ announce-routes, other ];
+                processes-match [ "^ann" ];
+                neighbor-changes;
+                negotiated false;
+                send { parsed; open; }
+                receive { packets; consolidate; update; notification; keepalive; refresh; operational; }
+            }
+            api { processes [ other ]; fsm; signal; }
+        }"#,
+    );
+    let p = &c.processes[0];
+    assert_eq!(p.name, "announce-routes");
+    assert_eq!(p.run, ["./run/api.run", "--flag", "two words"]);
+    assert_eq!(p.encoder, Encoder::Json);
+    assert_eq!(p.respawn, Some(false));
+    assert_eq!(c.processes[1].encoder, Encoder::Text);
+    assert_eq!(c.processes[1].respawn, None);
+    let api = &c.neighbors[0].api;
+    assert_eq!(api.len(), 2);
+    assert_eq!(api[0].name.as_deref(), Some("speaking"));
+    assert_eq!(api[0].processes, ["announce-routes", "other"]);
+    assert_eq!(api[0].processes_match, ["^ann"]);
+    assert!(api[0].neighbor_changes && !api[0].negotiated);
+    assert!(api[0].send.parsed && api[0].send.open && !api[0].send.update);
+    let r = &api[0].receive;
+    assert!(r.packets && r.consolidate && r.update && r.notification && r.keepalive);
+    assert!(r.refresh && r.operational && !r.parsed);
+    assert_eq!(api[1].name, None);
+    assert!(api[1].fsm && api[1].signal);
+    assert_eq!(
+        c.neighbors[0].process_names().collect::<Vec<_>>(),
+        ["announce-routes", "other", "other"]
+    );
+}
+
+#[test]
+fn templates_merge_settings_and_routes() {
+    let c = parse(
+        "template {
+           neighbor base {
+             local-as 65533; peer-as 65533; hold-time 90; group-updates false;
+             family { ipv4 unicast; }
+             capability { graceful-restart 1200; }
+             static { route 1.0.0.0/8 next-hop 1.1.1.1; }
+           }
+           neighbor v6 { family { ipv6 unicast; } announce { ipv6 { unicast 2001:db8::/32 next-hop ::1; } } }
+         }
+         neighbor 127.0.0.1 {
+           inherit [ base v6 ];
+           local-address 127.0.0.1;
+           hold-time 30;
+           static { route 2.0.0.0/8 { next-hop 1.1.1.1; } }
+         }",
+    );
+    let n = &c.neighbors[0];
+    assert_eq!(n.local_as, Some(65533));
+    // The neighbor's own setting wins over the template's.
+    assert_eq!(n.hold_time, 30);
+    assert!(!n.group_updates);
+    assert_eq!(n.capabilities.graceful_restart, Some(1200));
+    assert_eq!(n.families, vec![Family::IPV4_UNICAST, Family::IPV6_UNICAST]);
+    let nets: Vec<String> = n.routes.iter().map(|r| r.prefix.net.to_string()).collect();
+    assert_eq!(nets, ["1.0.0.0/8", "2001:db8::/32", "2.0.0.0/8"]);
+}
+
+#[test]
+fn static_and_announce_routes() {
+    let c = parse(
+        "neighbor 127.0.0.1 { local-address 127.0.0.1; local-as 1; peer-as 1;
+           family { ipv4 unicast; ipv4 multicast; ipv6 unicast; }
+           static {
+             route 10.0.1.0/24 { next-hop 10.0.255.254; community [ 0 ]; }
+             route 10.0.5.0/24 next-hop 10.0.255.254 local-preference 200;
+             route 10.0.6.0/24 { next-hop self; split /25; }
+             attributes med 10 next-hop 10.0.0.1 nlri 10.1.0.0/16 10.2.0.0/16;
+           }
+           announce {
+             ipv4 { unicast 10.0.9.0/24 next-hop 10.0.1.254 local-preference 200;
+                    multicast 10.3.0.0/16 next-hop 10.0.1.254; }
+             ipv6 { unicast 2001:db8::/32 next-hop 2001:db8::1; }
+           }
+           announce { }
+         }",
+    );
+    let n = &c.neighbors[0];
+    let got: Vec<(String, Family)> = n
+        .routes
+        .iter()
+        .map(|r| (r.prefix.net.to_string(), r.family))
+        .collect();
+    let v4 = Family::IPV4_UNICAST;
+    assert_eq!(
+        got,
+        vec![
+            ("10.0.1.0/24".into(), v4),
+            ("10.0.5.0/24".into(), v4),
+            ("10.0.6.0/25".into(), v4),
+            ("10.0.6.128/25".into(), v4),
+            ("10.1.0.0/16".into(), v4),
+            ("10.2.0.0/16".into(), v4),
+            ("10.0.9.0/24".into(), v4),
+            ("10.3.0.0/16".into(), Family::IPV4_MULTICAST),
+            ("2001:db8::/32".into(), Family::IPV6_UNICAST),
+        ]
+    );
+    assert_eq!(
+        n.routes[0].attributes[0].value,
+        AttrValue::Communities(vec![Community(0)])
+    );
+    assert_eq!(n.routes[2].next_hop, NextHopSpec::SelfAddr);
+    assert_eq!(n.routes[0].origin.line, 4);
+}
+
+#[test]
+fn a_route_defined_twice_keeps_the_later_one_with_a_warning() {
+    let c = parse(
+        "neighbor 127.0.0.1 { local-address 127.0.0.1; local-as 1; peer-as 1;
+           static {
+             route 10.0.7.0/24 next-hop 10.0.255.254 local-preference 200;
+             route 10.0.8.0/24 next-hop 10.0.255.254;
+             route 10.0.7.0/24 next-hop 10.0.255.254 med 5;
+           } }",
+    );
+    let n = &c.neighbors[0];
+    assert_eq!(n.routes.len(), 2);
+    assert_eq!(n.routes[0].prefix.net.to_string(), "10.0.7.0/24");
+    assert_eq!(n.routes[0].attributes[0].value, AttrValue::Med(5));
+    assert_eq!(c.warnings.len(), 1);
+    assert_eq!(c.warnings[0].line, 5);
+    // Different path identifiers are different routes.
+    let c = parse(
+        "neighbor 127.0.0.1 { local-address 127.0.0.1; local-as 1; peer-as 1;
+           static { route 10.0.0.10 next-hop 10.10.1.1 path-information 1;
+                    route 10.0.0.10 next-hop 10.10.1.2 path-information 2; } }",
+    );
+    assert_eq!(c.neighbors[0].routes.len(), 2);
+}
+
+#[test]
+fn exabgp_leniencies_become_warnings() {
+    // conf-split.conf leaves the neighbor open; conf-extended-attributes.conf has one '}' too many.
+    let c = parse("neighbor 127.0.0.1 { local-address 127.0.0.1; local-as 1; peer-as 1;\n");
+    assert_eq!(c.neighbors.len(), 1);
+    assert_eq!(c.warnings.len(), 1);
+    assert!(c.warnings[0].message.contains("not closed"));
+    let c = parse(&format!("{MINIMAL}\n}}\n"));
+    assert_eq!(c.warnings[0].line, 2);
+    // A last statement without ';' before '}' is accepted.
+    let c = parse("neighbor 127.0.0.1 { local-address 127.0.0.1; local-as 1; peer-as 1 }");
+    assert_eq!(c.neighbors[0].peer_as, Some(1));
+}
+
+#[test]
+fn ipv6_neighbor_and_extended_next_hop_routes() {
+    let c = parse(
+        "neighbor 2001:db8::2 { router-id 10.0.0.2; local-address 2001:db8::1; local-as 1; peer-as 1;
+           family { ipv4 unicast; ipv6 unicast; }
+           nexthop { ipv4 unicast ipv6; }
+           static { route 153.153.153.153 next-hop 2001:db8::99;
+                    route 10.0.0.0/8 next-hop self;
+                    route 2001:db8:1::/48 next-hop self; } }",
+    );
+    let n = &c.neighbors[0];
+    assert_eq!(n.routes.len(), 3);
+    assert_eq!(n.extended_next_hop, vec![(Family::IPV4_UNICAST, Afi::IPV6)]);
+}
+
+#[test]
+fn comments_continuations_and_quotes() {
+    let c = parse(
+        "# a comment\nneighbor 127.0.0.1 { # another\n local-address 127.0.0.1; local-as 1; \\\n peer-as 1;\n\
+         description \"it's\";\n static { route 10.0.0.0/8 \\\n  next-hop 1.1.1.1 \\\n  med 5; } }",
+    );
+    let n = &c.neighbors[0];
+    assert_eq!(n.routes[0].attributes[0].value, AttrValue::Med(5));
+    assert_eq!(n.routes[0].origin.line, 6);
+}
