@@ -95,13 +95,15 @@ impl AsPath {
                 return None;
             }
             let body = rest.get(..usize::from(n) * w)?;
+            // `map` (not `filter_map`) keeps the iterator's exact length, so `collect` allocates
+            // once; `chunks_exact` makes the fallback unreachable.
             let asns = if four {
                 body.chunks_exact(4)
-                    .filter_map(|c| c.try_into().ok().map(u32::from_be_bytes))
+                    .map(|c| u32::from_be_bytes(c.try_into().unwrap_or_default()))
                     .collect()
             } else {
                 body.chunks_exact(2)
-                    .filter_map(|c| c.try_into().ok().map(|c| u32::from(u16::from_be_bytes(c))))
+                    .map(|c| u32::from(u16::from_be_bytes(c.try_into().unwrap_or_default())))
                     .collect()
             };
             segments.push(Segment { kind, asns });

@@ -323,10 +323,11 @@ fn words<const N: usize, X>(v: &[u8], f: impl Fn([u8; N]) -> X) -> Option<Vec<X>
     if v.len() % N != 0 {
         return None;
     }
+    // `map` keeps the exact length so that `collect` allocates once; `chunks_exact` makes the
+    // fallback unreachable.
     Some(
         v.chunks_exact(N)
-            .filter_map(|c| c.try_into().ok())
-            .map(f)
+            .map(|c| f(c.try_into().unwrap_or([0; N])))
             .collect(),
     )
 }

@@ -51,7 +51,7 @@ impl NlriList {
     pub fn decode(family: Family, bytes: &[u8], add_path: bool) -> Result<NlriList, &'static str> {
         match (family.afi, family.safi) {
             (Afi::IPV4 | Afi::IPV6, Safi::UNICAST | Safi::MULTICAST) => {
-                let mut v = Vec::new();
+                let mut v = Vec::with_capacity(unicast::capacity_hint(family.afi, bytes.len()));
                 unicast::decode_into(family.afi, bytes, add_path, &mut v)?;
                 Ok(NlriList::Prefixes(v))
             }

@@ -57,6 +57,14 @@ impl Prefix {
     }
 }
 
+/// How many prefixes of `afi` to reserve room for before decoding `len` NLRI octets: one per
+/// /24-sized entry for IPv4 and per /32-sized entry for IPv6, so that common tables decode
+/// with one allocation (a guess only; the vector still grows when it is short).
+#[inline]
+pub fn capacity_hint(afi: Afi, len: usize) -> usize {
+    len.div_ceil(if afi == Afi::IPV6 { 5 } else { 4 })
+}
+
 /// Decode a run of prefixes of `afi` from `bytes`, appending to `out`.
 pub fn decode_into(
     afi: Afi,

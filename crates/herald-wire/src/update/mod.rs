@@ -61,12 +61,12 @@ impl Update {
         let nlri_at = r.pos();
         let add_path = ctx.add_path(Family::IPV4_UNICAST);
 
-        let mut withdrawn = Vec::new();
+        let mut withdrawn = Vec::with_capacity(unicast::capacity_hint(Afi::IPV4, wbytes.len()));
         unicast::decode_into(Afi::IPV4, wbytes, add_path, &mut withdrawn)
             .map_err(|why| DecodeError::new(2, ErrorKind::InvalidNetworkField(why)))?;
         let mut errors = Vec::new();
         let attributes = decode_attributes(abytes, ctx, alen_at + 2, &mut errors)?;
-        let mut nlri = Vec::with_capacity(nbytes.len() / 4);
+        let mut nlri = Vec::with_capacity(unicast::capacity_hint(Afi::IPV4, nbytes.len()));
         unicast::decode_into(Afi::IPV4, nbytes, add_path, &mut nlri)
             .map_err(|why| DecodeError::new(nlri_at, ErrorKind::InvalidNetworkField(why)))?;
 
