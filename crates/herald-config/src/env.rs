@@ -224,9 +224,8 @@ impl Env {
             }
             ("tcp", "attempts") => self.tcp_attempts = number()?,
             ("tcp", "once") => {
-                if boolean()? {
-                    self.tcp_attempts = 1;
-                }
+                let once = boolean()?;
+                self.tcp_attempts = if once { 1 } else { self.tcp_attempts };
             }
             ("tcp", "delay") => self.tcp_delay = number()?,
             ("tcp", "acl") => self.tcp_acl = boolean()?,

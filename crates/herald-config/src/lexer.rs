@@ -96,30 +96,16 @@ const SEP: u8 = 1;
 const PUNCT: u8 = 2;
 const SPECIAL: u8 = 4; // # ' " \
 
-const fn class_table() -> [u8; 256] {
-    let mut t = [0u8; 256];
-    t[b' ' as usize] = SEP;
-    t[b'\t' as usize] = SEP;
-    t[b'\r' as usize] = SEP;
-    t[b'\n' as usize] = SEP;
-    t[b',' as usize] = SEP;
-    t[0x0b] = SEP;
-    t[0x0c] = SEP;
-    t[b';' as usize] = PUNCT;
-    t[b'{' as usize] = PUNCT;
-    t[b'}' as usize] = PUNCT;
-    t[b'[' as usize] = PUNCT;
-    t[b']' as usize] = PUNCT;
-    t[b'(' as usize] = PUNCT;
-    t[b')' as usize] = PUNCT;
-    t[b'#' as usize] = SPECIAL;
-    t[b'\'' as usize] = SPECIAL;
-    t[b'"' as usize] = SPECIAL;
-    t[b'\\' as usize] = SPECIAL;
-    t
+/// The class of a byte: separator, punctuation, special (`#`, quotes, backslash) or word.
+#[inline(always)]
+const fn class(b: u8) -> u8 {
+    match b {
+        b' ' | b'\t' | b'\r' | b'\n' | b',' | 0x0b | 0x0c => SEP,
+        b';' | b'{' | b'}' | b'[' | b']' | b'(' | b')' => PUNCT,
+        b'#' | b'\'' | b'"' | b'\\' => SPECIAL,
+        _ => 0,
+    }
 }
-
-static CLASS: [u8; 256] = class_table();
 
 /// The lexer. Call [`Lexer::next_token`] until it returns [`Kind::Eof`].
 pub(crate) struct Lexer<'a> {
@@ -195,7 +181,7 @@ impl<'a> Lexer<'a> {
                         Some(_) => return,
                     }
                 }
-                _ if CLASS[usize::from(b)] == SEP => self.pos += 1,
+                _ if class(b) == SEP => self.pos += 1,
                 _ => return,
             }
         }
@@ -238,7 +224,7 @@ impl<'a> Lexer<'a> {
         let bytes = self.src.as_bytes();
         let mut end = start + 1;
         while let Some(&c) = bytes.get(end) {
-            let class = CLASS[usize::from(c)];
+            let class = class(c);
             if class == 0 {
                 end += 1;
                 continue;

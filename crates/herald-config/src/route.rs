@@ -325,7 +325,7 @@ impl RouteDraft {
     ) -> Result<()> {
         let mut attributes = Vec::with_capacity(self.attrs.len());
         if take {
-            attributes.extend(self.attrs.drain(..));
+            attributes.append(&mut self.attrs);
         } else {
             attributes.extend(self.attrs.iter().cloned());
         }

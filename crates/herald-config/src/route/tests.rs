@@ -1,7 +1,7 @@
 use std::net::{IpAddr, Ipv4Addr};
 
 use herald_wire::attr::{
-    Aggregator, AsPath, Community, ExtCommunity, LargeCommunity, Origin, Segment, SegmentType,
+    Aggregator, AsPath, Community, LargeCommunity, Origin, Segment, SegmentType,
 };
 use herald_wire::{AttrValue, Attribute, Family};
 
