@@ -77,3 +77,48 @@ fn every_example_loads_or_is_only_unsupported() {
         );
     }
 }
+
+fn load(name: &str) -> herald_config::Config {
+    herald_config::load(dir().join(name)).unwrap()
+}
+
+#[test]
+fn spot_checks_of_loaded_examples() {
+    // Template routes and the neighbor's own merge.
+    let nets: Vec<String> = load("conf-template.conf").neighbors[0]
+        .routes
+        .iter()
+        .map(|r| r.prefix.net.to_string())
+        .collect();
+    assert_eq!(nets, ["1.0.0.0/8", "2.0.0.0/8", "3.0.0.0/8", "4.0.0.0/8"]);
+    // Two /22 split into /24s.
+    let c = load("conf-split.conf");
+    assert_eq!(c.neighbors[0].routes.len(), 8);
+    assert_eq!(c.warnings.len(), 1);
+    // Watchdog and withdraw.
+    let c = load("api-watchdog.conf");
+    let r = &c.neighbors[0].routes[1];
+    assert_eq!(r.watchdog.as_deref(), Some("dnsr"));
+    assert!(r.withdrawn);
+    // Two neighbors, two templates, two processes.
+    let c = load("api-multiple-api.conf");
+    assert_eq!(c.neighbors.len(), 2);
+    assert_eq!(c.neighbors[1].local_as, Some(2));
+    assert_eq!(c.neighbors[1].api[0].processes, ["private"]);
+    // The healthcheck command keeps its quoted argument whole.
+    let c = load("example-healthcheck.conf");
+    assert!(c.processes[0]
+        .run
+        .contains(&"curl --fail --verbose --max-time 2 http://localhost".to_string()));
+    // Path information on the same prefix makes distinct routes.
+    assert_eq!(
+        load("conf-path-information.conf").neighbors[0].routes.len(),
+        3
+    );
+    // IPv6 neighbor with next-hop self.
+    let c = load("conf-ipself6.conf");
+    assert_eq!(
+        c.neighbors[0].routes[0].next_hop,
+        herald_config::NextHopSpec::SelfAddr
+    );
+}
