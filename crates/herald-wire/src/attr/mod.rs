@@ -90,18 +90,18 @@ pub enum AttrValue {
     OriginatorId(Ipv4Addr),
     /// 10 CLUSTER_LIST.
     ClusterList(Vec<Ipv4Addr>),
-    /// 14 MP_REACH_NLRI.
-    MpReach(MpReach),
-    /// 15 MP_UNREACH_NLRI.
-    MpUnreach(MpUnreach),
+    /// 14 MP_REACH_NLRI (boxed: it is large and rare next to the common attributes).
+    MpReach(Box<MpReach>),
+    /// 15 MP_UNREACH_NLRI (boxed).
+    MpUnreach(Box<MpUnreach>),
     /// 16 EXTENDED COMMUNITIES.
     ExtCommunities(Vec<ExtCommunity>),
     /// 17 AS4_PATH (always 4-octet AS numbers).
     As4Path(AsPath),
     /// 18 AS4_AGGREGATOR.
     As4Aggregator(Aggregator),
-    /// 22 PMSI_TUNNEL.
-    PmsiTunnel(PmsiTunnel),
+    /// 22 PMSI_TUNNEL (boxed).
+    PmsiTunnel(Box<PmsiTunnel>),
     /// 25 IPv6 Address Specific Extended Communities.
     Ipv6ExtCommunities(Vec<Ipv6ExtCommunity>),
     /// 26 AIGP: the TLVs as received (RFC 7311 §3); [`AttrValue::aigp_metric`] reads type 1.
@@ -413,7 +413,7 @@ fn decode_value(
         T::CLUSTER_LIST => {
             AttrValue::ClusterList(words::<4, _>(v, Ipv4Addr::from).ok_or_else(len_err)?)
         }
-        T::MP_REACH_NLRI => AttrValue::MpReach(MpReach::decode(v, ctx).map_err(|e| {
+        T::MP_REACH_NLRI => AttrValue::MpReach(Box::new(MpReach::decode(v, ctx).map_err(|e| {
             let k = if e.in_nlri {
                 ErrorKind::InvalidNetworkField("MP_REACH_NLRI")
             } else {
@@ -422,17 +422,19 @@ fn decode_value(
                 }
             };
             (k, e.family)
-        })?),
-        T::MP_UNREACH_NLRI => AttrValue::MpUnreach(MpUnreach::decode(v, ctx).map_err(|e| {
-            let k = if e.in_nlri {
-                ErrorKind::InvalidNetworkField("MP_UNREACH_NLRI")
-            } else {
-                ErrorKind::OptionalAttribute {
-                    attribute: raw.to_vec(),
-                }
-            };
-            (k, e.family)
-        })?),
+        })?)),
+        T::MP_UNREACH_NLRI => {
+            AttrValue::MpUnreach(Box::new(MpUnreach::decode(v, ctx).map_err(|e| {
+                let k = if e.in_nlri {
+                    ErrorKind::InvalidNetworkField("MP_UNREACH_NLRI")
+                } else {
+                    ErrorKind::OptionalAttribute {
+                        attribute: raw.to_vec(),
+                    }
+                };
+                (k, e.family)
+            })?))
+        }
         T::EXTENDED_COMMUNITIES => {
             AttrValue::ExtCommunities(words::<8, _>(v, ExtCommunity).ok_or_else(opt_err)?)
         }
@@ -442,12 +444,12 @@ fn decode_value(
             let (Some(flags), Some(tunnel_type), Some(l)) = (r.u8(), r.u8(), r.array::<3>()) else {
                 return Err(opt_err());
             };
-            AttrValue::PmsiTunnel(PmsiTunnel {
+            AttrValue::PmsiTunnel(Box::new(PmsiTunnel {
                 flags,
                 tunnel_type,
                 label: u32::from_be_bytes([0, l[0], l[1], l[2]]),
                 tunnel_id: r.rest().to_vec(),
-            })
+            }))
         }
         T::IPV6_EXTENDED_COMMUNITIES => {
             AttrValue::Ipv6ExtCommunities(words::<20, _>(v, Ipv6ExtCommunity).ok_or_else(opt_err)?)

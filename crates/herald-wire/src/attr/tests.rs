@@ -140,32 +140,32 @@ fn communities_originator_cluster() {
 fn mp_reach_and_unreach() {
     rt(
         "80 0e 1c 0002 01 10 20010db8000000000000000000000001 00 30 20010db80001",
-        AttrValue::MpReach(MpReach {
+        AttrValue::MpReach(Box::new(MpReach {
             family: Family::IPV6_UNICAST,
             next_hop: NextHop::Ipv6("2001:db8::1".parse().unwrap()),
             reserved: 0,
             nlri: NlriList::Prefixes(vec![Prefix::new("2001:db8:1::/48".parse().unwrap())]),
-        }),
+        })),
     );
     rt(
         "80 0f 0b 0002 01 30 20010db80001 00",
-        AttrValue::MpUnreach(MpUnreach {
+        AttrValue::MpUnreach(Box::new(MpUnreach {
             family: Family::IPV6_UNICAST,
             nlri: NlriList::Prefixes(vec![
                 Prefix::new("2001:db8:1::/48".parse().unwrap()),
                 Prefix::new("::/0".parse().unwrap()),
             ]),
-        }),
+        })),
     );
     // A family without a typed NLRI decoder keeps its NLRI raw (flowspec here).
     rt(
         "80 0e 0e 0001 85 00 00 08 01 18 0a0000 03 81 06",
-        AttrValue::MpReach(MpReach {
+        AttrValue::MpReach(Box::new(MpReach {
             family: Family::new(Afi::IPV4, Safi::FLOW),
             next_hop: NextHop::Raw(vec![]),
             reserved: 0,
             nlri: NlriList::Raw(hex::decode("0801180a0000038106").unwrap()),
-        }),
+        })),
     );
 }
 
@@ -189,12 +189,12 @@ fn as4_path_pmsi_ipv6_ext_aigp_large_otc() {
     );
     rt(
         "c0 16 09 00 06 000064 c0000201",
-        AttrValue::PmsiTunnel(PmsiTunnel {
+        AttrValue::PmsiTunnel(Box::new(PmsiTunnel {
             flags: 0,
             tunnel_type: 6,
             label: 100,
             tunnel_id: vec![192, 0, 2, 1],
-        }),
+        })),
     );
     let mut v6 = [0u8; 20];
     v6[0] = 0x00;

@@ -126,7 +126,7 @@ impl Update {
     /// MP_REACH_NLRI, if present.
     pub fn mp_reach(&self) -> Option<&MpReach> {
         self.attributes.iter().find_map(|a| match &a.value {
-            AttrValue::MpReach(m) => Some(m),
+            AttrValue::MpReach(m) => Some(&**m),
             _ => None,
         })
     }
@@ -134,7 +134,7 @@ impl Update {
     /// MP_UNREACH_NLRI, if present.
     pub fn mp_unreach(&self) -> Option<&MpUnreach> {
         self.attributes.iter().find_map(|a| match &a.value {
-            AttrValue::MpUnreach(m) => Some(m),
+            AttrValue::MpUnreach(m) => Some(&**m),
             _ => None,
         })
     }
@@ -217,10 +217,10 @@ impl Update {
         Update {
             attributes: vec![Attribute {
                 flags: crate::iana::attr_flags::OPTIONAL | crate::iana::attr_flags::EXTENDED_LENGTH,
-                value: AttrValue::MpUnreach(MpUnreach {
+                value: AttrValue::MpUnreach(Box::new(MpUnreach {
                     family,
                     nlri: NlriList::Prefixes(Vec::new()),
-                }),
+                })),
             }],
             ..Update::default()
         }

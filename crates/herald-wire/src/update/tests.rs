@@ -288,12 +288,12 @@ proptest! {
             attributes: vec![
                 Attribute::new(AttrValue::Origin(Origin::Igp)),
                 Attribute::new(AttrValue::AsPath(AsPath::default())),
-                Attribute::new(AttrValue::MpReach(crate::attr::MpReach {
+                Attribute::new(AttrValue::MpReach(Box::new(crate::attr::MpReach {
                     family: Family::new(crate::iana::Afi::IPV6, Safi::UNICAST),
                     next_hop: NextHop::Ipv6("2001:db8::1".parse().unwrap()),
                     reserved: 0,
                     nlri: crate::nlri::NlriList::Prefixes(nlri),
-                })),
+                }))),
             ],
             ..Update::default()
         };
