@@ -96,15 +96,29 @@ const SEP: u8 = 1;
 const PUNCT: u8 = 2;
 const SPECIAL: u8 = 4; // # ' " \
 
-/// The class of a byte: separator, punctuation, special (`#`, quotes, backslash) or word.
-#[inline(always)]
-const fn class(b: u8) -> u8 {
-    match b {
-        b' ' | b'\t' | b'\r' | b'\n' | b',' | 0x0b | 0x0c => SEP,
-        b';' | b'{' | b'}' | b'[' | b']' | b'(' | b')' => PUNCT,
-        b'#' | b'\'' | b'"' | b'\\' => SPECIAL,
-        _ => 0,
+/// The class of each byte value: separator, punctuation, special (`#`, quotes, backslash)
+/// or word (0).
+#[allow(clippy::indexing_slicing)] // `b` stays below 256
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        t[b] = match b as u8 {
+            b' ' | b'\t' | b'\r' | b'\n' | b',' | 0x0b | 0x0c => SEP,
+            b';' | b'{' | b'}' | b'[' | b']' | b'(' | b')' => PUNCT,
+            b'#' | b'\'' | b'"' | b'\\' => SPECIAL,
+            _ => 0,
+        };
+        b += 1;
     }
+    t
+};
+
+/// The class of a byte.
+#[inline(always)]
+#[allow(clippy::indexing_slicing)] // a u8 always indexes a 256-entry table
+fn class(b: u8) -> u8 {
+    CLASS[usize::from(b)]
 }
 
 /// The lexer. Call [`Lexer::next_token`] until it returns [`Kind::Eof`].
