@@ -69,17 +69,6 @@ expect_routes() { # LABEL TABLE4 TABLE6 EXPECTED
     h_ok "$label: $(bird_routes "$t4" "$t6" | python3 "$ROUTES" check "$exp")"
 }
 
-# like h_wait but returns 1 instead of failing
-h_wait_quiet() { # SECONDS CMD...
-    local limit="$1" end
-    shift
-    end="$(awk -v t="$EPOCHREALTIME" -v l="$limit" 'BEGIN { printf "%.3f", t + l }')"
-    until "$@" >/dev/null 2>&1; do
-        awk -v t="$EPOCHREALTIME" -v d="$end" 'BEGIN { exit !(t > d) }' && return 1
-        sleep 0.1
-    done
-}
-
 # "Since" column of `show protocols PROTO` (date and time)
 proto_since() { birdc_ show protocols "$1" | awk -v p="$1" '$1 == p { print $5 }'; }
 

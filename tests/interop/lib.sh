@@ -246,6 +246,17 @@ h_wait() {
     done
 }
 
+# h_wait_quiet SECONDS CMD...: like h_wait, but returns 1 on timeout instead of failing.
+h_wait_quiet() {
+    local limit="$1" end
+    shift
+    end="$(awk -v t="$EPOCHREALTIME" -v l="$limit" 'BEGIN { printf "%.3f", t + l }')"
+    until "$@" >/dev/null 2>&1; do
+        awk -v t="$EPOCHREALTIME" -v d="$end" 'BEGIN { exit !(t > d) }' && return 1
+        sleep 0.1
+    done
+}
+
 # h_log_has FILE REGEX: the log (ANSI colours stripped) has a line matching the extended regex.
 h_log_has() { sed 's/\x1b\[[0-9;]*m//g' "$1" 2>/dev/null | grep -Eq -- "$2"; }
 
@@ -312,4 +323,36 @@ h_herald_start() {
     local name="$1" conf="$2"
     shift 2
     h_start "$name" "$H_WORK/$name.log" "$HERALD" run "$conf" --log-level info "$@"
+}
+
+# h_free_port_both ADDR1 ADDR2: a TCP port free on both addresses.
+h_free_port_both() {
+    python3 - "$1" "$2" <<'PY'
+import socket, sys
+a1, a2 = sys.argv[1], sys.argv[2]
+def sock(a):
+    return socket.socket(socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM)
+for _ in range(100):
+    s1 = sock(a1)
+    s1.bind((a1, 0))
+    port = s1.getsockname()[1]
+    s2 = sock(a2)
+    try:
+        s2.bind((a2, port))
+    except OSError:
+        s1.close(); s2.close()
+        continue
+    s1.close(); s2.close()
+    print(port)
+    sys.exit(0)
+sys.exit("no port free on both %s and %s" % (a1, a2))
+PY
+}
+
+# h_no_wildcard_listen NAME: fail if the daemon listens on 0.0.0.0, [::] or *.
+h_no_wildcard_listen() {
+    local pid="${H_PIDS[$1]:-}" bad
+    [ -n "$pid" ] || return 0
+    bad="$(ss -Hltnp 2>/dev/null | grep -E "pid=$pid," | awk '{ print $4 }' | grep -E '^(0\.0\.0\.0|\[::\]|\*):' || true)"
+    [ -z "$bad" ] || h_fail "$1 (pid $pid) listens on a wildcard address: $bad"
 }
