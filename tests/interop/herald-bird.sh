@@ -208,3 +208,4 @@ wait_proto 5 ibgp4 'Last error: +Received: Administrative shutdown'
 wait_proto 5 ebgp6 'Last error: +Received: Administrative shutdown'
 h_wait 5 "BIRD flushed herald's routes" count_is t_ibgp4 0
 h_ok "f: SIGTERM: herald exited 0, BIRD received Cease/Administrative shutdown on both sessions"
+h_done

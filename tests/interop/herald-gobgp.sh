@@ -98,3 +98,4 @@ h_log_has "$W/herald-a.log" 'initial routes sent peer=127\.0\.2\.1 routes=5 ' ||
 h_log_has "$W/herald-a.log" 'initial routes sent peer=::1 routes=4 ' || h_fail "herald-a: no 'initial routes sent peer=::1 routes=4'"
 h_log_has "$W/herald-b.log" 'initial routes sent peer=127\.0\.2\.3 routes=4 ' || h_fail "herald-b: no 'initial routes sent peer=127.0.2.3 routes=4'"
 h_log_has "$W/herald-b.log" 'initial routes sent peer=::1 routes=4 ' || h_fail "herald-b: no 'initial routes sent peer=::1 routes=4'"
+h_done

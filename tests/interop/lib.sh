@@ -12,6 +12,7 @@
 #   h_stop NAME [SIGNAL]           # signal (TERM), wait for it to exit (KILL after 3 s)
 #   h_wait 10 "what" CMD...        # poll CMD every 0.1 s until it succeeds, or fail
 #   h_fail "message"               # print FAIL, the logs of every daemon, exit 1
+#   h_done                         # last line: only a script that gets there passes
 #
 # Every daemon is started as `( exec cmd ) &` so the recorded PID is the daemon's own. On exit
 # the trap stops every daemon still running; on failure (or timeout) it prints every log that
@@ -26,6 +27,8 @@ HERALD="${HERALD_BIN:-$H_ROOT/target/debug/herald}"
 H_WORK=""
 export H_T0="${H_T0:-${EPOCHREALTIME:-0}}" # kept across the re-exec under timeout
 H_FAILED=0
+H_DONE=0
+H_SKIPPED=0
 declare -A H_PIDS=()
 H_LOGS=()
 
@@ -65,6 +68,10 @@ h_init() {
 
 h_log_file() { H_LOGS+=("$@"); }
 
+# h_done: the last line of every test script. An exit without it (an `exit 0` in the middle,
+# a signal) counts as a failure.
+h_done() { H_DONE=1; }
+
 h_cleanup() {
     local rc=$?
     set +e
@@ -73,6 +80,10 @@ h_cleanup() {
     for name in "${!H_PIDS[@]}"; do
         h_stop "$name" TERM 2>/dev/null
     done
+    if [ "$rc" -eq 0 ] && [ "$H_FAILED" -eq 0 ] && [ "$H_DONE" -ne 1 ]; then
+        printf '\n[%s] FAIL: the script stopped before its end (signal or early exit)\n' "$H_NAME" >&2
+        rc=1
+    fi
     if [ "$rc" -ne 0 ] || [ "$H_FAILED" -ne 0 ]; then
         local f
         for f in "${H_LOGS[@]}"; do
@@ -86,7 +97,11 @@ h_cleanup() {
         if [ -n "$H_WORK" ] && [ -z "${KEEP_WORK:-}" ]; then
             rm -rf "$H_WORK"
         fi
-        printf '[%s] PASS in %ss\n' "$H_NAME" "$(h_elapsed)" >&2
+        if [ "$H_SKIPPED" = 1 ]; then
+            printf '[%s] SKIPPED\n' "$H_NAME" >&2
+        else
+            printf '[%s] PASS in %ss\n' "$H_NAME" "$(h_elapsed)" >&2
+        fi
     fi
     exit "$rc"
 }
@@ -105,7 +120,7 @@ require_peer() {
         h_fail "missing ${missing[*]} (HERALD_REQUIRE_PEERS=1; run scripts/install-test-deps.sh)"
     fi
     printf '[%s] SKIP: missing %s (run scripts/install-test-deps.sh)\n' "$H_NAME" "${missing[*]}" >&2
-    H_FAILED=0
+    H_DONE=1 H_SKIPPED=1
     exit 0
 }
 
@@ -129,6 +144,7 @@ require_exabgp() {
             h_fail "$EXABGP is ExaBGP '${v:-unknown}', wanted 5.0.15 (run scripts/install-test-deps.sh)"
         fi
         printf '[%s] SKIP: %s is ExaBGP %s, wanted 5.0.15\n' "$H_NAME" "$EXABGP" "${v:-unknown}" >&2
+        H_DONE=1 H_SKIPPED=1
         exit 0
     fi
 }
