@@ -8,9 +8,8 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Arc;
 
-use herald_config::{NextHopSpec, Route};
+use herald_config::{AttrSet, NextHopSpec, Route};
 use herald_session::Negotiated;
 use herald_wire::attr::{AsPath, NextHop, Origin};
 use herald_wire::builder::{self, AttrBlock};
@@ -25,7 +24,7 @@ pub struct GroupKey {
     /// The next hop as configured.
     pub next_hop: NextHopSpec,
     /// Path attributes as configured (without NEXT_HOP and MP attributes).
-    pub attributes: Arc<[Attribute]>,
+    pub attributes: AttrSet,
 }
 
 /// One attribute set and its prefixes.
@@ -47,34 +46,42 @@ pub struct Export {
 impl Export {
     /// Group the routes (routes marked `withdraw` are left out until their watchdog announces
     /// them).
+    ///
+    /// Routes parsed together share their attribute set's allocation, so routes are grouped by
+    /// that address; each address seen is looked up by content once, so sets from different
+    /// parses with the same attributes still share a group.
     pub fn from_routes<'a>(routes: impl IntoIterator<Item = &'a Route>) -> Export {
+        // (family, next hop, attribute set address) → group; the routes keep the sets alive.
+        let mut by_addr: HashMap<(Family, NextHopSpec, usize), usize> = HashMap::new();
         let mut index: HashMap<GroupKey, usize> = HashMap::new();
         let mut groups: Vec<Group> = Vec::new();
-        let mut interned: HashMap<Vec<Attribute>, Arc<[Attribute]>> = HashMap::new();
+        let mut last: Option<((Family, NextHopSpec, usize), usize)> = None;
         for r in routes {
             if r.withdrawn {
                 continue;
             }
-            let attributes = match interned.get(&r.attributes) {
-                Some(a) => a.clone(),
-                None => {
-                    let a: Arc<[Attribute]> = r.attributes.clone().into();
-                    interned.insert(r.attributes.clone(), a.clone());
-                    a
+            let addr = (r.family, r.next_hop, r.attributes.id());
+            let i = match last {
+                Some((a, i)) if a == addr => i,
+                _ => {
+                    let i = *by_addr.entry(addr).or_insert_with(|| {
+                        let key = GroupKey {
+                            family: r.family,
+                            next_hop: r.next_hop,
+                            attributes: r.attributes.clone(),
+                        };
+                        *index.entry(key.clone()).or_insert_with(|| {
+                            groups.push(Group {
+                                key,
+                                prefixes: Vec::new(),
+                            });
+                            groups.len() - 1
+                        })
+                    });
+                    last = Some((addr, i));
+                    i
                 }
             };
-            let key = GroupKey {
-                family: r.family,
-                next_hop: r.next_hop,
-                attributes,
-            };
-            let i = *index.entry(key.clone()).or_insert_with(|| {
-                groups.push(Group {
-                    key,
-                    prefixes: Vec::new(),
-                });
-                groups.len() - 1
-            });
             if let Some(g) = groups.get_mut(i) {
                 g.prefixes.push(r.prefix);
             }
@@ -414,6 +421,41 @@ mod tests {
             p.mp_next_hop,
             Some(NextHop::Ipv6("2001:db8::1".parse().unwrap()))
         );
+    }
+
+    #[test]
+    fn routes_group_by_family_next_hop_and_attributes() {
+        let mut routes = herald_config::parse_attributes_nlri(
+            "med 1 next-hop 1.2.3.4 nlri 10.0.0.0/24 10.0.1.0/24",
+        )
+        .unwrap();
+        // Another parse, with the same attributes in another allocation: the same group.
+        routes.push(herald_config::parse_route_spec("10.0.2.0/24 next-hop 1.2.3.4 med 1").unwrap());
+        routes.push(herald_config::parse_route_spec("10.0.3.0/24 next-hop 1.2.3.5 med 1").unwrap());
+        routes.push(herald_config::parse_route_spec("10.0.4.0/24 next-hop 1.2.3.4 med 2").unwrap());
+        routes.push(
+            herald_config::parse_route_spec("10.0.5.0/24 next-hop 1.2.3.4 med 1 withdraw").unwrap(),
+        );
+        routes.push(herald_config::parse_route_spec("10.0.6.0/24 next-hop 1.2.3.4 med 1").unwrap());
+        let e = Export::from_routes(&routes);
+        let got: Vec<(String, Vec<String>)> = e
+            .groups
+            .iter()
+            .map(|g| {
+                (
+                    format!("{:?} {:?}", g.key.next_hop, g.key.attributes),
+                    g.prefixes.iter().map(|p| p.net.to_string()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(got.len(), 3);
+        assert_eq!(
+            got[0].1,
+            ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24", "10.0.6.0/24"]
+        );
+        assert_eq!(got[1].1, ["10.0.3.0/24"]);
+        assert_eq!(got[2].1, ["10.0.4.0/24"]);
+        assert_eq!(e.len(), 6);
     }
 
     #[test]

@@ -75,6 +75,7 @@ struct Conn {
     drained: Arc<Notify>,
     local: IpAddr,
     rbuf: Vec<u8>,
+    writer_task: tokio::task::JoinHandle<()>,
 }
 
 impl Conn {
@@ -89,7 +90,7 @@ impl Conn {
         let queued = Arc::new(AtomicUsize::new(0));
         let drained = Arc::new(Notify::new());
         let (q, d) = (queued.clone(), drained.clone());
-        tokio::spawn(async move {
+        let writer_task = tokio::spawn(async move {
             while let Some(buf) = rx.recv().await {
                 let n = buf.len();
                 if w.write_all(&buf).await.is_err() {
@@ -107,6 +108,7 @@ impl Conn {
             drained,
             local,
             rbuf: Vec::with_capacity(65536),
+            writer_task,
         }
     }
 
@@ -141,6 +143,8 @@ pub struct Peer {
     self_tx: mpsc::Sender<Command>,
     received: HashSet<(Family, Prefix)>,
     stop_done: Option<oneshot::Sender<()>>,
+    /// Writer tasks of closed connections, still flushing (a final NOTIFICATION).
+    closing: Vec<tokio::task::JoinHandle<()>>,
 }
 
 fn now() -> Instant {
@@ -166,6 +170,7 @@ impl Peer {
             self_tx,
             received: HashSet::new(),
             stop_done: None,
+            closing: Vec::new(),
         }
     }
 
@@ -175,6 +180,10 @@ impl Peer {
         loop {
             self.apply_outputs();
             if self.stop_done.is_some() && self.conn.is_none() {
+                // Let the last NOTIFICATION reach the peer before reporting done.
+                for h in std::mem::take(&mut self.closing) {
+                    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), h).await;
+                }
                 if let Some(d) = self.stop_done.take() {
                     let _ = d.send(());
                 }
@@ -325,7 +334,11 @@ impl Peer {
                 if let Some(h) = self.connecting.take() {
                     h.abort();
                 }
-                self.conn = None;
+                if let Some(c) = self.conn.take() {
+                    // Dropping the sender lets the writer flush what is queued, then shut down.
+                    self.closing.retain(|h| !h.is_finished());
+                    self.closing.push(c.writer_task);
+                }
                 self.dump = None;
             }
             Output::StateChanged { from, to } => {
@@ -363,6 +376,18 @@ impl Peer {
                     }
                     herald_session::DownReason::ConnectionClosed => "connection closed".to_string(),
                 };
+                match &reason {
+                    herald_session::DownReason::NotificationReceived(n) => {
+                        warn!(peer = %self.spec.name, "received NOTIFICATION {}", n.describe());
+                        self.events.message(
+                            self.view_local(),
+                            &Message::Notification(n.clone()),
+                            &Context::default(),
+                        );
+                    }
+                    herald_session::DownReason::NotificationSent(_)
+                    | herald_session::DownReason::ConnectionClosed => {}
+                }
                 warn!(peer = %self.spec.name, reason = %why, "session down");
                 self.events.state(self.view_local(), "down", Some(&why));
                 self.view = None;
@@ -392,12 +417,12 @@ impl Peer {
             Output::Notification { sent, notification } => {
                 if !sent {
                     warn!(peer = %self.spec.name, "received NOTIFICATION {}", notification.describe());
+                    self.events.message(
+                        self.view_local(),
+                        &Message::Notification(notification),
+                        &Context::default(),
+                    );
                 }
-                self.events.message(
-                    self.view_local(),
-                    &Message::Notification(notification),
-                    &Context::default(),
-                );
             }
         }
     }

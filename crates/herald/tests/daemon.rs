@@ -1,0 +1,378 @@
+//! The daemon end to end on loopback, herald against herald or against a scripted raw peer:
+//! route injection with its JSON at the receiver, reload without a session reset, shutdown with
+//! Cease, a wrong peer AS, and malformed UPDATEs from a peer. Each test uses its own 127.0.x.y
+//! addresses and ports; waits poll for an expected line with a deadline (no fixed sleeps).
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use herald_wire::{Context, Message};
+
+struct Daemon {
+    child: Child,
+    stdout: PathBuf,
+    stderr: PathBuf,
+}
+
+impl Daemon {
+    fn start(dir: &Path, name: &str, config: &str) -> Daemon {
+        let conf = dir.join(format!("{name}.conf"));
+        std::fs::write(&conf, config).unwrap();
+        let stdout = dir.join(format!("{name}.out"));
+        let stderr = dir.join(format!("{name}.err"));
+        let child = Command::new(env!("CARGO_BIN_EXE_herald"))
+            .args([
+                "run",
+                conf.to_str().unwrap(),
+                "--json-events",
+                "--log-level",
+                "debug",
+            ])
+            .stdout(Stdio::from(std::fs::File::create(&stdout).unwrap()))
+            .stderr(Stdio::from(std::fs::File::create(&stderr).unwrap()))
+            .spawn()
+            .unwrap();
+        Daemon {
+            child,
+            stdout,
+            stderr,
+        }
+    }
+
+    fn out(&self) -> String {
+        std::fs::read_to_string(&self.stdout).unwrap_or_default()
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.stderr).unwrap_or_default()
+    }
+
+    /// Wait until `pred` holds on (stdout, stderr), or fail with both.
+    fn wait(&self, what: &str, pred: impl Fn(&str, &str) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if pred(&self.out(), &self.log()) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!(
+            "timed out waiting for {what}\n--- stdout\n{}\n--- stderr\n{}",
+            self.out(),
+            self.log()
+        );
+    }
+
+    fn signal(&self, sig: &str) {
+        let ok = Command::new("kill")
+            .args([&format!("-{sig}"), &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("herald-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// A port free on `ip` right now.
+fn free_port(ip: &str) -> u16 {
+    TcpListener::bind((ip, 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn receiver_conf(me: &str, peer: &str, port: u16, my_as: u32, peer_as: u32) -> String {
+    format!(
+        "neighbor {peer} {{\n router-id {me};\n local-address {me};\n local-as {my_as};\n peer-as {peer_as};\n hold-time 30;\n passive;\n listen {port};\n family {{ ipv4 unicast; ipv6 unicast; }}\n}}\n"
+    )
+}
+
+fn sender_conf(me: &str, peer: &str, port: u16, my_as: u32, peer_as: u32, routes: &str) -> String {
+    format!(
+        "neighbor {peer} {{\n router-id {me};\n local-address {me};\n local-as {my_as};\n peer-as {peer_as};\n hold-time 30;\n connect {port};\n family {{ ipv4 unicast; ipv6 unicast; }}\n static {{\n{routes}\n }}\n}}\n"
+    )
+}
+
+fn count(s: &str, needle: &str) -> usize {
+    s.matches(needle).count()
+}
+
+#[test]
+fn routes_reach_a_second_herald_with_their_attributes() {
+    let dir = tempdir("inject");
+    let port = free_port("127.0.31.2");
+    let rx = Daemon::start(
+        &dir,
+        "rx",
+        &receiver_conf("127.0.31.2", "127.0.31.1", port, 65002, 65001),
+    );
+    rx.wait("listening", |_, e| e.contains("listening"));
+    let routes = "  route 192.0.2.0/24 next-hop 198.51.100.1 med 10 community [ 65001:1 no-export ] large-community [ 65001:2:3 ];\n  route 2001:db8:1::/48 next-hop 2001:db8::1 as-path [ 65001 64999 ] extended-community [ target:65001:7 ];";
+    let tx = Daemon::start(
+        &dir,
+        "tx",
+        &sender_conf("127.0.31.1", "127.0.31.2", port, 65001, 65002, routes),
+    );
+    rx.wait("two End-of-RIBs", |o, _| count(o, "\"eor\"") == 2);
+    let out = rx.out();
+    // EBGP: herald prepends its AS when no AS_PATH is given, and sends no LOCAL_PREF.
+    assert!(out.contains(r#""attribute": { "origin": "igp", "as-path": {"0": {"element": "as-sequence", "value": [65001]}}, "med": 10, "community": [ [ 65001, 1 ], [ 65535, 65281 ] ], "large-community": [ [ 65001, 2 , 3 ] ] }, "announce": { "ipv4 unicast": { "198.51.100.1": [ { "nlri": "192.0.2.0/24" } ] } }"#), "{out}");
+    assert!(out.contains(r#""attribute": { "origin": "igp", "as-path": {"0": {"element": "as-sequence", "value": [65001, 64999]}}, "extended-community": [ { "value": 842127122628615, "string": "target:65001:7" } ] }, "announce": { "ipv6 unicast": { "2001:db8::1": [ { "nlri": "2001:db8:1::/48" } ] } }"#), "{out}");
+    assert!(!out.contains("local-preference"));
+    assert_eq!(count(&out, r#""state": "up""#), 1);
+    drop(tx);
+}
+
+#[test]
+fn sighup_applies_only_the_difference_without_a_reset() {
+    let dir = tempdir("reload");
+    let port = free_port("127.0.32.2");
+    let rx = Daemon::start(
+        &dir,
+        "rx",
+        &receiver_conf("127.0.32.2", "127.0.32.1", port, 65001, 65001),
+    );
+    rx.wait("listening", |_, e| e.contains("listening"));
+    let r = |p: &str| format!("  route {p} next-hop 198.51.100.1;\n");
+    let tx = Daemon::start(
+        &dir,
+        "tx",
+        &sender_conf(
+            "127.0.32.1",
+            "127.0.32.2",
+            port,
+            65001,
+            65001,
+            &(r("10.0.0.0/24") + &r("10.0.1.0/24") + &r("10.0.2.0/24")),
+        ),
+    );
+    rx.wait("End-of-RIB", |o, _| count(o, "\"eor\"") == 2);
+    // IBGP: LOCAL_PREF 100 and an empty AS_PATH.
+    assert!(
+        rx.out()
+            .contains(r#""attribute": { "origin": "igp", "local-preference": 100 }"#),
+        "{}",
+        rx.out()
+    );
+    std::fs::write(
+        dir.join("tx.conf"),
+        sender_conf(
+            "127.0.32.1",
+            "127.0.32.2",
+            port,
+            65001,
+            65001,
+            &(r("10.0.1.0/24") + &r("10.0.2.0/24") + &r("10.0.3.0/24")),
+        ),
+    )
+    .unwrap();
+    tx.signal("HUP");
+    rx.wait("the withdrawal and the new route", |o, _| {
+        o.contains(r#""withdraw": { "ipv4 unicast": [ { "nlri": "10.0.0.0/24" } ] }"#)
+            && o.contains(r#"{ "nlri": "10.0.3.0/24" }"#)
+    });
+    tx.wait("reload applied", |_, e| e.contains("reload applied"));
+    let out = rx.out();
+    assert_eq!(
+        count(&out, r#""state": "up""#),
+        1,
+        "the session was reset: {out}"
+    );
+    // Unchanged routes are not sent again.
+    assert_eq!(count(&out, r#"{ "nlri": "10.0.1.0/24" }"#), 1, "{out}");
+    assert_eq!(count(&tx.log(), "to=\"established\""), 1);
+    // A configuration with an error is refused and nothing changes.
+    std::fs::write(dir.join("tx.conf"), "neighbor 127.0.32.2 { local-as x; }\n").unwrap();
+    tx.signal("HUP");
+    tx.wait("the refusal", |_, e| e.contains("reload refused"));
+    assert!(tx.log().contains("tx.conf:1:"), "{}", tx.log());
+}
+
+#[test]
+fn sigterm_sends_cease_administrative_shutdown_and_exits_0() {
+    let dir = tempdir("term");
+    let port = free_port("127.0.33.2");
+    let rx = Daemon::start(
+        &dir,
+        "rx",
+        &receiver_conf("127.0.33.2", "127.0.33.1", port, 65001, 65001),
+    );
+    rx.wait("listening", |_, e| e.contains("listening"));
+    let mut tx = Daemon::start(
+        &dir,
+        "tx",
+        &sender_conf(
+            "127.0.33.1",
+            "127.0.33.2",
+            port,
+            65001,
+            65001,
+            "  route 10.0.0.0/24 next-hop 198.51.100.1;",
+        ),
+    );
+    rx.wait("up", |o, _| o.contains(r#""state": "up""#));
+    tx.signal("TERM");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(s) = tx.child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "herald did not exit");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success());
+    rx.wait("the Cease", |_, e| {
+        e.contains(
+            "received NOTIFICATION Cease (6/2): Administrative shutdown: \"herald shutting down\"",
+        )
+    });
+    rx.wait("down event", |o, _| o.contains(r#""state": "down""#));
+}
+
+#[test]
+fn wrong_peer_as_is_refused_with_2_2_at_both_ends() {
+    let dir = tempdir("badas");
+    let port = free_port("127.0.34.2");
+    let rx = Daemon::start(
+        &dir,
+        "rx",
+        &receiver_conf("127.0.34.2", "127.0.34.1", port, 65002, 65099),
+    );
+    rx.wait("listening", |_, e| e.contains("listening"));
+    let tx = Daemon::start(
+        &dir,
+        "tx",
+        &sender_conf(
+            "127.0.34.1",
+            "127.0.34.2",
+            port,
+            65001,
+            65002,
+            "  route 10.0.0.0/24 next-hop 198.51.100.1;",
+        ),
+    );
+    rx.wait("the refusal", |_, e| {
+        e.contains("sending NOTIFICATION OPEN message error (2/2): Bad peer AS")
+    });
+    tx.wait("the NOTIFICATION", |_, e| {
+        e.contains("received NOTIFICATION OPEN message error (2/2): Bad peer AS")
+    });
+}
+
+/// A scripted peer: connects to a passive herald, does the OPEN exchange, then sends `payload`.
+fn raw_peer(to: SocketAddr, from: &str, asn: u16, payload: &[u8]) -> (TcpStream, Vec<u8>) {
+    let s = TcpStream::connect_timeout(&to, Duration::from_secs(5)).unwrap();
+    let _ = from;
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut s = s;
+    let open = Message::Open(herald_wire::Open::new(
+        u32::from(asn),
+        30,
+        "192.0.2.99".parse().unwrap(),
+        vec![herald_wire::Capability::FourOctetAs(u32::from(asn))],
+    ));
+    s.write_all(&open.to_bytes(&Context::default())).unwrap();
+    s.write_all(&Message::Keepalive.to_bytes(&Context::default()))
+        .unwrap();
+    s.write_all(payload).unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+        }
+    }
+    (s, got)
+}
+
+fn notification_in(bytes: &[u8]) -> Option<herald_wire::Notification> {
+    let mut rest = bytes;
+    while let Ok(Some(f)) = herald_wire::frame(rest, 65535) {
+        let (m, tail) = rest.split_at(f.len);
+        if let Ok(Message::Notification(n)) = Message::decode(m, &Context::default()) {
+            return Some(n);
+        }
+        rest = tail;
+    }
+    None
+}
+
+#[test]
+fn malformed_updates_get_the_rfc_answer_and_herald_stays_up() {
+    let dir = tempdir("malformed");
+    let port = free_port("127.0.0.1");
+    // herald listens on 127.0.0.1 for the scripted peer, which connects from 127.0.0.1.
+    let conf = format!(
+        "neighbor 127.0.0.1 {{\n router-id 10.35.0.1;\n local-address 127.0.0.1;\n local-as 65001;\n peer-as 65002;\n hold-time 30;\n passive;\n listen {port};\n family {{ ipv4 unicast; }}\n}}\n"
+    );
+    let d = Daemon::start(&dir, "d", &conf);
+    d.wait("listening", |_, e| e.contains("listening"));
+    let to: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let hdr = |body: &[u8]| {
+        let mut m = vec![0xff; 16];
+        m.extend_from_slice(&((19 + body.len()) as u16).to_be_bytes());
+        m.push(2);
+        m.extend_from_slice(body);
+        m
+    };
+    // 1. An invalid ORIGIN: treat-as-withdraw, the session stays up (no NOTIFICATION).
+    //    Then an UPDATE whose attribute length overruns the message: 3/1, session reset.
+    let mut payload = hdr(&hex::decode("0000000e40010109400200400304c63364010a0a00").unwrap());
+    payload.extend(hdr(&hex::decode("00000040400101").unwrap()));
+    let (_s, got) = raw_peer(to, "127.0.0.1", 65002, &payload);
+    let n = notification_in(&got).expect("a NOTIFICATION");
+    assert_eq!((n.code, n.subcode), (3, 1), "{n:?}");
+    d.wait("the RFC 7606 log", |_, e| {
+        e.contains("treat-as-withdraw") || e.contains("TreatAsWithdraw")
+    });
+    // 2. A bad marker: 1/1.
+    let mut bad = Message::Keepalive.to_bytes(&Context::default());
+    bad[0] = 0;
+    let (_s, got) = raw_peer(to, "127.0.0.1", 65002, &bad);
+    assert_eq!(
+        notification_in(&got).map(|n| (n.code, n.subcode)),
+        Some((1, 1))
+    );
+    // 3. An unknown message type: 1/3 with the type.
+    let mut bad = Message::Keepalive.to_bytes(&Context::default());
+    bad[18] = 9;
+    let (_s, got) = raw_peer(to, "127.0.0.1", 65002, &bad);
+    let n = notification_in(&got).unwrap();
+    assert_eq!((n.code, n.subcode, n.data), (1, 3, vec![9]));
+    // herald is still running and accepts a good session afterwards.
+    let (_s, got) = raw_peer(
+        to,
+        "127.0.0.1",
+        65002,
+        &Message::Notification(herald_wire::Notification::cease_with_message(2, "bye"))
+            .to_bytes(&Context::default()),
+    );
+    assert!(
+        notification_in(&got).is_none(),
+        "herald answered a clean Cease with a NOTIFICATION"
+    );
+    assert!(
+        d.log()
+            .contains("received NOTIFICATION Cease (6/2): Administrative shutdown: \"bye\""),
+        "{}",
+        d.log()
+    );
+}
