@@ -6,7 +6,7 @@ use crate::error::{ConfigError, Result, Span};
 use crate::lexer::{Kind, Lexer, Token};
 use crate::model::Route;
 use crate::parser::attributes_nlri;
-use crate::route::{err, parse_prefix, static_family, Cursor, RouteDraft};
+use crate::route::{err, parse_prefix, static_family, Cursor, Interner, RouteDraft};
 
 /// The file name API errors carry.
 const COMMAND: &str = "<command>";
@@ -52,9 +52,10 @@ pub fn parse_route_specs(line: &str) -> Result<Vec<Route>> {
         let net = parse_prefix(&first)?;
         let mut draft = RouteDraft::default();
         draft.apply(&mut cur, false)?;
+        let mut int = Interner::default();
         let mut out = Vec::new();
-        draft.build(static_family(&net), net, first.span(), true, &mut out)?;
-        Ok(out)
+        draft.build(static_family(&net), net, first.span(), &mut int, &mut out)?;
+        Ok(int.routes(&out))
     })()
     .map_err(in_command)
 }
@@ -89,9 +90,10 @@ pub fn parse_attributes_nlri(line: &str) -> Result<Vec<Route>> {
             line: 1,
             col: 1,
         };
+        let mut int = Interner::default();
         let mut out = Vec::new();
-        attributes_nlri(&mut cur, &kw, static_family, false, &mut out)?;
-        Ok(out)
+        attributes_nlri(&mut cur, &kw, static_family, false, &mut int, &mut out)?;
+        Ok(int.routes(&out))
     })()
     .map_err(in_command)
 }

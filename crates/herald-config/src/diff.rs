@@ -92,7 +92,7 @@ fn settings_changed(a: &Neighbor, b: &Neighbor) -> bool {
 fn same_route(a: &Route, b: &Route) -> bool {
     a.next_hop == b.next_hop
         && a.attributes == b.attributes
-        && a.watchdog == b.watchdog
+        && a.watchdog() == b.watchdog()
         && a.withdrawn == b.withdrawn
 }
 

@@ -28,6 +28,7 @@ mod api;
 pub mod diff;
 pub mod env;
 mod error;
+mod hash;
 mod lexer;
 pub mod model;
 mod parser;
@@ -42,8 +43,8 @@ pub use diff::{diff, ConfigDiff, RouteChanges};
 pub use env::{Env, EnvError, LogLevel};
 pub use error::{ConfigError, Span};
 pub use model::{
-    Api, ApiMessages, Capabilities, Config, Encoder, Md5, Neighbor, NeighborKey, NextHopSpec,
-    Process, Route,
+    Api, ApiMessages, AttrSet, Capabilities, Config, Encoder, Md5, Neighbor, NeighborKey,
+    NextHopSpec, Process, Route, RouteLabels,
 };
 
 /// The families herald can configure routes for and negotiate today.
@@ -53,15 +54,49 @@ pub fn supported_families() -> &'static [herald_wire::Family] {
 
 /// Parse configuration text. `file` is the name errors carry.
 pub fn parse_str(text: &str, file: &Path) -> Result<Config, Vec<ConfigError>> {
+    finish(read(text), file)
+}
+
+/// What the parser read, no longer tied to the text.
+struct Read {
+    errors: Vec<ConfigError>,
+    warnings: Vec<ConfigError>,
+    neighbors: Vec<parser::Draft>,
+    templates: Vec<(String, Span, parser::Draft)>,
+    processes: Vec<Process>,
+    interner: route::Interner,
+}
+
+/// Parse the text into drafts.
+fn read(text: &str) -> Read {
     let mut p = parser::Parser::new(text);
     p.parse_file();
-    let mut errors = std::mem::take(&mut p.errors);
-    let mut warnings = std::mem::take(&mut p.warnings);
+    Read {
+        errors: p.errors,
+        warnings: p.warnings,
+        neighbors: p.neighbors,
+        templates: p.templates,
+        processes: p.processes,
+        interner: p.interner,
+    }
+}
+
+/// Apply templates, check, and make the configuration.
+fn finish(r: Read, file: &Path) -> Result<Config, Vec<ConfigError>> {
+    let Read {
+        mut errors,
+        mut warnings,
+        neighbors,
+        templates,
+        processes,
+        interner,
+    } = r;
     let neighbors = if errors.len() < parser::MAX_ERRORS {
         resolve::resolve(
-            std::mem::take(&mut p.neighbors),
-            &p.templates,
-            &p.processes,
+            neighbors,
+            &templates,
+            &processes,
+            &interner,
             &mut errors,
             &mut warnings,
         )
@@ -82,7 +117,7 @@ pub fn parse_str(text: &str, file: &Path) -> Result<Config, Vec<ConfigError>> {
     Ok(Config {
         source: file.to_path_buf(),
         neighbors,
-        processes: std::mem::take(&mut p.processes),
+        processes,
         warnings: warnings.into_iter().map(name).collect(),
     })
 }
@@ -121,5 +156,8 @@ pub fn load(path: impl AsRef<Path>) -> Result<Config, Vec<ConfigError>> {
             }]);
         }
     };
-    parse_str(text, path)
+    let r = read(text);
+    // The text is not needed any more: free it before the routes are made.
+    drop(bytes);
+    finish(r, path)
 }

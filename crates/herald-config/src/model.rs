@@ -1,8 +1,10 @@
 //! The typed configuration: what the parser produces once templates are applied, defaults
 //! filled and everything checked.
 
+use std::hash::{Hash, Hasher};
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use herald_wire::capability::AddPathMode;
 use herald_wire::{Afi, Attribute, Family, Prefix};
@@ -285,6 +287,110 @@ pub enum NextHopSpec {
     None,
 }
 
+/// Path attributes, shared by the routes written with the same ones.
+///
+/// The parser interns attribute sets: every route of a configuration (or of one API command)
+/// written with the same attributes holds the same allocation, so a clone only counts a
+/// reference and [`AttrSet::ptr_eq`] tells the routes of one set apart without comparing
+/// attributes. Equality and hashing are by content (the hash is computed once, when the set
+/// is made). It dereferences to the attributes, one per type code in type-code order.
+#[derive(Clone)]
+pub struct AttrSet(Arc<AttrSetInner>);
+
+struct AttrSetInner {
+    hash: u64,
+    attrs: Box<[Attribute]>,
+}
+
+impl AttrSet {
+    /// A set holding these attributes (as given: the parser sorts them by type code).
+    pub fn new(attrs: Vec<Attribute>) -> Self {
+        let mut h = std::hash::DefaultHasher::new();
+        attrs.hash(&mut h);
+        AttrSet(Arc::new(AttrSetInner {
+            hash: h.finish(),
+            attrs: attrs.into_boxed_slice(),
+        }))
+    }
+
+    /// The attributes.
+    pub fn as_slice(&self) -> &[Attribute] {
+        &self.0.attrs
+    }
+
+    /// Whether both are the same allocation (then they are equal).
+    pub fn ptr_eq(a: &AttrSet, b: &AttrSet) -> bool {
+        Arc::ptr_eq(&a.0, &b.0)
+    }
+
+    /// A number naming the allocation while it is alive: equal for [`AttrSet::ptr_eq`] sets.
+    pub fn id(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
+    }
+}
+
+impl Default for AttrSet {
+    fn default() -> Self {
+        AttrSet::new(Vec::new())
+    }
+}
+
+impl std::ops::Deref for AttrSet {
+    type Target = [Attribute];
+    fn deref(&self) -> &[Attribute] {
+        &self.0.attrs
+    }
+}
+
+impl From<Vec<Attribute>> for AttrSet {
+    fn from(v: Vec<Attribute>) -> Self {
+        AttrSet::new(v)
+    }
+}
+
+impl PartialEq for AttrSet {
+    fn eq(&self, other: &Self) -> bool {
+        AttrSet::ptr_eq(self, other)
+            || (self.0.hash == other.0.hash && self.0.attrs == other.0.attrs)
+    }
+}
+
+impl Eq for AttrSet {}
+
+impl PartialEq<[Attribute]> for AttrSet {
+    fn eq(&self, other: &[Attribute]) -> bool {
+        *self.0.attrs == *other
+    }
+}
+
+impl PartialEq<Vec<Attribute>> for AttrSet {
+    fn eq(&self, other: &Vec<Attribute>) -> bool {
+        *self.0.attrs == **other
+    }
+}
+
+impl Hash for AttrSet {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.0.hash);
+    }
+}
+
+impl std::fmt::Debug for AttrSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.0.attrs.iter()).finish()
+    }
+}
+
+/// A route's `name` and `watchdog`. Most routes have neither, so they live outside
+/// [`Route`], shared by the routes written with the same ones.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct RouteLabels {
+    /// `name`: a label for the route.
+    pub name: Option<String>,
+    /// `watchdog NAME`: the API can withdraw and re-announce the routes of a watchdog.
+    pub watchdog: Option<String>,
+}
+
 /// One route: a prefix, its next hop and its path attributes.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Route {
@@ -298,13 +404,11 @@ pub struct Route {
     /// Path attributes as written, typed, one per type code in type-code order; without
     /// NEXT_HOP and MP attributes. Defaults (ORIGIN IGP, AS_PATH empty or local AS) are the
     /// daemon's to add when it builds the UPDATE.
-    pub attributes: Vec<Attribute>,
-    /// `watchdog NAME`: the API can withdraw and re-announce the routes of a watchdog.
-    pub watchdog: Option<String>,
+    pub attributes: AttrSet,
+    /// `name` and `watchdog`, when either is given (see [`Route::name`], [`Route::watchdog`]).
+    pub labels: Option<Arc<RouteLabels>>,
     /// `withdraw`: configured but not announced until its watchdog announces it.
     pub withdrawn: bool,
-    /// `name`: a label for the route.
-    pub name: Option<String>,
     /// Where the route was written.
     pub origin: Span,
 }
@@ -320,5 +424,15 @@ impl Route {
     /// What identifies the route in a RIB: family, prefix and path identifier.
     pub fn key(&self) -> (Family, Prefix) {
         (self.family, self.prefix)
+    }
+
+    /// `name`: a label for the route.
+    pub fn name(&self) -> Option<&str> {
+        self.labels.as_ref()?.name.as_deref()
+    }
+
+    /// `watchdog NAME`: the API can withdraw and re-announce the routes of a watchdog.
+    pub fn watchdog(&self) -> Option<&str> {
+        self.labels.as_ref()?.watchdog.as_deref()
     }
 }

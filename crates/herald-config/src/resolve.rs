@@ -1,14 +1,17 @@
 //! From drafts to the model: templates applied, defaults filled, everything checked.
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::net::IpAddr;
 
 use herald_wire::{Afi, Family};
 use ipnet::IpNet;
 
 use crate::error::{ConfigError, Span};
+use crate::hash::{Fnv, FnvHasher};
 use crate::model::{Capabilities, Md5, Neighbor, NextHopSpec, Process, Route};
 use crate::parser::{Draft, GR_OFF};
+use crate::route::{Interner, RouteRec};
 use crate::values::base64_decode;
 
 /// RFC 2385 keys are at most 80 octets.
@@ -31,6 +34,7 @@ pub(crate) fn resolve(
     drafts: Vec<Draft>,
     templates: &[(String, Span, Draft)],
     processes: &[Process],
+    int: &Interner,
     errors: &mut Vec<ConfigError>,
     warnings: &mut Vec<ConfigError>,
 ) -> Vec<Neighbor> {
@@ -54,7 +58,7 @@ pub(crate) fn resolve(
             }
         }
         d.merge(own);
-        if let Some(n) = neighbor(d, processes, missing_template, errors, warnings) {
+        if let Some(n) = neighbor(d, processes, int, missing_template, errors, warnings) {
             if let Some(prev) = out.iter().find(|p| p.key() == n.key()) {
                 errors.push(e(
                     n.span,
@@ -76,6 +80,7 @@ pub(crate) fn resolve(
 fn neighbor(
     d: Draft,
     processes: &[Process],
+    int: &Interner,
     missing_template: bool,
     errors: &mut Vec<ConfigError>,
     warnings: &mut Vec<ConfigError>,
@@ -194,9 +199,9 @@ fn neighbor(
         Some(f) => f.iter().map(|x| x.0).collect(),
         None => {
             let mut v = vec![Family::IPV4_UNICAST, Family::IPV6_UNICAST];
-            for r in &d.routes {
-                if !v.contains(&r.family) {
-                    v.push(r.family);
+            for s in d.routes.iter().filter_map(|r| int.get(r)) {
+                if !v.contains(&s.family) {
+                    v.push(s.family);
                 }
             }
             v
@@ -283,7 +288,7 @@ fn neighbor(
     }
 
     // Routes: one per family, prefix and path id (the last one written wins), each checked.
-    let routes = dedup_routes(d.routes, warnings);
+    let routes = int.routes(&dedup_routes(d.routes, int, warnings));
     let mut route_errors = 0usize;
     for r in &routes {
         if route_errors >= 10 {
@@ -331,13 +336,45 @@ fn neighbor(
     })
 }
 
-fn dedup_routes(mut routes: Vec<Route>, warnings: &mut Vec<ConfigError>) -> Vec<Route> {
+fn dedup_routes(
+    mut routes: Vec<RouteRec>,
+    int: &Interner,
+    warnings: &mut Vec<ConfigError>,
+) -> Vec<RouteRec> {
+    let key = |r: &RouteRec| {
+        let family = int.get(r).map_or(Family::IPV4_UNICAST, |s| s.family);
+        (family, r.prefix)
+    };
+    // Most tables repeat nothing: routes written in order, or no two keys with the same hash,
+    // say so without the cost of a map of every key.
+    if routes.windows(2).all(|w| match w {
+        [a, b] => key(a) < key(b),
+        _ => true,
+    }) {
+        return routes;
+    }
+    let mut hashes: Vec<u64> = routes
+        .iter()
+        .map(|r| {
+            let mut h = FnvHasher::default();
+            key(r).hash(&mut h);
+            h.finish()
+        })
+        .collect();
+    hashes.sort_unstable();
+    if hashes.windows(2).all(|w| match w {
+        [a, b] => a != b,
+        _ => true,
+    }) {
+        return routes;
+    }
+    drop(hashes);
     let mut seen: HashMap<(Family, herald_wire::Prefix), usize, Fnv> =
         HashMap::with_capacity_and_hasher(routes.len(), Fnv::default());
     let mut dropped = Vec::new();
     for i in 0..routes.len() {
         let Some(r) = routes.get(i) else { break };
-        if let Some(first) = seen.insert(r.key(), i) {
+        if let Some(first) = seen.insert(key(r), i) {
             // The later definition wins: it takes the first one's place in the order.
             if warnings.len() < crate::parser::MAX_ERRORS {
                 let first_line = routes.get(first).map_or(0, |f| f.origin.line);
@@ -351,7 +388,9 @@ fn dedup_routes(mut routes: Vec<Route>, warnings: &mut Vec<ConfigError>) -> Vec<
                 ));
             }
             routes.swap(first, i);
-            seen.insert(r_key(&routes, first), first);
+            if let Some(f) = routes.get(first) {
+                seen.insert(key(f), first);
+            }
             dropped.push(i);
         }
     }
@@ -370,68 +409,6 @@ fn dedup_routes(mut routes: Vec<Route>, warnings: &mut Vec<ConfigError>) -> Vec<
     });
     routes
 }
-
-fn r_key(routes: &[Route], i: usize) -> (Family, herald_wire::Prefix) {
-    routes.get(i).map_or(
-        (
-            Family::IPV4_UNICAST,
-            herald_wire::Prefix::new(IpNet::default()),
-        ),
-        Route::key,
-    )
-}
-
-/// A multiply-rotate hash (as in rustc's FxHash) for the duplicate-route check: keys are the
-/// operator's own prefixes, not attacker-chosen, and SipHash costs more than the rest of the
-/// check.
-#[derive(Default)]
-struct FnvHasher(u64);
-
-impl FnvHasher {
-    #[inline]
-    fn add(&mut self, x: u64) {
-        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl std::hash::Hasher for FnvHasher {
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        for c in bytes.chunks(8) {
-            let mut b = [0u8; 8];
-            if let Some(d) = b.get_mut(..c.len()) {
-                d.copy_from_slice(c);
-            }
-            self.add(u64::from_le_bytes(b));
-        }
-    }
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-    #[inline]
-    fn write_u16(&mut self, i: u16) {
-        self.add(u64::from(i));
-    }
-    #[inline]
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-    #[inline]
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-}
-
-type Fnv = std::hash::BuildHasherDefault<FnvHasher>;
 
 fn check_route(
     r: &Route,

@@ -1,7 +1,9 @@
 //! Route attributes, written the same way in `static { route … }`, `announce { ipv4 { unicast
 //! … } }` and the text API: `10.0.0.0/24 next-hop 192.0.2.1 med 100 community [65000:1]`.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use herald_wire::attr::{Aggregator, AsPath, Origin, Segment, SegmentType};
 use herald_wire::iana::attr_type as T;
@@ -9,8 +11,9 @@ use herald_wire::{AttrValue, Attribute, Family, Prefix};
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
 use crate::error::{ConfigError, Result, Span};
+use crate::hash::Fnv;
 use crate::lexer::{Kind, Token};
-use crate::model::{NextHopSpec, Route};
+use crate::model::{AttrSet, NextHopSpec, Route, RouteLabels};
 use crate::values::{hex_bytes, parse_asn, parse_ip, parse_ipv4, parse_num_u64, parse_u32};
 
 mod community;
@@ -127,6 +130,8 @@ pub(crate) struct RouteDraft {
     pub watchdog: Option<String>,
     pub withdrawn: bool,
     pub name: Option<String>,
+    /// The shared part last built from the draft: family, next hop and its index.
+    last: Option<(Family, NextHopSpec, u32)>,
 }
 
 impl Default for RouteDraft {
@@ -139,6 +144,7 @@ impl Default for RouteDraft {
             watchdog: None,
             withdrawn: false,
             name: None,
+            last: None,
         }
     }
 }
@@ -162,6 +168,7 @@ impl RouteDraft {
         self.watchdog = None;
         self.withdrawn = false;
         self.name = None;
+        self.last = None;
     }
 
     /// Add (or replace: the last one written wins) an attribute.
@@ -180,6 +187,7 @@ impl RouteDraft {
 
     /// Read attribute keywords from `cur` until it ends (or, with `stop_at_nlri`, at `nlri`).
     pub fn apply(&mut self, cur: &mut Cursor<'_, '_>, stop_at_nlri: bool) -> Result<Stop> {
+        self.last = None;
         while let Some(kw) = cur.next() {
             if !kw.is_value() {
                 return Err(err(&kw, "expected a route attribute"));
@@ -311,46 +319,25 @@ impl RouteDraft {
         Ok(Stop::End)
     }
 
-    /// Turn the draft into routes for `net` (several with `split`), appended to `out`.
-    ///
-    /// With `take`, the attributes are moved out of the draft rather than copied (the draft
-    /// must be cleared before its next use).
+    /// Turn the draft into routes for `net` (several with `split`), appended to `out`, their
+    /// shared part interned in `int`.
     pub fn build(
         &mut self,
         family: Family,
         net: IpNet,
         origin: Span,
-        take: bool,
-        out: &mut Vec<Route>,
+        int: &mut Interner,
+        out: &mut Vec<RouteRec>,
     ) -> Result<()> {
-        let mut attributes = Vec::with_capacity(self.attrs.len());
-        if take {
-            attributes.append(&mut self.attrs);
-        } else {
-            attributes.extend(self.attrs.iter().cloned());
-        }
-        attributes.sort_unstable_by_key(|a| a.value.type_code());
-        let next_hop = match (self.next_hop, net) {
-            (NextHopSpec::Ip(IpAddr::V4(a)), IpNet::V6(_)) => {
-                NextHopSpec::Ip(IpAddr::V6(a.to_ipv6_mapped()))
-            }
-            (nh, _) => nh,
-        };
-        let route = |net: IpNet, attributes: Vec<Attribute>| Route {
-            family,
-            prefix: Prefix {
-                path_id: self.path_id,
-                net,
-            },
-            next_hop,
-            attributes,
-            watchdog: self.watchdog.clone(),
-            withdrawn: self.withdrawn,
-            name: self.name.clone(),
+        let path_id = self.path_id;
+        let rec = |net: IpNet, shared: u32| RouteRec {
+            prefix: Prefix { path_id, net },
+            shared,
             origin,
         };
         let Some((cut, at)) = self.split.filter(|(cut, _)| *cut > net.prefix_len()) else {
-            out.push(route(net, attributes));
+            let shared = self.shared(family, &net, int);
+            out.push(rec(net, shared));
             return Ok(());
         };
         let len = net.prefix_len();
@@ -369,6 +356,7 @@ impl RouteDraft {
                 format!("split /{cut} would create more than {MAX_SPLIT} routes"),
             ));
         }
+        let shared = self.shared(family, &net, int);
         let count = 1u32 << shift;
         out.reserve(count as usize);
         match net {
@@ -379,7 +367,7 @@ impl RouteDraft {
                     let a = (u64::from(base) + i * step) as u32;
                     let n = Ipv4Net::new(a.into(), cut)
                         .map_err(|_| ConfigError::at(at, "split", "bad split"))?;
-                    out.push(route(IpNet::V4(n), attributes.clone()));
+                    out.push(rec(IpNet::V4(n), shared));
                 }
             }
             IpNet::V6(v) => {
@@ -389,11 +377,146 @@ impl RouteDraft {
                     let a = base.wrapping_add(i.wrapping_mul(step));
                     let n = Ipv6Net::new(a.into(), cut)
                         .map_err(|_| ConfigError::at(at, "split", "bad split"))?;
-                    out.push(route(IpNet::V6(n), attributes.clone()));
+                    out.push(rec(IpNet::V6(n), shared));
                 }
             }
         }
         Ok(())
+    }
+
+    /// The interned shared part of the draft's routes of `family` (`net` gives the address
+    /// family an IPv4 next hop may have to be mapped to).
+    fn shared(&mut self, family: Family, net: &IpNet, int: &mut Interner) -> u32 {
+        let next_hop = match (self.next_hop, net) {
+            (NextHopSpec::Ip(IpAddr::V4(a)), IpNet::V6(_)) => {
+                NextHopSpec::Ip(IpAddr::V6(a.to_ipv6_mapped()))
+            }
+            (nh, _) => nh,
+        };
+        if let Some((f, nh, id)) = self.last {
+            if f == family && nh == next_hop {
+                return id;
+            }
+        }
+        self.attrs.sort_unstable_by_key(|a| a.value.type_code());
+        let attributes = int.attr_set(&self.attrs);
+        let labels = int.labels(&self.name, &self.watchdog);
+        let id = int.shared(Shared {
+            family,
+            next_hop,
+            attributes,
+            labels,
+            withdrawn: self.withdrawn,
+        });
+        self.last = Some((family, next_hop, id));
+        id
+    }
+}
+
+/// What the routes written with the same attributes share: all but the prefix and where
+/// they were written.
+#[derive(Clone, Debug)]
+pub(crate) struct Shared {
+    pub family: Family,
+    pub next_hop: NextHopSpec,
+    pub attributes: AttrSet,
+    pub labels: Option<Arc<RouteLabels>>,
+    pub withdrawn: bool,
+}
+
+/// A route as the parser keeps it (40 octets rather than a [`Route`]'s 80): its prefix,
+/// where it was written, and its shared part, an index into [`Interner::shared`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RouteRec {
+    pub prefix: Prefix,
+    pub shared: u32,
+    pub origin: Span,
+}
+
+/// The attribute sets, labels and shared parts of the routes of one parse, each kept once.
+#[derive(Default)]
+pub(crate) struct Interner {
+    sets: HashMap<Box<[Attribute]>, AttrSet, Fnv>,
+    labels: HashMap<RouteLabels, Arc<RouteLabels>, Fnv>,
+    shared: Vec<Shared>,
+    ids: HashMap<(Family, NextHopSpec, usize, usize, bool), u32, Fnv>,
+}
+
+impl Interner {
+    /// The set holding these attributes.
+    fn attr_set(&mut self, attrs: &[Attribute]) -> AttrSet {
+        if let Some(s) = self.sets.get(attrs) {
+            return s.clone();
+        }
+        let s = AttrSet::new(attrs.to_vec());
+        self.sets.insert(attrs.into(), s.clone());
+        s
+    }
+
+    /// The labels for a name and watchdog, if either is given.
+    fn labels(
+        &mut self,
+        name: &Option<String>,
+        watchdog: &Option<String>,
+    ) -> Option<Arc<RouteLabels>> {
+        if name.is_none() && watchdog.is_none() {
+            return None;
+        }
+        let l = RouteLabels {
+            name: name.clone(),
+            watchdog: watchdog.clone(),
+        };
+        Some(
+            self.labels
+                .entry(l)
+                .or_insert_with_key(|l| Arc::new(l.clone()))
+                .clone(),
+        )
+    }
+
+    /// The index of a shared part (its attributes and labels come from this interner, so
+    /// they are told apart by address).
+    fn shared(&mut self, s: Shared) -> u32 {
+        let key = (
+            s.family,
+            s.next_hop,
+            s.attributes.id(),
+            s.labels.as_ref().map_or(0, |l| Arc::as_ptr(l) as usize),
+            s.withdrawn,
+        );
+        if let Some(id) = self.ids.get(&key) {
+            return *id;
+        }
+        let id = self.shared.len() as u32;
+        self.shared.push(s);
+        self.ids.insert(key, id);
+        id
+    }
+
+    /// The shared part a record refers to.
+    pub fn get(&self, r: &RouteRec) -> Option<&Shared> {
+        self.shared.get(r.shared as usize)
+    }
+
+    /// A record as a route.
+    pub fn route(&self, r: &RouteRec) -> Option<Route> {
+        let s = self.get(r)?;
+        Some(Route {
+            family: s.family,
+            prefix: r.prefix,
+            next_hop: s.next_hop,
+            attributes: s.attributes.clone(),
+            labels: s.labels.clone(),
+            withdrawn: s.withdrawn,
+            origin: r.origin,
+        })
+    }
+
+    /// Records as routes.
+    pub fn routes(&self, recs: &[RouteRec]) -> Vec<Route> {
+        let mut v = Vec::with_capacity(recs.len());
+        v.extend(recs.iter().filter_map(|r| self.route(r)));
+        v
     }
 }
 

@@ -98,7 +98,7 @@ fn spot_checks_of_loaded_examples() {
     // Watchdog and withdraw.
     let c = load("api-watchdog.conf");
     let r = &c.neighbors[0].routes[1];
-    assert_eq!(r.watchdog.as_deref(), Some("dnsr"));
+    assert_eq!(r.watchdog(), Some("dnsr"));
     assert!(r.withdrawn);
     // Two neighbors, two templates, two processes.
     let c = load("api-multiple-api.conf");

@@ -4,7 +4,7 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
 
-use herald_config::{parse_str, Config, Encoder, NextHopSpec};
+use herald_config::{parse_str, AttrSet, Config, Encoder, NextHopSpec};
 use herald_wire::attr::Community;
 use herald_wire::capability::AddPathMode;
 use herald_wire::{Afi, AttrValue, Family};
@@ -321,6 +321,28 @@ fn static_and_announce_routes() {
 }
 
 #[test]
+fn routes_with_the_same_attributes_share_them() {
+    let c = parse(
+        "neighbor 127.0.0.1 { local-address 127.0.0.1; local-as 1; peer-as 1;
+           static {
+             route 10.0.1.0/24 next-hop 10.0.255.254 med 1 community [1:1];
+             route 10.0.2.0/24 next-hop 10.0.255.254 med 2;
+             route 10.0.3.0/24 next-hop 10.0.255.1 community [ 1:1 ] med 1;
+             route 10.0.4.0/24 next-hop 10.0.255.254 med 2 name x watchdog w;
+             route 10.0.5.0/24 next-hop 10.0.255.254 med 2 watchdog w name x;
+           } }",
+    );
+    let r = &c.neighbors[0].routes;
+    assert!(AttrSet::ptr_eq(&r[0].attributes, &r[2].attributes));
+    assert!(AttrSet::ptr_eq(&r[1].attributes, &r[3].attributes));
+    assert!(!AttrSet::ptr_eq(&r[0].attributes, &r[1].attributes));
+    assert_ne!(r[0].next_hop, r[2].next_hop);
+    assert_eq!((r[1].name(), r[1].watchdog()), (None, None));
+    assert_eq!((r[3].name(), r[3].watchdog()), (Some("x"), Some("w")));
+    assert_eq!(r[3].labels, r[4].labels);
+}
+
+#[test]
 fn a_route_defined_twice_keeps_the_later_one_with_a_warning() {
     let c = parse(
         "neighbor 127.0.0.1 { local-address 127.0.0.1; local-as 1; peer-as 1;
@@ -336,6 +358,44 @@ fn a_route_defined_twice_keeps_the_later_one_with_a_warning() {
     assert_eq!(n.routes[0].attributes[0].value, AttrValue::Med(5));
     assert_eq!(c.warnings.len(), 1);
     assert_eq!(c.warnings[0].line, 5);
+    // Three definitions, out of order: the last one takes the first one's place.
+    let c = parse(
+        "neighbor 127.0.0.1 { local-address 127.0.0.1; local-as 1; peer-as 1;
+           static {
+             route 10.0.9.0/24 next-hop 10.0.255.254 med 1;
+             route 10.0.8.0/24 next-hop 10.0.255.254;
+             route 10.0.9.0/24 next-hop 10.0.255.254 med 2;
+             route 10.0.1.0/24 next-hop 10.0.255.254;
+             route 10.0.9.0/24 next-hop 10.0.255.254 med 3;
+           } }",
+    );
+    let nets: Vec<String> = c.neighbors[0]
+        .routes
+        .iter()
+        .map(|r| r.prefix.net.to_string())
+        .collect();
+    assert_eq!(nets, ["10.0.9.0/24", "10.0.8.0/24", "10.0.1.0/24"]);
+    assert_eq!(
+        c.neighbors[0].routes[0].attributes[0].value,
+        AttrValue::Med(3)
+    );
+    let lines: Vec<u32> = c.warnings.iter().map(|w| w.line).collect();
+    assert_eq!(lines, [5, 7]);
+    assert!(c.warnings[1].message.contains("first at line 5"));
+    // Out of order without repeats: kept as written, no warning.
+    let c = parse(
+        "neighbor 127.0.0.1 { local-address 127.0.0.1; local-as 1; peer-as 1;
+           static { route 10.0.2.0/24 next-hop 10.0.255.254;
+                    route 10.0.1.0/24 next-hop 10.0.255.254;
+                    route 10.0.3.0/24 next-hop 10.0.255.254; } }",
+    );
+    let nets: Vec<String> = c.neighbors[0]
+        .routes
+        .iter()
+        .map(|r| r.prefix.net.to_string())
+        .collect();
+    assert_eq!(nets, ["10.0.2.0/24", "10.0.1.0/24", "10.0.3.0/24"]);
+    assert!(c.warnings.is_empty());
     // Different path identifiers are different routes.
     let c = parse(
         "neighbor 127.0.0.1 { local-address 127.0.0.1; local-as 1; peer-as 1;

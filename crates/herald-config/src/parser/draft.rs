@@ -8,7 +8,8 @@ use herald_wire::{Afi, Family};
 use ipnet::IpNet;
 
 use crate::error::Span;
-use crate::model::{Api, Route};
+use crate::model::Api;
+use crate::route::RouteRec;
 
 /// A setting and where it was written.
 pub(crate) type Set<T> = Option<(T, Span)>;
@@ -75,7 +76,7 @@ pub(crate) struct Draft {
     pub api: Vec<Api>,
     /// Process names used in `api` blocks, for checking.
     pub api_refs: Vec<(String, Span)>,
-    pub routes: Vec<Route>,
+    pub routes: Vec<RouteRec>,
 }
 
 fn over<T>(base: &mut Set<T>, top: Set<T>) {

@@ -48,6 +48,8 @@ pub(crate) struct Parser<'a> {
     pub neighbors: Vec<Draft>,
     /// A route draft reused from route to route.
     pub(crate) scratch: crate::route::RouteDraft,
+    /// What the routes share, each kept once.
+    pub interner: crate::route::Interner,
     /// The statement just read had a lexical error (already reported): ignore it.
     poisoned: bool,
 }
@@ -63,6 +65,7 @@ impl<'a> Parser<'a> {
             templates: Vec::new(),
             neighbors: Vec::new(),
             scratch: crate::route::RouteDraft::default(),
+            interner: crate::route::Interner::default(),
             poisoned: false,
         }
     }

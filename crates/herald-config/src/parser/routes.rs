@@ -7,8 +7,10 @@ use super::neighbor::check_supported;
 use super::Parser;
 use crate::error::Result;
 use crate::lexer::Token;
-use crate::model::{NextHopSpec, Route};
-use crate::route::{err, parse_prefix, static_family, unsupported, Cursor, RouteDraft, Stop};
+use crate::model::NextHopSpec;
+use crate::route::{
+    err, parse_prefix, static_family, unsupported, Cursor, Interner, RouteDraft, RouteRec, Stop,
+};
 
 /// Build the routes of a finished draft, checking it has a next hop.
 fn finish(
@@ -16,12 +18,13 @@ fn finish(
     kw: &Token<'_>,
     family: Family,
     net: IpNet,
-    out: &mut Vec<Route>,
+    int: &mut Interner,
+    out: &mut Vec<RouteRec>,
 ) -> Result<()> {
     if draft.next_hop == NextHopSpec::None {
         return Err(err(kw, "route has no next-hop"));
     }
-    draft.build(family, net, kw.span(), true, out)
+    draft.build(family, net, kw.span(), int, out)
 }
 
 /// `attributes <attrs> nlri <prefix>…` (ExaBGP's shared-attributes form).
@@ -30,7 +33,8 @@ pub(crate) fn attributes_nlri(
     kw: &Token<'_>,
     family_of: impl Fn(&IpNet) -> Family,
     require_next_hop: bool,
-    out: &mut Vec<Route>,
+    int: &mut Interner,
+    out: &mut Vec<RouteRec>,
 ) -> Result<()> {
     let mut draft = RouteDraft::default();
     if draft.apply(cur, true)? != Stop::Nlri {
@@ -42,7 +46,7 @@ pub(crate) fn attributes_nlri(
     let mut any = false;
     while let Some(t) = cur.next() {
         let net = parse_prefix(&t)?;
-        draft.build(family_of(&net), net, t.span(), false, out)?;
+        draft.build(family_of(&net), net, t.span(), int, out)?;
         any = true;
     }
     if !any {
@@ -53,7 +57,7 @@ pub(crate) fn attributes_nlri(
 
 impl<'a> Parser<'a> {
     /// The statements of a `static` block.
-    pub(crate) fn static_body(&mut self, head: &Token<'a>, routes: &mut Vec<Route>) {
+    pub(crate) fn static_body(&mut self, head: &Token<'a>, routes: &mut Vec<RouteRec>) {
         self.each(head, |p, stmt, sub| {
             let Some(kw) = stmt.first().copied() else {
                 return false;
@@ -62,7 +66,9 @@ impl<'a> Parser<'a> {
             let r = match (kw.text, sub) {
                 // `route` reads (or skips) its block itself, error or not.
                 ("route", _) => p.route(&kw, &mut cur, sub.is_some(), None, routes),
-                ("attributes", None) => attributes_nlri(&mut cur, &kw, static_family, true, routes),
+                ("attributes", None) => {
+                    attributes_nlri(&mut cur, &kw, static_family, true, &mut p.interner, routes)
+                }
                 (other, _) => {
                     p.error(err(&kw, format!("unknown statement '{other}' in static")));
                     return false;
@@ -83,7 +89,7 @@ impl<'a> Parser<'a> {
         cur: &mut Cursor<'_, 'a>,
         block: bool,
         family: Option<Family>,
-        routes: &mut Vec<Route>,
+        routes: &mut Vec<RouteRec>,
     ) -> Result<()> {
         let header = (|| -> Result<(IpNet, Family)> {
             let t = cur
@@ -121,7 +127,7 @@ impl<'a> Parser<'a> {
         header: Result<(IpNet, Family)>,
         block: bool,
         draft: &mut RouteDraft,
-        routes: &mut Vec<Route>,
+        routes: &mut Vec<RouteRec>,
     ) -> Result<()> {
         let (net, family) = match header {
             Ok(h) => h,
@@ -154,11 +160,11 @@ impl<'a> Parser<'a> {
                 return Ok(());
             }
         }
-        finish(draft, kw, family, net, routes)
+        finish(draft, kw, family, net, &mut self.interner, routes)
     }
 
     /// The `announce { }` block: `ipv4 { … }`, `ipv6 { … }`.
-    pub(crate) fn announce_body(&mut self, head: &Token<'a>, routes: &mut Vec<Route>) {
+    pub(crate) fn announce_body(&mut self, head: &Token<'a>, routes: &mut Vec<RouteRec>) {
         self.each(head, |p, stmt, sub| {
             let Some(kw) = stmt.first().copied() else {
                 return false;

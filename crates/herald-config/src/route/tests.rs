@@ -12,8 +12,8 @@ fn values(line: &str) -> Vec<AttrValue> {
     parse_route_spec(line)
         .unwrap()
         .attributes
-        .into_iter()
-        .map(|a| a.value)
+        .iter()
+        .map(|a| a.value.clone())
         .collect()
 }
 
@@ -256,8 +256,8 @@ fn path_information_name_watchdog_withdraw() {
     )
     .unwrap();
     assert_eq!(r.prefix.path_id, Some(2));
-    assert_eq!(r.name.as_deref(), Some("web"));
-    assert_eq!(r.watchdog.as_deref(), Some("dnsr"));
+    assert_eq!(r.name(), Some("web"));
+    assert_eq!(r.watchdog(), Some("dnsr"));
     assert!(r.withdrawn);
     let r = parse_route_spec("10.0.0.10 path-information 7").unwrap();
     assert_eq!(r.prefix.path_id, Some(7));
@@ -320,4 +320,25 @@ fn bad_prefixes_and_values() {
     assert_eq!(e.unsupported_feature(), Some("rd"));
     let e = parse_route_spec("10.0.0.0/8 label 100").unwrap_err();
     assert_eq!(e.unsupported_feature(), Some("label"));
+}
+
+#[test]
+fn routes_written_alike_share_their_attribute_set() {
+    use std::hash::{BuildHasher, RandomState};
+
+    use crate::model::{AttrSet, Route};
+
+    let v = parse_attributes_nlri("med 100 next-hop 1.2.3.4 nlri 1.0.0.0/24 1.0.1.0/24").unwrap();
+    assert!(AttrSet::ptr_eq(&v[0].attributes, &v[1].attributes));
+    // Sets from different parses are different allocations, equal by content and hash.
+    let w = parse_route_spec("1.0.0.0/24 med 100 next-hop 1.2.3.4").unwrap();
+    assert!(!AttrSet::ptr_eq(&v[0].attributes, &w.attributes));
+    assert_eq!(v[0].attributes, w.attributes);
+    let s = RandomState::new();
+    assert_eq!(s.hash_one(&v[0].attributes), s.hash_one(&w.attributes));
+    let x = parse_route_spec("1.0.0.0/24 med 101 next-hop 1.2.3.4").unwrap();
+    assert_ne!(v[0].attributes, x.attributes);
+    assert_ne!(v[0], x);
+    // A million routes are held in memory: keep a route small.
+    assert!(std::mem::size_of::<Route>() <= 80);
 }
