@@ -121,6 +121,33 @@ fn class(b: u8) -> u8 {
     CLASS[usize::from(b)]
 }
 
+/// Bytes that end a [`Lexer::plain_tail`] scan: `;`, braces, comments, quotes, backslashes
+/// and line ends.
+#[allow(clippy::indexing_slicing)] // `b` stays below 256
+static TAIL_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        t[b] = matches!(
+            b as u8,
+            b';' | b'{' | b'}' | b'#' | b'\'' | b'"' | b'\\' | b'\n'
+        );
+        b += 1;
+    }
+    t
+};
+
+/// The rest of a statement up to its `;`, holding nothing but words, separators, brackets
+/// and parentheses (see [`Lexer::plain_tail`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Tail {
+    /// Where the `;` is.
+    semi: usize,
+    /// Line ends before it, and where the last one is.
+    lines: u32,
+    last_newline: usize,
+}
+
 /// The lexer. Call [`Lexer::next_token`] until it returns [`Kind::Eof`].
 pub(crate) struct Lexer<'a> {
     src: &'a str,
@@ -140,6 +167,51 @@ impl<'a> Lexer<'a> {
             line: 1,
             line_start: 0,
         }
+    }
+
+    /// The text from the current position to the `;` ending the statement, when nothing
+    /// before that `;` could make the tokens depend on more than these bytes (no quote,
+    /// comment, backslash or brace): lexing it gives the same tokens wherever it is written.
+    #[inline]
+    pub fn plain_tail(&self) -> Option<(&'a str, Tail)> {
+        let bytes = self.src.as_bytes();
+        let mut i = self.pos;
+        let mut lines = 0;
+        let mut last_newline = 0;
+        loop {
+            let b = *bytes.get(i)?;
+            #[allow(clippy::indexing_slicing)] // a u8 always indexes a 256-entry table
+            if TAIL_STOP[usize::from(b)] {
+                match b {
+                    b'\n' => {
+                        lines += 1;
+                        last_newline = i;
+                    }
+                    b';' => {
+                        let text = self.src.get(self.pos..i)?;
+                        return Some((
+                            text,
+                            Tail {
+                                semi: i,
+                                lines,
+                                last_newline,
+                            },
+                        ));
+                    }
+                    _ => return None,
+                }
+            }
+            i += 1;
+        }
+    }
+
+    /// Skip the tail [`Lexer::plain_tail`] returned, and its `;`.
+    pub fn skip_tail(&mut self, t: Tail) {
+        if t.lines > 0 {
+            self.line += t.lines;
+            self.line_start = t.last_newline + 1;
+        }
+        self.pos = t.semi + 1;
     }
 
     #[inline]

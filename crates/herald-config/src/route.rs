@@ -80,8 +80,8 @@ pub(crate) fn parse_prefix(tok: &Token<'_>) -> Result<IpNet> {
     if !tok.is_value() {
         return Err(bad());
     }
-    let (addr, len) = match s.split_once('/') {
-        Some((a, l)) => (a, Some(l)),
+    let (addr, len) = match s.bytes().position(|b| b == b'/') {
+        Some(i) => (s.get(..i).unwrap_or(""), s.get(i + 1..)),
         None => (s, None),
     };
     let ip = parse_ip(addr).ok_or_else(bad)?;
@@ -387,12 +387,7 @@ impl RouteDraft {
     /// The interned shared part of the draft's routes of `family` (`net` gives the address
     /// family an IPv4 next hop may have to be mapped to).
     fn shared(&mut self, family: Family, net: &IpNet, int: &mut Interner) -> u32 {
-        let next_hop = match (self.next_hop, net) {
-            (NextHopSpec::Ip(IpAddr::V4(a)), IpNet::V6(_)) => {
-                NextHopSpec::Ip(IpAddr::V6(a.to_ipv6_mapped()))
-            }
-            (nh, _) => nh,
-        };
+        let next_hop = mapped_next_hop(self.next_hop, net);
         if let Some((f, nh, id)) = self.last {
             if f == family && nh == next_hop {
                 return id;
@@ -410,6 +405,84 @@ impl RouteDraft {
         });
         self.last = Some((family, next_hop, id));
         id
+    }
+
+    /// What a later route written with the same attribute text can reuse, once the draft
+    /// made a route: `None` when the draft depends on where it was written (`split`) or
+    /// cannot make a route (no next hop).
+    pub fn reusable(&self, int: &Interner) -> Option<Reusable> {
+        if self.split.is_some() || self.next_hop == NextHopSpec::None {
+            return None;
+        }
+        let (_, _, id) = self.last?;
+        let s = int.shared.get(id as usize)?;
+        Some(Reusable {
+            next_hop: self.next_hop,
+            path_id: self.path_id,
+            attributes: s.attributes.clone(),
+            labels: s.labels.clone(),
+            withdrawn: s.withdrawn,
+            last: self.last,
+        })
+    }
+}
+
+/// An IPv4 next hop of an IPv6 route is IPv4-mapped, as ExaBGP does.
+fn mapped_next_hop(nh: NextHopSpec, net: &IpNet) -> NextHopSpec {
+    match (nh, net) {
+        (NextHopSpec::Ip(IpAddr::V4(a)), IpNet::V6(_)) => {
+            NextHopSpec::Ip(IpAddr::V6(a.to_ipv6_mapped()))
+        }
+        (nh, _) => nh,
+    }
+}
+
+/// A draft's result, kept to make the routes of later statements written with the same
+/// attribute text without reading it again.
+#[derive(Clone, Debug)]
+pub(crate) struct Reusable {
+    next_hop: NextHopSpec,
+    path_id: Option<u32>,
+    attributes: AttrSet,
+    labels: Option<Arc<RouteLabels>>,
+    withdrawn: bool,
+    /// The shared part last made: family, next hop and its index.
+    last: Option<(Family, NextHopSpec, u32)>,
+}
+
+impl Reusable {
+    /// The route for `net`, as [`RouteDraft::build`] would make it.
+    pub fn build(
+        &mut self,
+        family: Family,
+        net: IpNet,
+        origin: Span,
+        int: &mut Interner,
+        out: &mut Vec<RouteRec>,
+    ) {
+        let next_hop = mapped_next_hop(self.next_hop, &net);
+        let shared = match self.last {
+            Some((f, nh, id)) if f == family && nh == next_hop => id,
+            _ => {
+                let id = int.shared(Shared {
+                    family,
+                    next_hop,
+                    attributes: self.attributes.clone(),
+                    labels: self.labels.clone(),
+                    withdrawn: self.withdrawn,
+                });
+                self.last = Some((family, next_hop, id));
+                id
+            }
+        };
+        out.push(RouteRec {
+            prefix: Prefix {
+                path_id: self.path_id,
+                net,
+            },
+            shared,
+            origin,
+        });
     }
 }
 

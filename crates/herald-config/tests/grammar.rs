@@ -444,3 +444,98 @@ fn comments_continuations_and_quotes() {
     assert_eq!(n.routes[0].attributes[0].value, AttrValue::Med(5));
     assert_eq!(n.routes[0].origin.line, 6);
 }
+
+/// Routes whose attribute text repeats an earlier one reuse its result without reading it
+/// again: they must come out exactly as if read, with their own place in the file.
+#[test]
+fn repeated_attribute_texts_give_the_same_routes() {
+    let tails = [
+        "next-hop 10.0.0.1 med 1",
+        "next-hop 10.0.0.1 med 1 community [ 1:1 2:2 ]",
+        "next-hop self as-path [ 1 2 ( 3 ) ] origin egp",
+        "next-hop 10.0.0.1 name a watchdog w withdraw",
+        "next-hop 10.0.0.1 path-information 7 local-preference 5",
+        "next-hop 10.0.0.1\n      med 1",
+        "next-hop 10.0.0.1 med 2 split /25",
+        "next-hop 10.0.0.1 med 3 # a comment\n     ",
+        "next-hop 10.0.0.1 med 4 name \"x\"",
+    ];
+    let mut text = String::from(
+        "neighbor 127.0.0.1 { local-address 127.0.0.1; local-as 1; peer-as 1;\nstatic {\n",
+    );
+    let mut line = 3;
+    let mut want = Vec::new();
+    for i in 0..60u32 {
+        let tail = tails[(i as usize * 7) % tails.len()];
+        let prefix = match i % 3 {
+            0 => format!("10.{}.0.0/24", i),
+            1 => format!("2001:db8:{:x}::/48", i),
+            _ => format!("224.{}.0.0/16", i),
+        };
+        text.push_str(&format!("  route {prefix} {tail};\n"));
+        want.push((line, format!("{prefix} {tail}")));
+        line += 1 + tail.matches('\n').count() as u32;
+    }
+    text.push_str("}\nannounce { ipv4 {\n");
+    line += 2;
+    for i in 0..20u32 {
+        let tail = tails[(i as usize * 5) % tails.len()];
+        let prefix = format!("11.{}.0.0/24", i);
+        text.push_str(&format!("  unicast {prefix} {tail};\n"));
+        want.push((line, format!("{prefix} {tail}")));
+        line += 1 + tail.matches('\n').count() as u32;
+    }
+    text.push_str("} } }\n");
+    let c = parse(&text);
+    let got = &c.neighbors[0].routes;
+    let mut i = 0;
+    for (line, spec) in &want {
+        for w in herald_config::parse_route_specs(&spec.replace('\n', " ")).unwrap() {
+            let g = &got[i];
+            assert_eq!(
+                (g.family, g.prefix, g.next_hop, &g.attributes, &g.labels, g.withdrawn),
+                (w.family, w.prefix, w.next_hop, &w.attributes, &w.labels, w.withdrawn),
+                "{spec}"
+            );
+            assert_eq!(g.origin.line, *line, "{spec}");
+            i += 1;
+        }
+    }
+    assert_eq!(i, got.len());
+    // Places after skipped text (over several lines) are right.
+    let e = parse_str(
+        "neighbor 127.0.0.1 { local-address 127.0.0.1; local-as 1; peer-as 1;
+           static {
+             route 10.0.0.0/24 next-hop 10.0.0.1
+               med 1;
+             route 10.0.1.0/24 next-hop 10.0.0.1
+               med 1;
+             route 10.0.2.0/24 next-hop 10.0.0.1
+               med 1; route 10.0.3.0/24 next-hop 10.0.0.1 med x;
+           } }",
+        Path::new("t.conf"),
+    )
+    .unwrap_err();
+    assert_eq!((e[0].line, e[0].col, e[0].token.as_str()), (8, 63, "x"));
+    // More texts than are remembered, then repeats of forgotten and remembered ones.
+    let mut text = String::from(
+        "neighbor 127.0.0.1 { local-address 127.0.0.1; local-as 1; peer-as 1; static {\n",
+    );
+    let meds: Vec<u32> = (0..5000).chain(0..10).chain(4990..5000).collect();
+    for (i, m) in meds.iter().enumerate() {
+        text.push_str(&format!(
+            "route 10.{}.{}.0/24 next-hop 10.0.0.1 med {m};\n",
+            i >> 8,
+            i & 255
+        ));
+    }
+    text.push_str("} }");
+    let c = parse(&text);
+    let got: Vec<AttrValue> = c.neighbors[0]
+        .routes
+        .iter()
+        .map(|r| r.attributes[0].value.clone())
+        .collect();
+    let want: Vec<AttrValue> = meds.iter().map(|m| AttrValue::Med(*m)).collect();
+    assert_eq!(got, want);
+}

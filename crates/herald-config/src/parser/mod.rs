@@ -11,12 +11,14 @@ mod neighbor;
 pub(crate) use neighbor::SUPPORTED_FAMILIES;
 mod routes;
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 
 pub(crate) use draft::{Draft, Set, GR_OFF};
 pub(crate) use routes::attributes_nlri;
 
 use crate::error::{ConfigError, Span};
+use crate::hash::Fnv;
 use crate::lexer::{Kind, Lexer, Token};
 use crate::model::{Encoder, Process};
 use crate::route::{err, parse_prefix, Cursor};
@@ -50,6 +52,19 @@ pub(crate) struct Parser<'a> {
     pub(crate) scratch: crate::route::RouteDraft,
     /// What the routes share, each kept once.
     pub interner: crate::route::Interner,
+    /// First words of the statements that are routes in the block being read (`route` in
+    /// `static`, the SAFI in `announce { ipv4 { … } }`): their attribute text is looked up
+    /// in `reuse` before it is read.
+    pub(crate) route_words: &'static [&'static str],
+    /// Attribute texts of routes already read (see [`crate::lexer::Lexer::plain_tail`]), and
+    /// the index of their result in `reusable`.
+    pub(crate) reuse: HashMap<&'a str, u32, Fnv>,
+    pub(crate) reusable: Vec<crate::route::Reusable>,
+    /// The statement just read is a route whose attribute text was read before (it was
+    /// skipped, not lexed): the index of the result in `reusable`.
+    pub(crate) hit: Option<u32>,
+    /// The statement just read is a route whose attribute text can be remembered.
+    pub(crate) tail: Option<&'a str>,
     /// The statement just read had a lexical error (already reported): ignore it.
     poisoned: bool,
 }
@@ -66,6 +81,11 @@ impl<'a> Parser<'a> {
             neighbors: Vec::new(),
             scratch: crate::route::RouteDraft::default(),
             interner: crate::route::Interner::default(),
+            route_words: &[],
+            reuse: HashMap::default(),
+            reusable: Vec::new(),
+            hit: None,
+            tail: None,
             poisoned: false,
         }
     }
@@ -102,6 +122,8 @@ impl<'a> Parser<'a> {
     pub fn statement(&mut self, buf: &mut Vec<Token<'a>>) -> End<'a> {
         buf.clear();
         self.poisoned = false;
+        self.hit = None;
+        self.tail = None;
         let mut depth = 0u32;
         loop {
             let t = self.lex.next_token();
@@ -122,9 +144,38 @@ impl<'a> Parser<'a> {
                     self.error(err(&t, "quoted string not closed on this line"));
                     self.poisoned = true;
                 }
-                _ => buf.push(t),
+                _ => {
+                    buf.push(t);
+                    if buf.len() == 2 && !self.route_words.is_empty() && self.route_tail(buf) {
+                        return End::Semi;
+                    }
+                }
             }
         }
+    }
+
+    /// After the first two words of a route statement: if the rest of it was read before,
+    /// skip it and note the result in `hit` (true); otherwise note its text in `tail`.
+    fn route_tail(&mut self, buf: &[Token<'a>]) -> bool {
+        let [kw, prefix] = buf else {
+            return false;
+        };
+        if kw.kind != Kind::Word
+            || prefix.kind != Kind::Word
+            || !self.route_words.contains(&kw.text)
+        {
+            return false;
+        }
+        let Some((text, tail)) = self.lex.plain_tail() else {
+            return false;
+        };
+        if let Some(i) = self.reuse.get(text) {
+            self.hit = Some(*i);
+            self.lex.skip_tail(tail);
+            return true;
+        }
+        self.tail = Some(text);
+        false
     }
 
     /// Skip the rest of a block whose `{` was just read.

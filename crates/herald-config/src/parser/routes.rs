@@ -12,6 +12,10 @@ use crate::route::{
     err, parse_prefix, static_family, unsupported, Cursor, Interner, RouteDraft, RouteRec, Stop,
 };
 
+/// The most attribute texts remembered for reuse (then they are forgotten and remembered
+/// anew): configurations repeat a few, and one with no repeats must not hold them all.
+const MAX_REUSE: usize = 4096;
+
 /// Build the routes of a finished draft, checking it has a next hop.
 fn finish(
     draft: &mut RouteDraft,
@@ -58,6 +62,7 @@ pub(crate) fn attributes_nlri(
 impl<'a> Parser<'a> {
     /// The statements of a `static` block.
     pub(crate) fn static_body(&mut self, head: &Token<'a>, routes: &mut Vec<RouteRec>) {
+        let words = std::mem::replace(&mut self.route_words, &["route"]);
         self.each(head, |p, stmt, sub| {
             let Some(kw) = stmt.first().copied() else {
                 return false;
@@ -79,6 +84,7 @@ impl<'a> Parser<'a> {
             }
             true
         });
+        self.route_words = words;
     }
 
     /// One route: `route P attrs…;` or `route P { attr…; … }` (`block` when the statement
@@ -91,6 +97,8 @@ impl<'a> Parser<'a> {
         family: Option<Family>,
         routes: &mut Vec<RouteRec>,
     ) -> Result<()> {
+        let hit = self.hit.take();
+        let tail = self.tail.take();
         let header = (|| -> Result<(IpNet, Family)> {
             let t = cur
                 .next()
@@ -112,11 +120,27 @@ impl<'a> Parser<'a> {
             };
             Ok((net, family))
         })();
+        // The same attribute text as an earlier route: its result, without reading it again.
+        if let Some(reused) = hit.and_then(|i| self.reusable.get_mut(i as usize)) {
+            let (net, family) = header?;
+            reused.build(family, net, kw.span(), &mut self.interner, routes);
+            return Ok(());
+        }
         // One draft is reused for every route, so its buffers are allocated once.
         let mut draft = std::mem::take(&mut self.scratch);
         draft.clear();
         let header = header.and_then(|h| draft.apply(cur, false).map(|_| h));
         let r = self.route_rest(kw, header, block, &mut draft, routes);
+        if let (Ok(()), Some(text), false) = (&r, tail, block) {
+            if let Some(reusable) = draft.reusable(&self.interner) {
+                if self.reusable.len() >= MAX_REUSE {
+                    self.reuse.clear();
+                    self.reusable.clear();
+                }
+                self.reuse.insert(text, self.reusable.len() as u32);
+                self.reusable.push(reusable);
+            }
+        }
         self.scratch = draft;
         r
     }
@@ -140,6 +164,7 @@ impl<'a> Parser<'a> {
         };
         if block {
             let mut failed = false;
+            let words = std::mem::take(&mut self.route_words);
             self.each(kw, |p, stmt, sub| {
                 if let (Some(brace), false) = (sub, failed) {
                     p.error(err(&brace, "unexpected block inside a route"));
@@ -156,6 +181,7 @@ impl<'a> Parser<'a> {
                 }
                 true
             });
+            self.route_words = words;
             if failed {
                 return Ok(());
             }
@@ -188,6 +214,7 @@ impl<'a> Parser<'a> {
                     return false;
                 }
             };
+            let words = std::mem::replace(&mut p.route_words, &["unicast", "multicast"]);
             p.each(&kw, |p, stmt, sub| {
                 let Some(s) = stmt.first().copied() else {
                     return false;
@@ -209,6 +236,7 @@ impl<'a> Parser<'a> {
                 }
                 true
             });
+            p.route_words = words;
             true
         });
     }
