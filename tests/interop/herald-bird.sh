@@ -154,8 +154,8 @@ watch_counts() {
         h_fail "d: BIRD dropped routes while herald was down: t_gr4=$c4 (want 2), t_gr6=$c6 (want 1)"
     fi
 }
-end=$((SECONDS + 3))
-while [ "$SECONDS" -lt "$end" ]; do
+hold_until="$(awk -v t="$EPOCHREALTIME" 'BEGIN { printf "%.3f", t + 3 }')"
+while awk -v t="$EPOCHREALTIME" -v d="$hold_until" 'BEGIN { exit !(t < d) }'; do
     watch_counts
     sleep 0.2
 done
