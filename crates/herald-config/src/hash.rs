@@ -20,10 +20,17 @@ impl std::hash::Hasher for FnvHasher {
     }
     #[inline]
     fn write(&mut self, bytes: &[u8]) {
-        for c in bytes.chunks(8) {
+        let mut words = bytes.chunks_exact(8);
+        for c in &mut words {
             let mut b = [0u8; 8];
-            if let Some(d) = b.get_mut(..c.len()) {
-                d.copy_from_slice(c);
+            b.copy_from_slice(c);
+            self.add(u64::from_le_bytes(b));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            if let Some(d) = b.get_mut(..rest.len()) {
+                d.copy_from_slice(rest);
             }
             self.add(u64::from_le_bytes(b));
         }

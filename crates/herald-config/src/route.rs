@@ -588,7 +588,11 @@ impl Interner {
     /// Records as routes.
     pub fn routes(&self, recs: &[RouteRec]) -> Vec<Route> {
         let mut v = Vec::with_capacity(recs.len());
-        v.extend(recs.iter().filter_map(|r| self.route(r)));
+        for r in recs {
+            if let Some(route) = self.route(r) {
+                v.push(route);
+            }
+        }
         v
     }
 }
