@@ -2,6 +2,7 @@
 //! UPDATEs each neighbor would be sent (hex line, then its JSON line), assuming the peer accepts
 //! every configured family and capability. No socket is opened.
 
+use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -43,6 +44,7 @@ pub fn run(args: Args) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let mut line = String::new();
+    let mut stdout = std::io::stdout().lock();
     for n in &config.neighbors {
         let local_as = n.local_as.unwrap_or(0);
         let peer_as = n.peer_as.unwrap_or(local_as);
@@ -115,7 +117,9 @@ pub fn run(args: Args) -> ExitCode {
             let (m, tail) = rest.split_at(f.len);
             rest = tail;
             counter += 1;
-            println!("{}", hex::encode(m));
+            if writeln!(stdout, "{}", hex::encode(m)).is_err() {
+                return ExitCode::SUCCESS; // the reader went away (e.g. `| head`)
+            }
             if let Ok(msg) = Message::decode(m, &ctx) {
                 line.clear();
                 let env = Envelope {
@@ -128,7 +132,9 @@ pub fn run(args: Args) -> ExitCode {
                     direction: Direction::Send,
                 };
                 json::write_message(&mut line, &env, &msg, &ctx);
-                println!("{line}");
+                if writeln!(stdout, "{line}").is_err() {
+                    return ExitCode::SUCCESS;
+                }
             }
         }
     }

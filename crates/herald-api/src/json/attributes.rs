@@ -96,6 +96,9 @@ pub fn write_attributes(out: &mut String, u: &Update, ctx: &Context) {
                 let _ = write!(s, "\"aggregator\": \"{}:{}\"", ag.asn, ag.address);
             }
             AttrValue::Communities(c) => {
+                // ExaBGP prints communities sorted.
+                let mut c = c.clone();
+                c.sort();
                 s.push_str("\"community\": [ ");
                 for (i, c) in c.iter().enumerate() {
                     if i > 0 {

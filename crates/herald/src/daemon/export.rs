@@ -188,6 +188,32 @@ pub fn prepare(key: &GroupKey, view: &SessionView, ctx: &Context) -> Result<Prep
         match &a.value {
             AttrValue::LocalPref(_) if ebgp => {}
             AttrValue::NextHop(_) | AttrValue::MpReach(_) | AttrValue::MpUnreach(_) => {}
+            // Community lists are sets; ExaBGP sends them sorted by value, and so does herald, so
+            // that switching from ExaBGP changes no UPDATE.
+            AttrValue::Communities(c) => {
+                let mut c = c.clone();
+                c.sort();
+                attrs.push(Attribute {
+                    flags: a.flags,
+                    value: AttrValue::Communities(c),
+                });
+            }
+            AttrValue::ExtCommunities(c) => {
+                let mut c = c.clone();
+                c.sort();
+                attrs.push(Attribute {
+                    flags: a.flags,
+                    value: AttrValue::ExtCommunities(c),
+                });
+            }
+            AttrValue::LargeCommunities(c) => {
+                let mut c = c.clone();
+                c.sort();
+                attrs.push(Attribute {
+                    flags: a.flags,
+                    value: AttrValue::LargeCommunities(c),
+                });
+            }
             _ => attrs.push(a.clone()),
         }
     }
@@ -456,6 +482,60 @@ mod tests {
         assert_eq!(got[1].1, ["10.0.3.0/24"]);
         assert_eq!(got[2].1, ["10.0.4.0/24"]);
         assert_eq!(e.len(), 6);
+    }
+
+    #[test]
+    fn communities_are_sent_sorted_as_exabgp_does() {
+        use herald_wire::attr::{Community, ExtCommunity, LargeCommunity};
+        let k = key(
+            Family::IPV4_UNICAST,
+            NextHopSpec::SelfAddr,
+            vec![
+                Attribute::new(AttrValue::Communities(vec![
+                    Community::NO_EXPORT,
+                    Community::new(65000, 200),
+                    Community::new(65000, 100),
+                ])),
+                Attribute::new(AttrValue::ExtCommunities(vec![
+                    ExtCommunity([1, 2, 192, 0, 2, 1, 0, 20]),
+                    ExtCommunity([0, 2, 0xfd, 0xe8, 0, 0, 0, 10]),
+                ])),
+                Attribute::new(AttrValue::LargeCommunities(vec![
+                    LargeCommunity {
+                        global: 2,
+                        local1: 0,
+                        local2: 0,
+                    },
+                    LargeCommunity {
+                        global: 1,
+                        local1: 5,
+                        local2: 0,
+                    },
+                ])),
+            ],
+        );
+        let a = encode(&k, &view(65001, true));
+        assert!(a.contains(&Attribute::new(AttrValue::Communities(vec![
+            Community::new(65000, 100),
+            Community::new(65000, 200),
+            Community::NO_EXPORT
+        ]))));
+        assert!(a.contains(&Attribute::new(AttrValue::ExtCommunities(vec![
+            ExtCommunity([0, 2, 0xfd, 0xe8, 0, 0, 0, 10]),
+            ExtCommunity([1, 2, 192, 0, 2, 1, 0, 20])
+        ]))));
+        assert!(a.contains(&Attribute::new(AttrValue::LargeCommunities(vec![
+            LargeCommunity {
+                global: 1,
+                local1: 5,
+                local2: 0
+            },
+            LargeCommunity {
+                global: 2,
+                local1: 0,
+                local2: 0
+            },
+        ]))));
     }
 
     #[test]
