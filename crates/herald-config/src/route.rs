@@ -14,7 +14,9 @@ use crate::error::{ConfigError, Result, Span};
 use crate::hash::Fnv;
 use crate::lexer::{Kind, Token};
 use crate::model::{AttrSet, NextHopSpec, Route, RouteLabels};
-use crate::values::{hex_bytes, parse_asn, parse_ip, parse_ipv4, parse_num_u64, parse_u32};
+use crate::values::{
+    hex_bytes, parse_asn, parse_ip, parse_ipv4, parse_ipv4_prefix, parse_num_u64, parse_u32,
+};
 
 mod community;
 
@@ -79,6 +81,14 @@ pub(crate) fn parse_prefix(tok: &Token<'_>) -> Result<IpNet> {
     let bad = || err(tok, "expected a prefix (address/length)");
     if !tok.is_value() {
         return Err(bad());
+    }
+    // The common case, in one pass: an IPv4 prefix without host bits.
+    if let Some((a, len)) = parse_ipv4_prefix(s) {
+        if let Ok(net) = Ipv4Net::new(a, len) {
+            if net.network() == a {
+                return Ok(IpNet::V4(net));
+            }
+        }
     }
     let (addr, len) = match s.bytes().position(|b| b == b'/') {
         Some(i) => (s.get(..i).unwrap_or(""), s.get(i + 1..)),

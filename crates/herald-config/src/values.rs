@@ -76,8 +76,32 @@ pub(crate) fn parse_ip(s: &str) -> Option<IpAddr> {
 /// reads it, only faster).
 #[inline]
 pub(crate) fn parse_ipv4(s: &str) -> Option<Ipv4Addr> {
+    match ipv4_head(s.as_bytes()) {
+        Some((a, n)) if n == s.len() => Some(a),
+        _ => None,
+    }
+}
+
+/// `a.b.c.d/len` or `a.b.c.d`: the address and the length (32 when absent), when the
+/// length is one or two digits; `None` for anything else, which is left to the general
+/// reader.
+#[inline]
+pub(crate) fn parse_ipv4_prefix(s: &str) -> Option<(Ipv4Addr, u8)> {
     let b = s.as_bytes();
-    if !(7..=15).contains(&b.len()) {
+    let (a, n) = ipv4_head(b)?;
+    let len = match b.get(n..)? {
+        [] => 32,
+        [b'/', d] if d.is_ascii_digit() => d - b'0',
+        [b'/', d, e] if d.is_ascii_digit() && e.is_ascii_digit() => (d - b'0') * 10 + (e - b'0'),
+        _ => return None,
+    };
+    Some((a, len))
+}
+
+/// An IPv4 address at the start of `b`, and its length in octets.
+#[inline]
+fn ipv4_head(b: &[u8]) -> Option<(Ipv4Addr, usize)> {
+    if b.len() < 7 {
         return None;
     }
     let mut out = [0u8; 4];
@@ -107,7 +131,7 @@ pub(crate) fn parse_ipv4(s: &str) -> Option<Ipv4Addr> {
         }
         *o = v as u8;
     }
-    (i == b.len()).then(|| Ipv4Addr::from(out))
+    Some((Ipv4Addr::from(out), i))
 }
 
 /// Hex digits (without `0x`) to octets.

@@ -342,3 +342,52 @@ fn routes_written_alike_share_their_attribute_set() {
     // A million routes are held in memory: keep a route small.
     assert!(std::mem::size_of::<Route>() <= 80);
 }
+
+/// What `parse_prefix` accepts, read with the standard library only.
+fn reference_prefix(s: &str) -> Option<ipnet::IpNet> {
+    let (a, l) = match s.split_once('/') {
+        Some((a, l)) => (a, Some(l)),
+        None => (s, None),
+    };
+    let ip: IpAddr = if a.contains(':') {
+        IpAddr::V6(a.parse().ok()?)
+    } else {
+        IpAddr::V4(a.parse().ok()?)
+    };
+    let max = if ip.is_ipv4() { 32 } else { 128 };
+    let len = match l {
+        None => max,
+        Some(l) if !l.is_empty() && l.len() <= 20 && l.bytes().all(|b| b.is_ascii_digit()) => {
+            l.parse::<u64>().ok().filter(|l| *l <= u64::from(max))? as u8
+        }
+        Some(_) => return None,
+    };
+    let net = ipnet::IpNet::new(ip, len).ok()?;
+    (net.network() == ip).then_some(net)
+}
+
+proptest::proptest! {
+    #[test]
+    fn prefixes_read_as_the_standard_library_reads_them(
+        s in "(0|00|1|01|10|192|255|256)(\\.(0|00|1|01|10|192|255|256)){0,4}(/(0|00|8|08|9|24|30|32|33|100|024)?)?"
+    ) {
+        let tok = crate::lexer::Token {
+            kind: crate::lexer::Kind::Word,
+            text: &s,
+            line: 1,
+            col: 1,
+        };
+        proptest::prop_assert_eq!(crate::route::parse_prefix(&tok).ok(), reference_prefix(&s));
+    }
+
+    #[test]
+    fn any_text_reads_as_a_prefix_as_the_standard_library_reads_it(s in "[0-9./:a-f]{0,20}") {
+        let tok = crate::lexer::Token {
+            kind: crate::lexer::Kind::Word,
+            text: &s,
+            line: 1,
+            col: 1,
+        };
+        proptest::prop_assert_eq!(crate::route::parse_prefix(&tok).ok(), reference_prefix(&s));
+    }
+}
