@@ -493,8 +493,22 @@ fn repeated_attribute_texts_give_the_same_routes() {
         for w in herald_config::parse_route_specs(&spec.replace('\n', " ")).unwrap() {
             let g = &got[i];
             assert_eq!(
-                (g.family, g.prefix, g.next_hop, &g.attributes, &g.labels, g.withdrawn),
-                (w.family, w.prefix, w.next_hop, &w.attributes, &w.labels, w.withdrawn),
+                (
+                    g.family,
+                    g.prefix,
+                    g.next_hop,
+                    &g.attributes,
+                    &g.labels,
+                    g.withdrawn
+                ),
+                (
+                    w.family,
+                    w.prefix,
+                    w.next_hop,
+                    &w.attributes,
+                    &w.labels,
+                    w.withdrawn
+                ),
                 "{spec}"
             );
             assert_eq!(g.origin.line, *line, "{spec}");
