@@ -196,15 +196,19 @@ fuzz_target!(|inp: Input| {
             assert_eq!(got, prefixes, "announced prefixes differ\n{}", hex(&out));
         }
         Err(TooLarge) => {
-            // Only when some prefix cannot fit beside the attributes even alone.
+            // Only when the attributes alone overflow the message (even with no prefix to
+            // send, as documented), or some prefix cannot fit beside them on its own. The
+            // MP_REACH_NLRI header is counted at 4 octets (Extended Length), as the builder
+            // reserves it.
             let mp = next_hop
                 .as_ref()
                 .map_or(0, |nh| 4 + 3 + 1 + nh.wire_len() + 1);
             let fixed = HEADER_LEN + 4 + block.len() + mp;
             assert!(
-                prefixes
-                    .iter()
-                    .any(|p| fixed + p.wire_len(add_path) > ctx.max_message_len),
+                fixed > ctx.max_message_len
+                    || prefixes
+                        .iter()
+                        .any(|p| fixed + p.wire_len(add_path) > ctx.max_message_len),
                 "TooLarge for a route set that fits: block {} octets",
                 block.len()
             );
