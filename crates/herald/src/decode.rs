@@ -286,6 +286,22 @@ fn decode_mrt(out: &mut Out, path: &std::path::Path) {
     }
 }
 
+/// Decode one hex input (an argument or a stdin line).
+fn decode_hex(
+    out: &mut Out,
+    what: &str,
+    hex: &str,
+    open: bool,
+    ctx: &Context,
+    peer: &Peer,
+    counter: &mut u64,
+) {
+    match parse_hex(hex) {
+        Ok(b) => decode_stream(out, what, &with_header(b, open), ctx, peer, now(), counter),
+        Err(e) => out.error(what, e),
+    }
+}
+
 /// Run `herald decode`.
 pub fn run(args: Args) -> ExitCode {
     let stdout = Box::leak(Box::new(std::io::stdout()));
@@ -310,18 +326,7 @@ pub fn run(args: Args) -> ExitCode {
     } else if !args.hex.is_empty() {
         for (i, h) in args.hex.iter().enumerate() {
             let what = format!("argument {}", i + 1);
-            match parse_hex(h) {
-                Ok(b) => decode_stream(
-                    &mut out,
-                    &what,
-                    &with_header(b, args.open),
-                    &ctx,
-                    &peer,
-                    now(),
-                    &mut counter,
-                ),
-                Err(e) => out.error(&what, e),
-            }
+            decode_hex(&mut out, &what, h, args.open, &ctx, &peer, &mut counter);
         }
     } else {
         let stdin = std::io::stdin();
@@ -337,18 +342,7 @@ pub fn run(args: Args) -> ExitCode {
             if line.trim().is_empty() || line.trim_start().starts_with('#') {
                 continue;
             }
-            match parse_hex(&line) {
-                Ok(b) => decode_stream(
-                    &mut out,
-                    &what,
-                    &with_header(b, args.open),
-                    &ctx,
-                    &peer,
-                    now(),
-                    &mut counter,
-                ),
-                Err(e) => out.error(&what, e),
-            }
+            decode_hex(&mut out, &what, &line, args.open, &ctx, &peer, &mut counter);
         }
     }
     if out.stdout.flush().is_err() {
