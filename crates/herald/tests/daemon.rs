@@ -376,3 +376,61 @@ fn malformed_updates_get_the_rfc_answer_and_herald_stays_up() {
         d.log()
     );
 }
+
+#[test]
+fn a_passive_range_neighbor_accepts_any_address_inside_it_and_no_other() {
+    let dir = tempdir("range");
+    let port = free_port("127.0.36.1");
+    let conf = format!(
+        "neighbor 127.0.36.0/28 {{\n router-id 127.0.36.1;\n local-address 127.0.36.1;\n local-as 65001;\n peer-as 65001;\n hold-time 30;\n passive;\n listen {port};\n family {{ ipv4 unicast; }}\n}}\n"
+    );
+    let rx = Daemon::start(&dir, "rx", &conf);
+    rx.wait("listening", |_, e| e.contains("listening"));
+    let _a = Daemon::start(
+        &dir,
+        "a",
+        &sender_conf(
+            "127.0.36.5",
+            "127.0.36.1",
+            port,
+            65001,
+            65001,
+            "  route 10.5.0.0/24 next-hop 198.51.100.5;",
+        ),
+    );
+    let _b = Daemon::start(
+        &dir,
+        "b",
+        &sender_conf(
+            "127.0.36.9",
+            "127.0.36.1",
+            port,
+            65001,
+            65001,
+            "  route 10.9.0.0/24 next-hop 198.51.100.9;",
+        ),
+    );
+    rx.wait("both sessions and their routes", |o, _| {
+        o.contains(r#"{ "nlri": "10.5.0.0/24" }"#) && o.contains(r#"{ "nlri": "10.9.0.0/24" }"#)
+    });
+    assert_eq!(count(&rx.out(), r#""state": "up""#), 2);
+    // An address outside the range is refused.
+    let outsider = Daemon::start(
+        &dir,
+        "c",
+        &sender_conf(
+            "127.0.36.20",
+            "127.0.36.1",
+            port,
+            65001,
+            65001,
+            "  route 10.20.0.0/24 next-hop 198.51.100.9;",
+        ),
+    );
+    rx.wait("the refusal", |_, e| {
+        e.contains("not a configured neighbor")
+    });
+    outsider.wait("the Cease", |_, e| {
+        e.contains("received NOTIFICATION Cease (6/5)")
+    });
+}

@@ -73,6 +73,10 @@ struct PeerHandle {
 
 type Routing = Arc<RwLock<HashMap<IpAddr, mpsc::Sender<Command>>>>;
 
+/// Passive neighbors configured for an address range: a connection from inside the range gets a
+/// session of its own, made from the range's settings.
+type Ranges = Arc<RwLock<Vec<Neighbor>>>;
+
 struct Daemon {
     env: Env,
     config: Config,
@@ -81,6 +85,8 @@ struct Daemon {
     routing: Routing,
     listening: Vec<SocketAddr>,
     seed: u64,
+    ranges: Ranges,
+    dynamic: mpsc::Sender<(tokio::net::TcpStream, IpAddr)>,
 }
 
 /// Run the daemon until SIGTERM/SIGINT.
@@ -108,6 +114,7 @@ pub fn run(opts: Options) -> ExitCode {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos() as u64)
             .unwrap_or(1);
+        let (dynamic, mut dynamic_rx) = mpsc::channel(64);
         let mut d = Daemon {
             env,
             config,
@@ -116,7 +123,10 @@ pub fn run(opts: Options) -> ExitCode {
             routing: Routing::default(),
             listening: Vec::new(),
             seed,
+            ranges: Ranges::default(),
+            dynamic,
         };
+        d.set_ranges(&d.config.neighbors.clone());
         if let Err(e) = d.start_listeners() {
             error!("{e}");
             return ExitCode::FAILURE;
@@ -127,12 +137,16 @@ pub fn run(opts: Options) -> ExitCode {
         }
         d.config.neighbors = without_routes(neighbors);
         info!(neighbors = d.peers.len(), config = %opts.config.display(), "herald running");
-        d.signals(&opts.config).await
+        d.signals(&opts.config, &mut dynamic_rx).await
     })
 }
 
 impl Daemon {
-    async fn signals(&mut self, path: &Path) -> ExitCode {
+    async fn signals(
+        &mut self,
+        path: &Path,
+        dynamic: &mut mpsc::Receiver<(tokio::net::TcpStream, IpAddr)>,
+    ) -> ExitCode {
         let (Ok(mut hup), Ok(mut term), Ok(mut int)) = (
             signal(SignalKind::hangup()),
             signal(SignalKind::terminate()),
@@ -144,6 +158,7 @@ impl Daemon {
         loop {
             tokio::select! {
                 _ = hup.recv() => self.reload(path).await,
+                Some((stream, ip)) = dynamic.recv() => self.accept_in_range(stream, ip).await,
                 _ = term.recv() => break,
                 _ = int.recv() => break,
             }
@@ -201,6 +216,8 @@ impl Daemon {
             info!(%addr, "listening");
             self.listening.push(addr);
             let routing = self.routing.clone();
+            let ranges = self.ranges.clone();
+            let dynamic = self.dynamic.clone();
             tokio::spawn(async move {
                 loop {
                     match l.accept().await {
@@ -216,6 +233,12 @@ impl Daemon {
                             match tx {
                                 Some(tx) => {
                                     let _ = tx.send(Command::Incoming(stream)).await;
+                                }
+                                None if ranges.read().is_ok_and(|r| {
+                                    r.iter().any(|n| n.peer_address.contains(&ip))
+                                }) =>
+                                {
+                                    let _ = dynamic.send((stream, ip)).await;
                                 }
                                 None => {
                                     warn!(%remote, "connection from an address that is not a configured neighbor: closed");
@@ -244,7 +267,7 @@ impl Daemon {
     fn spawn(&mut self, n: &Neighbor) {
         let key = n.key();
         if n.peer_address.prefix_len() != n.peer_address.max_prefix_len() {
-            warn!(neighbor = %key, "neighbor ranges are not supported yet: skipped");
+            info!(neighbor = %key, "accepting sessions from this range");
             return;
         }
         let Some(local_as) = n.local_as else {
@@ -309,6 +332,48 @@ impl Daemon {
         self.peers.insert(key, PeerHandle { tx, task, address });
     }
 
+    /// Remember the range neighbors of a configuration (for `accept_in_range`).
+    fn set_ranges(&mut self, neighbors: &[Neighbor]) {
+        let ranges: Vec<Neighbor> = neighbors
+            .iter()
+            .filter(|n| n.peer_address.prefix_len() != n.peer_address.max_prefix_len())
+            .cloned()
+            .collect();
+        if let Ok(mut r) = self.ranges.write() {
+            *r = ranges;
+        }
+    }
+
+    /// A connection from inside a range neighbor: start a session for that address (the most
+    /// specific range wins) and hand it the connection.
+    async fn accept_in_range(&mut self, stream: tokio::net::TcpStream, ip: IpAddr) {
+        let existing = self.routing.read().ok().and_then(|r| r.get(&ip).cloned());
+        let tx = match existing {
+            Some(tx) => tx,
+            None => {
+                let range = self.ranges.read().ok().and_then(|r| {
+                    r.iter()
+                        .filter(|n| n.peer_address.contains(&ip))
+                        .max_by_key(|n| n.peer_address.prefix_len())
+                        .cloned()
+                });
+                let Some(mut n) = range else { return };
+                let Ok(host) = ipnet::IpNet::new(ip, if ip.is_ipv4() { 32 } else { 128 }) else {
+                    return;
+                };
+                info!(range = %n.peer_address, peer = %ip, "session for a neighbor in a range");
+                n.peer_address = host;
+                n.passive = true;
+                self.spawn(&n);
+                match self.routing.read().ok().and_then(|r| r.get(&ip).cloned()) {
+                    Some(tx) => tx,
+                    None => return,
+                }
+            }
+        };
+        let _ = tx.send(Command::Incoming(stream)).await;
+    }
+
     fn stop(
         &mut self,
         key: &NeighborKey,
@@ -360,6 +425,7 @@ impl Daemon {
         }
         let _ = tokio::time::timeout(Duration::from_secs(3), futures_all(waits)).await;
         let neighbors = std::mem::take(&mut self.config.neighbors);
+        self.set_ranges(&neighbors);
         for k in d.added.iter().chain(d.reset.iter()) {
             if let Some(n) = neighbors.iter().find(|n| &n.key() == k) {
                 self.spawn(n);
