@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use herald_wire::attr::{AsPath, PmsiTunnel};
+use herald_wire::attr::{AsPath, PmsiTunnel, SegmentType};
 use herald_wire::iana::attr_flags;
 use herald_wire::{AttrValue, Context, Update};
 
@@ -53,6 +53,49 @@ fn pmsi_string(p: &PmsiTunnel) -> String {
     format!("pmsi:{name}:{}:{}({}):{id}", p.flags, p.label >> 4, p.label)
 }
 
+/// Whether a 2-octet session's AS_PATH `p` is rebuilt with the AS4_PATH (RFC 6793 §4.2.3): an
+/// AS4_PATH is there, the AGGREGATOR (if any) is AS_TRANS, and the AS4_PATH is not longer.
+fn as4_path_merged(u: &Update, p: &AsPath) -> bool {
+    use herald_wire::iana::attr_type as T;
+    let Some(AttrValue::As4Path(p4)) = u.get(T::AS4_PATH) else {
+        return false;
+    };
+    if let Some(AttrValue::Aggregator(a)) = u.get(T::AGGREGATOR) {
+        if a.asn != u32::from(herald_wire::open::AS_TRANS) {
+            return false;
+        }
+    }
+    let len = |p: &AsPath| {
+        p.segments
+            .iter()
+            .map(|s| match s.kind {
+                SegmentType::Sequence => s.asns.len(),
+                SegmentType::Set => 1,
+                _ => 0,
+            })
+            .sum::<usize>()
+    };
+    len(p4) <= len(p)
+}
+
+/// Join neighbouring sequences (and confederation sequences) of a rebuilt path, as ExaBGP does:
+/// the AS numbers kept from AS_PATH and the AS4_PATH show as one segment rather than a seam.
+fn coalesce(p: AsPath) -> AsPath {
+    let mut out = AsPath::default();
+    for s in p.segments {
+        match out.segments.last_mut() {
+            Some(last)
+                if last.kind == s.kind
+                    && matches!(s.kind, SegmentType::Sequence | SegmentType::ConfedSequence) =>
+            {
+                last.asns.extend(s.asns);
+            }
+            _ => out.segments.push(s),
+        }
+    }
+    out
+}
+
 /// Write the attribute object of `u` (everything but NEXT_HOP and the MP attributes, which
 /// appear under `announce`/`withdraw`). On a 2-octet session, AS_PATH and AGGREGATOR are the
 /// RFC 6793 reconstruction with AS4_PATH / AS4_AGGREGATOR.
@@ -70,7 +113,16 @@ pub fn write_attributes(out: &mut String, u: &Update, ctx: &Context) {
                 let p = if ctx.asn4 {
                     p
                 } else {
-                    merged = u.effective_as_path().unwrap_or_else(|| p.clone());
+                    merged = u
+                        .effective_as_path()
+                        .map(|m| {
+                            if as4_path_merged(u, p) {
+                                coalesce(m)
+                            } else {
+                                m
+                            }
+                        })
+                        .unwrap_or_else(|| p.clone());
                     &merged
                 };
                 if p.segments.is_empty() {

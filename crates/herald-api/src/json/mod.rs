@@ -10,7 +10,10 @@
 //!
 //! Where herald's JSON differs from ExaBGP 5.0.15 on purpose (ExaBGP is wrong there):
 //! - Graceful restart flags: the restart bit is reported in `restart-flags` and the per-family
-//!   forwarding bit in `address-family-flags`; ExaBGP swaps them.
+//!   forwarding bit in `address-family-flags`; ExaBGP swaps them. The RFC 8538 N bit, unknown
+//!   to ExaBGP, is reported too (`"notification"` in `restart-flags`).
+//! - Capabilities ExaBGP does not decode are named: Long-Lived Graceful Restart (71, `llgr`)
+//!   and BGP Role (9, `role`); ExaBGP prints them as `"name": "unknown"` with the raw value.
 //! - Routes with an IPv6 global + link-local next hop are listed once, under the global next hop;
 //!   ExaBGP lists each route under both.
 //! - `origin:ASN:N` route origins print N as a number (ExaBGP prints it as a dotted quad).
@@ -298,7 +301,14 @@ pub fn write_update(out: &mut String, u: &Update, ctx: &Context) {
         first = false;
     };
     let has_announce = !u.nlri.is_empty() || u.mp_reach().is_some_and(|m| !m.nlri.is_empty());
-    if has_announce || !u.errors.is_empty() {
+    // ExaBGP prints the attributes of a withdrawal too when it carries any besides the MP ones.
+    let has_attributes = u.attributes.iter().any(|a| {
+        !matches!(
+            a.value,
+            herald_wire::AttrValue::MpReach(_) | herald_wire::AttrValue::MpUnreach(_)
+        )
+    });
+    if has_announce || has_attributes || !u.errors.is_empty() {
         sep(out);
         out.push_str("\"attribute\": ");
         write_attributes(out, u, ctx);

@@ -6,7 +6,7 @@ use herald_wire::capability::Capability;
 use herald_wire::open::Open;
 use herald_wire::Family;
 
-use super::{escape, hex_lower};
+use super::{escape, hex_upper};
 
 fn fam(f: Family) -> String {
     format!("{}/{}", f.afi, f.safi)
@@ -116,19 +116,71 @@ fn write_capability(out: &mut String, c: &Capability) {
             escape(hostname),
             escape(domain)
         ),
-        Capability::Multisession { data, .. } => write!(
-            out,
-            "{{ \"name\": \"multisession\", \"data\": \"0x{}\" }}",
-            hex_lower(data)
-        ),
+        Capability::Multisession { code, data } => {
+            // As ExaBGP: the variant, and the Session Id (the codes after the flags octet,
+            // the multisession codes themselves left out) by ExaBGP's capability names.
+            let variant = if *code == 68 { "RFC" } else { "Cisco" };
+            let _ = write!(
+                out,
+                "{{ \"name\": \"multisession\", \"variant\": \"{variant}\", \"capabilities\": ["
+            );
+            for (i, c) in data
+                .iter()
+                .skip(1)
+                .filter(|c| !matches!(c, 68 | 131))
+                .enumerate()
+            {
+                let _ = write!(
+                    out,
+                    "{} \"{}\"",
+                    if i > 0 { "," } else { "" },
+                    exabgp_capability_name(*c)
+                );
+            }
+            out.push_str(" ] }");
+            Ok(())
+        }
         Capability::Unknown { code, data } => {
+            let iana = match code {
+                128.. => "reserved",
+                70..=127 => "unassigned",
+                _ => "unknown",
+            };
             write!(
                 out,
-                "{{ \"name\": \"unknown\", \"code\": {code}, \"raw\": \"0x{}\" }}",
-                hex_lower(data)
+                "{{ \"name\": \"unknown\", \"iana\": \"{iana}\", \"value\": {code}, \"raw\": \"{}\" }}",
+                hex_upper(data)
             )
         }
     };
+}
+
+/// ExaBGP 5's name for a capability code (its `Capability.CODE` strings, typos included).
+fn exabgp_capability_name(code: u8) -> std::borrow::Cow<'static, str> {
+    let name = match code {
+        0 => "reserved",
+        1 => "multiprotocol",
+        2 => "route-refresh",
+        3 => "outbound-route-filtering",
+        4 => "multiple-routes",
+        5 => "nexthop",
+        6 => "extended-message",
+        64 => "graceful-restart",
+        65 => "asn4",
+        67 => "dynamic-capability",
+        68 => "multi-session",
+        69 => "add-path",
+        70 => "enhanced-route-refresh",
+        73 => "hostname",
+        75 => "software-version",
+        128 => "cisco-route-refresh",
+        131 => "cisco-multi-sesion",
+        185 => "operational",
+        71..=72 | 74 | 76..=127 => return format!("unassigned-{code:#x}").into(),
+        129..=130 | 132..=184 | 186.. => return format!("reserved-{code:#x}").into(),
+        _ => return format!("capability-{code:#x}").into(),
+    };
+    name.into()
 }
 
 /// Write the open object. Multiprotocol capabilities are merged into one entry, as ExaBGP does.
@@ -137,7 +189,9 @@ pub fn write_open(out: &mut String, o: &Open) {
         out,
         "{{ \"version\": {}, \"asn\": {}, \"hold_time\": {}, \"router_id\": \"{}\", \"capabilities\": {{ ",
         o.version,
-        o.asn(),
+        // My Autonomous System as sent (AS_TRANS for a 4-octet AS), as ExaBGP prints it; the
+        // 4-octet AS is in the asn4 capability.
+        o.my_as,
         o.hold_time,
         o.bgp_id
     );

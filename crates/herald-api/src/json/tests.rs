@@ -177,7 +177,45 @@ fn two_octet_session_shows_the_reconstructed_as4_path() {
         ),
         &ctx,
     );
-    assert!(payload(&s).contains(r#""as-path": {"0": {"element": "as-sequence", "value": [65001]}, "1": {"element": "as-sequence", "value": [4200000000]}}"#), "{s}");
+    // As ExaBGP: the AS kept from AS_PATH and the AS4_PATH joined into one sequence.
+    assert!(
+        payload(&s).contains(
+            r#""as-path": {"0": {"element": "as-sequence", "value": [65001, 4200000000]}}"#
+        ),
+        "{s}"
+    );
+}
+
+#[test]
+fn withdrawal_with_attributes_prints_them() {
+    // MP_UNREACH ipv6 2621:a:10::/64 with ORIGIN, an empty AS_PATH and LOCAL_PREF
+    // (bgp_withdraw.cap): ExaBGP prints the attributes.
+    let s = decode(
+        &msg(
+            2,
+            "0000 001d 40010100 400200 40050400000064 800f0c 0002 01 40 2621000a00100000",
+        ),
+        &Context::default(),
+    );
+    assert_eq!(
+        payload(&s),
+        r#", "message": { "update": { "attribute": { "origin": "igp", "local-preference": 100 }, "withdraw": { "ipv6 unicast": [ { "nlri": "2621:a:10::/64" } ] } } } } }"#
+    );
+}
+
+#[test]
+fn open_as_trans_multisession_and_unknown_capabilities_as_exabgp() {
+    // My AS 23456 + asn4 4200000001; multisession 68 (flags, then MP and route refresh) and
+    // 131 (flags only); unknown 200, 100 and 30. ExaBGP 5.0.15 printed these capabilities so.
+    let s = decode(
+        "ffffffffffffffffffffffffffffffff004001045ba000b40101010123\
+         02064104fa56ea010205440300010202038301000203c801ab0202640002041e020102",
+        &Context::default(),
+    );
+    assert_eq!(
+        payload(&s),
+        r#", "open": { "version": 4, "asn": 23456, "hold_time": 180, "router_id": "1.1.1.1", "capabilities": { "65": { "name": "asn4", "asn4": 4200000001 }, "68": { "name": "multisession", "variant": "RFC", "capabilities": [ "multiprotocol", "route-refresh" ] }, "131": { "name": "multisession", "variant": "Cisco", "capabilities": [ ] }, "200": { "name": "unknown", "iana": "reserved", "value": 200, "raw": "AB" }, "100": { "name": "unknown", "iana": "unassigned", "value": 100, "raw": "" }, "30": { "name": "unknown", "iana": "unknown", "value": 30, "raw": "0102" } } } } }"#
+    );
 }
 
 #[test]
