@@ -230,17 +230,21 @@ fn write_refresh(out: &mut String, r: &RouteRefresh) {
 }
 
 pub(crate) fn hex_upper(b: &[u8]) -> String {
-    let mut s = String::with_capacity(b.len() * 2);
-    for x in b {
-        let _ = write!(s, "{x:02X}");
-    }
-    s
+    hex(b, true)
 }
 
 pub(crate) fn hex_lower(b: &[u8]) -> String {
+    hex(b, false)
+}
+
+fn hex(b: &[u8], upper: bool) -> String {
     let mut s = String::with_capacity(b.len() * 2);
     for x in b {
-        let _ = write!(s, "{x:02x}");
+        let _ = if upper {
+            write!(s, "{x:02X}")
+        } else {
+            write!(s, "{x:02x}")
+        };
     }
     s
 }
