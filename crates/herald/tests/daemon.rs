@@ -19,6 +19,10 @@ struct Daemon {
 
 impl Daemon {
     fn start(dir: &Path, name: &str, config: &str) -> Daemon {
+        Self::start_with_env(dir, name, config, &[])
+    }
+
+    fn start_with_env(dir: &Path, name: &str, config: &str, env: &[(&str, &str)]) -> Daemon {
         let conf = dir.join(format!("{name}.conf"));
         std::fs::write(&conf, config).unwrap();
         let stdout = dir.join(format!("{name}.out"));
@@ -33,6 +37,7 @@ impl Daemon {
             ])
             .stdout(Stdio::from(std::fs::File::create(&stdout).unwrap()))
             .stderr(Stdio::from(std::fs::File::create(&stderr).unwrap()))
+            .envs(env.iter().copied())
             .spawn()
             .unwrap();
         Daemon {
@@ -433,4 +438,158 @@ fn a_passive_range_neighbor_accepts_any_address_inside_it_and_no_other() {
     outsider.wait("the Cease", |_, e| {
         e.contains("received NOTIFICATION Cease (6/5)")
     });
+}
+
+#[test]
+fn simultaneous_connects_collide_and_one_session_survives() {
+    // Both heralds listen (exabgp.tcp.bind) and both connect, to the same port: RFC 4271 §6.8
+    // keeps the connection opened by the higher BGP identifier, on both sides.
+    let dir = tempdir("collision");
+    let port = free_port("127.0.37.1").to_string();
+    let conf = |me: &str, peer: &str, route: &str| {
+        format!(
+            "neighbor {peer} {{\n router-id {me};\n local-address {me};\n local-as 65001;\n peer-as 65001;\n hold-time 30;\n family {{ ipv4 unicast; }}\n static {{ route {route} next-hop 198.51.100.1; }}\n}}\n"
+        )
+    };
+    let a = Daemon::start_with_env(
+        &dir,
+        "a",
+        &conf("127.0.37.1", "127.0.37.2", "10.1.0.0/24"),
+        &[
+            ("exabgp_tcp_bind", "127.0.37.1"),
+            ("exabgp_tcp_port", &port),
+        ],
+    );
+    let b = Daemon::start_with_env(
+        &dir,
+        "b",
+        &conf("127.0.37.2", "127.0.37.1", "10.2.0.0/24"),
+        &[
+            ("exabgp_tcp_bind", "127.0.37.2"),
+            ("exabgp_tcp_port", &port),
+        ],
+    );
+    a.wait("b's route", |o, _| {
+        o.contains(r#"{ "nlri": "10.2.0.0/24" }"#)
+    });
+    b.wait("a's route", |o, _| {
+        o.contains(r#"{ "nlri": "10.1.0.0/24" }"#)
+    });
+    // Whatever the race, each side ends with exactly one established session that stays up.
+    std::thread::sleep(Duration::from_millis(300));
+    for d in [&a, &b] {
+        let log = d.log();
+        let ups = count(&d.out(), r#""state": "up""#);
+        let downs = count(&d.out(), r#""state": "down""#);
+        assert_eq!(ups, downs + 1, "one session must survive\n{log}");
+    }
+}
+
+/// Read whole BGP messages from `s` until `n` have arrived (or the peer closes).
+fn read_messages(s: &mut TcpStream, n: usize) -> Vec<Message> {
+    let mut buf = Vec::new();
+    let mut out = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while out.len() < n {
+        while let Ok(Some(f)) = herald_wire::frame(&buf, 65535) {
+            let m: Vec<u8> = buf.drain(..f.len).collect();
+            out.push(Message::decode(&m, &Context::default()).unwrap());
+        }
+        if out.len() >= n {
+            break;
+        }
+        match s.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(k) => buf.extend_from_slice(&chunk[..k]),
+        }
+    }
+    out
+}
+
+/// RFC 4271 §6.8 with a scripted peer: herald's outbound connection is in OpenSent when the peer
+/// opens a second one. The connection opened by the higher BGP identifier must survive.
+fn collision(peer_id: &str, expect_new_wins: bool, tag: &str, third: u8) {
+    let dir = tempdir(tag);
+    let me = format!("127.0.{third}.1");
+    let peer = format!("127.0.{third}.2");
+    let peer_port = free_port(&peer);
+    let my_port = free_port(&me).to_string();
+    let listener = TcpListener::bind((peer.as_str(), peer_port)).unwrap();
+    let conf = format!(
+        "neighbor {peer} {{\n router-id {me};\n local-address {me};\n local-as 65001;\n peer-as 65002;\n hold-time 30;\n connect {peer_port};\n family {{ ipv4 unicast; }}\n}}\n"
+    );
+    let d = Daemon::start_with_env(
+        &dir,
+        "d",
+        &conf,
+        &[("exabgp_tcp_bind", &me), ("exabgp_tcp_port", &my_port)],
+    );
+    let (mut first, _) = listener.accept().unwrap();
+    first
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    assert!(matches!(
+        read_messages(&mut first, 1)[..],
+        [Message::Open(_)]
+    ));
+    // Now the peer connects too, from its own address, and sends its OPEN.
+    let sock = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    sock.bind(&format!("{peer}:0").parse::<SocketAddr>().unwrap().into())
+        .unwrap();
+    sock.connect(
+        &format!("{me}:{my_port}")
+            .parse::<SocketAddr>()
+            .unwrap()
+            .into(),
+    )
+    .unwrap();
+    let mut second: TcpStream = sock.into();
+    second
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let open = Message::Open(herald_wire::Open::new(
+        65002,
+        30,
+        peer_id.parse().unwrap(),
+        vec![herald_wire::Capability::FourOctetAs(65002)],
+    ));
+    second
+        .write_all(&open.to_bytes(&Context::default()))
+        .unwrap();
+    let cease = |m: &[Message]| {
+        m.iter()
+            .any(|m| matches!(m, Message::Notification(n) if (n.code, n.subcode) == (6, 7)))
+    };
+    if expect_new_wins {
+        assert!(
+            cease(&read_messages(&mut first, 1)),
+            "the old connection must get Cease 6/7\n{}",
+            d.log()
+        );
+        let got = read_messages(&mut second, 2);
+        assert!(
+            matches!(got[..], [Message::Open(_), Message::Keepalive]),
+            "{got:?}\n{}",
+            d.log()
+        );
+    } else {
+        assert!(
+            cease(&read_messages(&mut second, 1)),
+            "the new connection must get Cease 6/7\n{}",
+            d.log()
+        );
+        d.wait("the decision", |_, e| {
+            e.contains("keeping the existing connection")
+        });
+    }
+}
+
+#[test]
+fn collision_keeps_the_peers_connection_when_its_identifier_is_higher() {
+    collision("200.0.0.1", true, "collision-new", 38);
+}
+
+#[test]
+fn collision_keeps_our_connection_when_our_identifier_is_higher() {
+    collision("1.0.0.1", false, "collision-old", 39);
 }
