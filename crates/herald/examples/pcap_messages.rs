@@ -8,7 +8,7 @@
 //! here because `herald` is a binary crate).
 
 #[allow(dead_code)]
-#[path = "../src/pcap.rs"]
+#[path = "../src/pcap/mod.rs"]
 mod pcap;
 
 fn main() -> anyhow::Result<()> {
