@@ -19,11 +19,23 @@
 //! - `origin:ASN:N` route origins print N as a number (ExaBGP prints it as a dotted quad).
 //! - Attributes ExaBGP does not know (OTC) or drops unless configured (AIGP) are named (`otc`,
 //!   `aigp`); unknown attributes keep ExaBGP's `attribute-0xTT-0xFF` form.
-//! - NLRI of families herald does not type yet are given as `{ "raw": "0x…" }`.
+//! - NLRI of families herald does not type yet are given as `{ "raw": "0x…" }` (EVPN, RTC,
+//!   VPLS, …; and flowspec NLRI with a component type herald does not know, or out of order,
+//!   which ExaBGP drops without a word).
+//! - Routes with a 48-octet VPN next hop (RD + global, RD + link-local; RFC 4659) are listed
+//!   under the global address; ExaBGP 5.0.15 cannot decode that next hop.
+//! - Labeled unicast, VPN and flowspec with ADD-PATH carry `"path-information"` (ExaBGP does
+//!   not decode ADD-PATH for flowspec at all).
+//!
+//! Typed families in ExaBGP's shape: labeled unicast `{ "nlri": "10.0.0.0/24",
+//! "label": [ [100], [101] ] }` (label values without TC/bottom-of-stack bits; a withdrawal's
+//! 0x800000 Compatibility field is `[524288]`), MPLS VPN `{ "nlri": …, "label": …,
+//! "rd": "65000:1" }` under the next hop's address, flowspec as described in `flow.rs`.
 //! - RFC 7606 errors found while decoding are listed under `"malformed"` in the update.
 
 mod attributes;
 mod extended;
+mod flow;
 mod open;
 
 use std::fmt::Write;
@@ -266,9 +278,49 @@ fn write_prefixes(out: &mut String, prefixes: &[Prefix]) {
     out.push_str(" ]");
 }
 
-fn write_nlri_list(out: &mut String, nlri: &NlriList) {
+fn write_labels(out: &mut String, labels: impl Iterator<Item = herald_wire::nlri::Label>) {
+    out.push_str(", \"label\": [ ");
+    for (i, l) in labels.enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let _ = write!(out, "[{}]", l.value());
+    }
+    out.push_str(" ]");
+}
+
+/// The NLRI of one family as a JSON array; `nh`: the next hop of an announcement (flowspec
+/// shows it in each entry).
+fn write_nlri_list(out: &mut String, family: Family, nlri: &NlriList, nh: Option<&NextHop>) {
+    fn list<T>(out: &mut String, v: &[T], mut one: impl FnMut(&mut String, &T)) {
+        out.push('[');
+        for (i, x) in v.iter().enumerate() {
+            out.push_str(if i == 0 { " " } else { ", " });
+            one(out, x);
+        }
+        out.push_str(" ]");
+    }
     match nlri {
         NlriList::Prefixes(p) => write_prefixes(out, p),
+        NlriList::Labeled(v) => list(out, v, |out, p| {
+            let _ = write!(out, "{{ \"nlri\": \"{}\"", p.net);
+            if let Some(id) = p.path_id {
+                let _ = write!(out, ", \"path-information\": \"{}\"", path_id(id));
+            }
+            write_labels(out, p.labels.iter());
+            out.push_str(" }");
+        }),
+        NlriList::Vpn(v) => list(out, v, |out, p| {
+            let _ = write!(out, "{{ \"nlri\": \"{}\"", p.net);
+            if let Some(id) = p.path_id {
+                let _ = write!(out, ", \"path-information\": \"{}\"", path_id(id));
+            }
+            write_labels(out, p.labels.iter());
+            let _ = write!(out, ", \"rd\": \"{}\" }}", p.rd);
+        }),
+        NlriList::Flow(v) => list(out, v, |out, f| {
+            flow::write_flow(out, f, family.afi == herald_wire::Afi::IPV6, nh);
+        }),
         NlriList::Raw(r) => {
             let _ = write!(out, "[ {{ \"raw\": \"0x{}\" }} ]", hex_upper(r));
         }
@@ -341,7 +393,7 @@ pub fn write_update(out: &mut String, u: &Update, ctx: &Context) {
                 m.family,
                 next_hop_key(&m.next_hop)
             );
-            write_nlri_list(out, &m.nlri);
+            write_nlri_list(out, m.family, &m.nlri, Some(&m.next_hop));
             out.push_str(" }");
         }
         out.push_str(" }");
@@ -359,7 +411,7 @@ pub fn write_update(out: &mut String, u: &Update, ctx: &Context) {
         }
         if let Some(m) = unreach {
             let _ = write!(out, "\"{}\": ", m.family);
-            write_nlri_list(out, &m.nlri);
+            write_nlri_list(out, m.family, &m.nlri, None);
         }
         out.push_str(" }");
     }

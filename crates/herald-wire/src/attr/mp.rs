@@ -11,10 +11,10 @@
 //! +--------------------------------+
 //! ```
 
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::iana::{Afi, Family, Safi};
-use crate::nlri::NlriList;
+use crate::nlri::{NlriList, RouteDistinguisher};
 use crate::reader::Reader;
 use crate::Context;
 
@@ -27,7 +27,14 @@ pub enum NextHop {
     Ipv6(Ipv6Addr),
     /// Thirty-two octets: global and link-local IPv6 addresses (RFC 2545 §3).
     Ipv6LinkLocal(Ipv6Addr, Ipv6Addr),
-    /// Any other length (VPN next hops with a route distinguisher, none for flowspec, …).
+    /// Twelve or twenty-four octets: a route distinguisher (zero when sent) and an IPv4 or
+    /// IPv6 address, the next hop of VPN families (RFC 4364 §4.3.2, RFC 4659 §3.2.1,
+    /// RFC 8950 §4 for IPv4 VPN over IPv6).
+    Vpn(RouteDistinguisher, IpAddr),
+    /// Forty-eight octets: route distinguisher + global IPv6 address, route distinguisher +
+    /// link-local IPv6 address (RFC 4659 §3.2.1).
+    VpnLinkLocal(RouteDistinguisher, Ipv6Addr, RouteDistinguisher, Ipv6Addr),
+    /// Any other length (none for flowspec, …).
     Raw(Vec<u8>),
 }
 
@@ -46,6 +53,32 @@ impl NextHop {
         ) {
             return NextHop::Ipv6LinkLocal(Ipv6Addr::from(*g), Ipv6Addr::from(l));
         }
+        let rd_v6 = |b: &[u8]| {
+            let (rd, a) = RouteDistinguisher::take(b)?;
+            Some((rd, Ipv6Addr::from(<[u8; 16]>::try_from(a).ok()?)))
+        };
+        match b.len() {
+            12 => {
+                if let Some((rd, a)) = RouteDistinguisher::take(b) {
+                    if let Ok(a) = <[u8; 4]>::try_from(a) {
+                        return NextHop::Vpn(rd, IpAddr::V4(Ipv4Addr::from(a)));
+                    }
+                }
+            }
+            24 => {
+                if let Some((rd, a)) = rd_v6(b) {
+                    return NextHop::Vpn(rd, IpAddr::V6(a));
+                }
+            }
+            48 => {
+                if let (Some((rd, g)), Some((rd2, l))) =
+                    (b.get(..24).and_then(rd_v6), b.get(24..).and_then(rd_v6))
+                {
+                    return NextHop::VpnLinkLocal(rd, g, rd2, l);
+                }
+            }
+            _ => {}
+        }
         NextHop::Raw(b.to_vec())
     }
 
@@ -63,6 +96,9 @@ impl NextHop {
             NextHop::Ipv4(_) => 4,
             NextHop::Ipv6(_) => 16,
             NextHop::Ipv6LinkLocal(..) => 32,
+            NextHop::Vpn(_, IpAddr::V4(_)) => 12,
+            NextHop::Vpn(_, IpAddr::V6(_)) => 24,
+            NextHop::VpnLinkLocal(..) => 48,
             NextHop::Raw(r) => r.len(),
         }
     }
@@ -76,6 +112,19 @@ impl NextHop {
                 out.extend_from_slice(&g.octets());
                 out.extend_from_slice(&l.octets());
             }
+            NextHop::Vpn(rd, a) => {
+                out.extend_from_slice(&rd.0);
+                match a {
+                    IpAddr::V4(a) => out.extend_from_slice(&a.octets()),
+                    IpAddr::V6(a) => out.extend_from_slice(&a.octets()),
+                }
+            }
+            NextHop::VpnLinkLocal(rd, g, rd2, l) => {
+                out.extend_from_slice(&rd.0);
+                out.extend_from_slice(&g.octets());
+                out.extend_from_slice(&rd2.0);
+                out.extend_from_slice(&l.octets());
+            }
             NextHop::Raw(r) => out.extend_from_slice(r),
         }
     }
@@ -85,6 +134,8 @@ impl NextHop {
         match self {
             NextHop::Ipv4(a) => Some((*a).into()),
             NextHop::Ipv6(a) | NextHop::Ipv6LinkLocal(a, _) => Some((*a).into()),
+            NextHop::Vpn(_, a) => Some(*a),
+            NextHop::VpnLinkLocal(_, a, _, _) => Some((*a).into()),
             NextHop::Raw(_) => None,
         }
     }
@@ -164,10 +215,11 @@ impl MpUnreach {
             family: None,
             in_nlri: false,
         })?;
-        let nlri = NlriList::decode(fam, r.rest(), ctx.add_path(fam)).map_err(|_| MpError {
-            family: Some(fam),
-            in_nlri: true,
-        })?;
+        let nlri =
+            NlriList::decode_withdrawn(fam, r.rest(), ctx.add_path(fam)).map_err(|_| MpError {
+                family: Some(fam),
+                in_nlri: true,
+            })?;
         Ok(MpUnreach { family: fam, nlri })
     }
 
@@ -198,7 +250,44 @@ mod tests {
         let mut out = Vec::new();
         nh.encode(&mut out);
         assert_eq!(out, b);
-        assert_eq!(NextHop::from_bytes(&[0; 12]), NextHop::Raw(vec![0; 12]));
+        assert_eq!(NextHop::from_bytes(&[0; 7]), NextHop::Raw(vec![0; 7]));
+    }
+
+    #[test]
+    fn vpn_next_hops_both_ways() {
+        let rd = RouteDistinguisher::default();
+        let cases = [
+            (
+                "0000000000000000 0a000001",
+                NextHop::Vpn(rd, "10.0.0.1".parse().unwrap()),
+            ),
+            (
+                "0000000000000000 20010db8000000000000000000000001",
+                NextHop::Vpn(rd, "2001:db8::1".parse().unwrap()),
+            ),
+            (
+                "0000000000000000 20010db8000000000000000000000001 \
+                 0000000000000001 fe800000000000000000000000000001",
+                NextHop::VpnLinkLocal(
+                    rd,
+                    "2001:db8::1".parse().unwrap(),
+                    RouteDistinguisher([0, 0, 0, 0, 0, 0, 0, 1]),
+                    "fe80::1".parse().unwrap(),
+                ),
+            ),
+        ];
+        for (h, nh) in cases {
+            let b = hex::decode(h.replace([' ', '\\'], "")).unwrap();
+            assert_eq!(NextHop::from_bytes(&b), nh);
+            assert_eq!(nh.wire_len(), b.len());
+            let mut out = Vec::new();
+            nh.encode(&mut out);
+            assert_eq!(out, b);
+        }
+        assert_eq!(
+            NextHop::Vpn(rd, "2001:db8::1".parse().unwrap()).ip(),
+            Some("2001:db8::1".parse().unwrap())
+        );
     }
 
     #[test]

@@ -157,14 +157,29 @@ fn mp_reach_and_unreach() {
             ]),
         })),
     );
-    // A family without a typed NLRI decoder keeps its NLRI raw (flowspec here).
+    // A family without a typed NLRI decoder keeps its NLRI raw (EVPN here).
+    rt(
+        "80 0e 0d 0019 46 00 00 02 06 000000000000",
+        AttrValue::MpReach(Box::new(MpReach {
+            family: Family::new(Afi::L2VPN, Safi::EVPN),
+            next_hop: NextHop::Raw(vec![]),
+            reserved: 0,
+            nlri: NlriList::Raw(hex::decode("0206000000000000").unwrap()),
+        })),
+    );
+    // Flowspec is typed: destination 10.0.0.0/24, protocol =tcp.
     rt(
         "80 0e 0e 0001 85 00 00 08 01 18 0a0000 03 81 06",
         AttrValue::MpReach(Box::new(MpReach {
             family: Family::new(Afi::IPV4, Safi::FLOW),
             next_hop: NextHop::Raw(vec![]),
             reserved: 0,
-            nlri: NlriList::Raw(hex::decode("0801180a0000038106").unwrap()),
+            nlri: NlriList::decode(
+                Family::new(Afi::IPV4, Safi::FLOW),
+                &hex::decode("0801180a0000038106").unwrap(),
+                false,
+            )
+            .unwrap(),
         })),
     );
 }
