@@ -26,6 +26,11 @@
 //!   under the global address; ExaBGP 5.0.15 cannot decode that next hop.
 //! - Labeled unicast, VPN and flowspec with ADD-PATH carry `"path-information"` (ExaBGP does
 //!   not decode ADD-PATH for flowspec at all).
+//! - A label stack ends at the bottom-of-stack bit (RFC 8277 §2.2). ExaBGP 5.0.15 also stops
+//!   once the bits left fit a prefix, so it misreads an IPv6 route with two labels (one
+//!   label and a /72 prefix); herald reads both labels.
+//! - Flowspec values out of their field's range (a packet length above 65535, …) are shown;
+//!   ExaBGP drops the whole NLRI silently.
 //!
 //! Typed families in ExaBGP's shape: labeled unicast `{ "nlri": "10.0.0.0/24",
 //! "label": [ [100], [101] ] }` (label values without TC/bottom-of-stack bits; a withdrawal's
