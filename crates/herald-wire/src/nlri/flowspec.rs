@@ -635,6 +635,30 @@ mod tests {
     }
 
     proptest! {
+        /// Any octets: labeled, VPN and flowspec NLRI either fail to decode or re-encode to
+        /// exactly the input (and never panic).
+        #[test]
+        fn arbitrary_octets_decode_to_the_same_octets_or_fail(
+            b in proptest::collection::vec(any::<u8>(), 0..64),
+            v6: bool, ap: bool, wd: bool, safi in 0usize..4,
+        ) {
+            use crate::iana::{Family, Safi};
+            use crate::nlri::NlriList;
+            let afi = if v6 { Afi::IPV6 } else { Afi::IPV4 };
+            let safi = [Safi::MPLS_LABEL, Safi::MPLS_VPN, Safi::FLOW, Safi::FLOW_VPN][safi];
+            let fam = Family::new(afi, safi);
+            let r = if wd {
+                NlriList::decode_withdrawn(fam, &b, ap)
+            } else {
+                NlriList::decode(fam, &b, ap)
+            };
+            if let Ok(list) = r {
+                let mut out = Vec::new();
+                list.encode(ap, &mut out);
+                prop_assert_eq!(out, b);
+            }
+        }
+
         #[test]
         fn flowspec_round_trip((v6, vpn, ap, flows) in arb_case()) {
             let afi = if v6 { Afi::IPV6 } else { Afi::IPV4 };
