@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use herald_session::{Collision, Incoming, Output, Session, State};
+use herald_session::{Collision, Incoming, Output, Session};
 use herald_wire::message::frame;
 use herald_wire::notification::cease;
 use herald_wire::{builder, Context, Family, Message, Notification, Open, Prefix};
@@ -729,11 +729,4 @@ pub async fn reject(mut stream: TcpStream, n: Notification) {
         .write_all(&Message::Notification(n).to_bytes(&Context::default()))
         .await;
     let _ = stream.shutdown().await;
-}
-
-#[allow(dead_code)]
-fn _assert_send() {
-    fn is_send<T: Send>() {}
-    is_send::<Peer>();
-    let _ = State::Idle;
 }
