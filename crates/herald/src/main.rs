@@ -1,5 +1,10 @@
 //! herald: a programmable BGP speaker.
 
+#![cfg_attr(
+    not(test),
+    warn(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 mod check;
 mod daemon;
 mod decode;

@@ -118,7 +118,9 @@ mod md5 {
             );
         }
         sig.keylen = key.len() as u16;
-        sig.key[..key.len()].copy_from_slice(key);
+        if let Some(dst) = sig.key.get_mut(..key.len()) {
+            dst.copy_from_slice(key);
+        }
         // SAFETY: the fd is open for the lifetime of `s`; the option value is a properly sized,
         // initialised tcp_md5sig.
         let rc = unsafe {
