@@ -143,7 +143,8 @@ pub struct Peer {
     self_tx: mpsc::Sender<Command>,
     received: HashSet<(Family, Prefix)>,
     stop_done: Option<oneshot::Sender<()>>,
-    /// Writer tasks of closed connections, still flushing (a final NOTIFICATION).
+    /// Writer and drain tasks of closed connections, still flushing a final NOTIFICATION and
+    /// waiting for the peer to close.
     closing: Vec<tokio::task::JoinHandle<()>>,
 }
 
@@ -335,9 +336,12 @@ impl Peer {
                     h.abort();
                 }
                 if let Some(c) = self.conn.take() {
-                    // Dropping the sender lets the writer flush what is queued, then shut down.
+                    // Dropping the sender lets the writer flush what is queued, then shut down;
+                    // the read side is drained meanwhile, so that closing with unread data does
+                    // not reset the connection and lose the NOTIFICATION just sent.
                     self.closing.retain(|h| !h.is_finished());
                     self.closing.push(c.writer_task);
+                    self.closing.push(tokio::spawn(drain(c.reader)));
                 }
                 self.dump = None;
             }
@@ -729,4 +733,20 @@ pub async fn reject(mut stream: TcpStream, n: Notification) {
         .write_all(&Message::Notification(n).to_bytes(&Context::default()))
         .await;
     let _ = stream.shutdown().await;
+    // Read what the peer already sent (its OPEN) until it closes, so that our close is not a
+    // reset that could discard the NOTIFICATION before the peer reads it.
+    drain(stream).await;
+}
+
+/// Read and discard until the peer closes, for at most a few seconds (a lingering close).
+async fn drain(mut r: impl tokio::io::AsyncRead + Unpin) {
+    let mut buf = [0u8; 4096];
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(3), async {
+        while let Ok(n) = r.read(&mut buf).await {
+            if n == 0 {
+                break;
+            }
+        }
+    })
+    .await;
 }
