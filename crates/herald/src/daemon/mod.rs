@@ -126,7 +126,7 @@ pub fn run(opts: Options) -> ExitCode {
             ranges: Ranges::default(),
             dynamic,
         };
-        d.set_ranges(&d.config.neighbors.clone());
+        d.set_ranges(&d.config.neighbors);
         if let Err(e) = d.start_listeners() {
             error!("{e}");
             return ExitCode::FAILURE;
@@ -333,7 +333,7 @@ impl Daemon {
     }
 
     /// Remember the range neighbors of a configuration (for `accept_in_range`).
-    fn set_ranges(&mut self, neighbors: &[Neighbor]) {
+    fn set_ranges(&self, neighbors: &[Neighbor]) {
         let ranges: Vec<Neighbor> = neighbors
             .iter()
             .filter(|n| n.peer_address.prefix_len() != n.peer_address.max_prefix_len())
