@@ -190,30 +190,18 @@ pub fn prepare(key: &GroupKey, view: &SessionView, ctx: &Context) -> Result<Prep
             AttrValue::NextHop(_) | AttrValue::MpReach(_) | AttrValue::MpUnreach(_) => {}
             // Community lists are sets; ExaBGP sends them sorted by value, and so does herald, so
             // that switching from ExaBGP changes no UPDATE.
-            AttrValue::Communities(c) => {
-                let mut c = c.clone();
-                c.sort();
-                attrs.push(Attribute {
-                    flags: a.flags,
-                    value: AttrValue::Communities(c),
-                });
-            }
-            AttrValue::ExtCommunities(c) => {
-                let mut c = c.clone();
-                c.sort();
-                attrs.push(Attribute {
-                    flags: a.flags,
-                    value: AttrValue::ExtCommunities(c),
-                });
-            }
-            AttrValue::LargeCommunities(c) => {
-                let mut c = c.clone();
-                c.sort();
-                attrs.push(Attribute {
-                    flags: a.flags,
-                    value: AttrValue::LargeCommunities(c),
-                });
-            }
+            AttrValue::Communities(c) => attrs.push(Attribute {
+                flags: a.flags,
+                value: AttrValue::Communities(sorted(c)),
+            }),
+            AttrValue::ExtCommunities(c) => attrs.push(Attribute {
+                flags: a.flags,
+                value: AttrValue::ExtCommunities(sorted(c)),
+            }),
+            AttrValue::LargeCommunities(c) => attrs.push(Attribute {
+                flags: a.flags,
+                value: AttrValue::LargeCommunities(sorted(c)),
+            }),
             _ => attrs.push(a.clone()),
         }
     }
@@ -257,6 +245,13 @@ pub fn prepare(key: &GroupKey, view: &SessionView, ctx: &Context) -> Result<Prep
         mp_next_hop,
         block,
     })
+}
+
+/// A sorted copy of a set-valued attribute's members.
+fn sorted<T: Ord + Clone>(v: &[T]) -> Vec<T> {
+    let mut v = v.to_vec();
+    v.sort();
+    v
 }
 
 /// Append the UPDATEs announcing `prefixes` of a prepared group.
