@@ -13,4 +13,6 @@
     warn(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
 
+pub mod command;
 pub mod json;
+pub mod text;

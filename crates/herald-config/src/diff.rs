@@ -76,6 +76,9 @@ pub fn needs_reset(a: &Neighbor, b: &Neighbor) -> bool {
         || a.capabilities != b.capabilities
         || a.add_path != b.add_path
         || a.extended_next_hop != b.extended_next_hop
+        || a.adj_rib_in != b.adj_rib_in
+        || a.manual_eor != b.manual_eor
+        || a.prefix_limits != b.prefix_limits
 }
 
 fn settings_changed(a: &Neighbor, b: &Neighbor) -> bool {
@@ -84,8 +87,6 @@ fn settings_changed(a: &Neighbor, b: &Neighbor) -> bool {
         || a.group_updates != b.group_updates
         || a.auto_flush != b.auto_flush
         || a.adj_rib_out != b.adj_rib_out
-        || a.adj_rib_in != b.adj_rib_in
-        || a.manual_eor != b.manual_eor
         || a.rate_limit != b.rate_limit
 }
 

@@ -44,7 +44,7 @@ pub use env::{Env, EnvError, LogLevel};
 pub use error::{ConfigError, Span};
 pub use model::{
     Api, ApiMessages, AttrSet, Capabilities, Config, Encoder, Md5, Neighbor, NeighborKey,
-    NextHopSpec, Process, Route, RouteLabels,
+    NextHopSpec, PrefixLimit, Process, Route, RouteLabels,
 };
 
 /// The families herald can configure routes for and negotiate today.

@@ -121,6 +121,24 @@ pub struct Api {
     pub receive: ApiMessages,
 }
 
+/// `prefix-limit { <afi> <safi> <maximum> [warning <percent>] [restart <seconds>]; }`: when
+/// the peer's routes of the family pass `warning` percent of `maximum`, a warning is logged
+/// (once); past `maximum` the session is closed with Cease/Maximum Number of Prefixes Reached
+/// (RFC 4486 §4) and, with `restart`, started again after that many seconds.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PrefixLimit {
+    /// The family.
+    pub family: Family,
+    /// The most prefixes accepted.
+    pub maximum: u32,
+    /// Warn at this percentage of the maximum (default 90).
+    pub warning_percent: u8,
+    /// Restart the session this many seconds after the limit closed it (default: stay down).
+    pub restart: Option<u32>,
+    /// Where it was written.
+    pub span: Span,
+}
+
 /// The capabilities herald offers to a neighbor (RFC 5492).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Capabilities {
@@ -253,6 +271,8 @@ pub struct Neighbor {
     pub extended_next_hop: Vec<(Family, Afi)>,
     /// The `api` blocks, templates' first.
     pub api: Vec<Api>,
+    /// `prefix-limit`: per family, the most prefixes the peer may send.
+    pub prefix_limits: Vec<PrefixLimit>,
     /// The routes to announce, templates' first.
     pub routes: Vec<Route>,
     /// Where the neighbor block starts.

@@ -331,6 +331,7 @@ fn neighbor(
         add_path,
         extended_next_hop: nexthops,
         api: d.api,
+        prefix_limits: d.prefix_limits.clone().unwrap_or_default(),
         routes,
         span: at,
     })

@@ -6,8 +6,10 @@
 )]
 
 mod check;
+mod ctl;
 mod daemon;
 mod decode;
+mod healthcheck;
 mod pcap;
 
 use std::process::ExitCode;
@@ -39,9 +41,18 @@ enum Command {
         /// Log as JSON lines.
         #[arg(long)]
         log_json: bool,
+        /// The control socket (default: $XDG_RUNTIME_DIR/herald.sock, /run/herald.sock as
+        /// root, else /tmp/herald-UID.sock; `exabgp.api.cli=false` turns it off).
+        #[arg(long)]
+        control: Option<std::path::PathBuf>,
     },
+    /// Send a command to a running herald through its control socket (interactive when no
+    /// command is given).
+    Ctl(ctl::Args),
     /// Check a configuration file; with --updates, print the UPDATEs it would send.
     Check(check::Args),
+    /// Announce service IPs to herald (or ExaBGP) according to a health check command.
+    Healthcheck(healthcheck::Cli),
 }
 
 fn main() -> ExitCode {
@@ -53,14 +64,18 @@ fn main() -> ExitCode {
             json_events,
             log_level,
             log_json,
+            control,
         } => {
             init_logging(log_level.as_deref(), log_json);
             daemon::run(daemon::Options {
                 config,
                 json_events,
+                control,
             })
         }
+        Command::Ctl(args) => ctl::run(args),
         Command::Check(args) => check::run(args),
+        Command::Healthcheck(args) => healthcheck::run(args),
     }
 }
 

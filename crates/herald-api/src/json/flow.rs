@@ -193,6 +193,28 @@ fn terms(comp: &Component, v6: bool) -> (Vec<String>, usize) {
     (v, comp.ops().len())
 }
 
+/// ExaBGP's text of one flow specification (its `extensive()`, the JSON `"string"`):
+/// `flow destination-ipv4 10.0.0.0/24 protocol =tcp rd 65000:1 next-hop 10.0.0.1`.
+pub(crate) fn flow_string(f: &FlowSpec, v6: bool, nh: Option<&NextHop>) -> String {
+    let mut text = String::from("flow");
+    for comp in &f.components {
+        let (t, ops) = terms(comp, v6);
+        let _ = write!(text, " {} ", name(comp.kind, v6));
+        if ops > 1 {
+            let _ = write!(text, "[ {} ]", t.join(" "));
+        } else {
+            text.push_str(&t.join(" "));
+        }
+    }
+    if let Some(rd) = f.rd {
+        let _ = write!(text, " rd {rd}");
+    }
+    if let Some(ip) = nh.and_then(NextHop::ip) {
+        let _ = write!(text, " next-hop {ip}");
+    }
+    text
+}
+
 /// Write one flow specification object; `nh`: the MP_REACH next hop (announcements only).
 pub(super) fn write_flow(out: &mut String, f: &FlowSpec, v6: bool, nh: Option<&NextHop>) {
     let mut text = String::from("flow");

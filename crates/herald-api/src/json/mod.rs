@@ -40,7 +40,7 @@
 
 mod attributes;
 mod extended;
-mod flow;
+pub(crate) mod flow;
 mod open;
 
 use std::fmt::Write;
@@ -450,3 +450,39 @@ pub fn write_update(out: &mut String, u: &Update, ctx: &Context) {
 
 #[cfg(test)]
 mod tests;
+
+/// ExaBGP's name of a message type, as its raw-packet events use it in `"type"`.
+pub fn message_type_name(category: u8) -> &'static str {
+    match category {
+        1 => "open",
+        2 => "update",
+        3 => "notification",
+        4 => "keepalive",
+        5 => "route-refresh",
+        6 => "operational",
+        _ => "unknown",
+    }
+}
+
+/// A raw packet (`api { receive { packets; } }` / `send { packets; }`): `"message":
+/// { "category": N, "header": "0x…", "body": "0x…" }`, as ExaBGP 5 writes it.
+pub fn write_packet(out: &mut String, env: &Envelope<'_>, category: u8, header: &[u8], body: &[u8]) {
+    head(out, env, message_type_name(category));
+    let _ = write!(out, ", \"message\": {{ \"category\": {category}, \"header\": \"0x");
+    out.push_str(&hex_upper(header));
+    out.push_str("\", \"body\": \"0x");
+    out.push_str(&hex_upper(body));
+    out.push_str("\" }  } }");
+}
+
+/// The last event a process gets when herald stops:
+/// `{ "exabgp": "5.0.0", "time": …, "host" : …, "pid" : …, "ppid" : …, "type": "notification",
+/// "notification": "shutdown" }`.
+pub fn write_shutdown(out: &mut String, time: f64, host: &str, pid: u32, ppid: u32) {
+    let _ = write!(
+        out,
+        "{{ \"exabgp\": \"{JSON_VERSION}\", \"time\": {}, \"host\" : \"{}\", \"pid\" : {pid}, \"ppid\" : {ppid}, \"type\": \"notification\", \"notification\": \"shutdown\" }}",
+        fmt_time(time),
+        escape(host),
+    );
+}

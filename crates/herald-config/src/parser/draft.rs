@@ -74,6 +74,8 @@ pub(crate) struct Draft {
     pub nexthop_block: bool,
     pub nexthops: Vec<(Family, Afi, Span)>,
     pub api: Vec<Api>,
+    /// `prefix-limit` entries, one per family.
+    pub prefix_limits: Option<Vec<crate::model::PrefixLimit>>,
     /// Process names used in `api` blocks, for checking.
     pub api_refs: Vec<(String, Span)>,
     pub routes: Vec<RouteRec>,
@@ -139,6 +141,7 @@ impl Draft {
             nexthops,
             api,
             api_refs,
+            prefix_limits,
             routes,
         } = top;
         self.span = span;
@@ -193,6 +196,11 @@ impl Draft {
         });
         self.api.extend(api);
         self.api_refs.extend(api_refs);
+        if let Some(l) = prefix_limits {
+            let base = self.prefix_limits.get_or_insert_with(Vec::new);
+            base.retain(|x| !l.iter().any(|y| y.family == x.family));
+            base.extend(l);
+        }
         if self.routes.is_empty() {
             self.routes = routes;
         } else {

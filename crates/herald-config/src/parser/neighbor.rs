@@ -7,7 +7,7 @@ use super::draft::GR_OFF;
 use super::{bool_value, end_of, ip_value, Draft, Parser};
 use crate::error::{ConfigError, Result};
 use crate::lexer::Token;
-use crate::model::{Api, ApiMessages};
+use crate::model::{Api, ApiMessages, PrefixLimit};
 use crate::route::{err, list, unsupported, Cursor};
 use crate::values::{parse_asn, parse_bool, parse_ipv4, parse_u32};
 
@@ -218,6 +218,18 @@ impl<'a> Parser<'a> {
                 list.extend(found);
                 true
             }
+            "prefix-limit" => {
+                no_name(self);
+                let mut found = Vec::new();
+                self.family_list(k, |p, stmt, f| match prefix_limit(f, stmt) {
+                    Ok(l) => found.push(l),
+                    Err(e) => p.error(e),
+                });
+                let list = d.prefix_limits.get_or_insert_with(Vec::new);
+                list.retain(|x: &PrefixLimit| !found.iter().any(|y| y.family == x.family));
+                list.extend(found);
+                true
+            }
             "nexthop" => {
                 no_name(self);
                 d.nexthop_block = true;
@@ -358,9 +370,13 @@ impl<'a> Parser<'a> {
                 })
                 .map(|v| api.processes_match.extend(v)),
                 "neighbor-changes" => bool_value(&mut cur, &k).map(|b| api.neighbor_changes = b),
-                "negotiated" => bool_value(&mut cur, &k).map(|b| api.negotiated = b),
-                "fsm" => bool_value(&mut cur, &k).map(|b| api.fsm = b),
-                "signal" => bool_value(&mut cur, &k).map(|b| api.signal = b),
+                "negotiated" | "fsm" | "signal" => bool_value(&mut cur, &k).and_then(|b| {
+                    if b {
+                        Err(unsupported(&k, k.text, "herald does not send these events"))
+                    } else {
+                        Ok(())
+                    }
+                }),
                 other => Err(err(&k, format!("unknown api setting '{other}'"))),
             };
             if let Err(e) = r.and_then(|()| end_of(&cur)) {
@@ -372,6 +388,13 @@ impl<'a> Parser<'a> {
 }
 
 fn set_message(dir: &mut ApiMessages, k: &Token<'_>, b: bool) -> Result<()> {
+    if b && matches!(k.text, "consolidate" | "operational") {
+        return Err(unsupported(
+            k,
+            k.text,
+            "use 'parsed' and/or 'packets'; herald has no operational messages",
+        ));
+    }
     let slot = match k.text {
         "parsed" => &mut dir.parsed,
         "packets" => &mut dir.packets,
@@ -541,4 +564,51 @@ fn capability_key(k: &Token<'_>, cur: &mut Cursor<'_, '_>, d: &mut Draft) -> Res
         other => return Err(err(k, format!("unknown capability '{other}'"))),
     }
     Ok(())
+}
+
+/// `<afi> <safi> <maximum> [warning <percent>] [restart <seconds>];` in `prefix-limit`.
+fn prefix_limit(family: Family, stmt: &[Token<'_>]) -> Result<PrefixLimit> {
+    let first = stmt.first().copied().unwrap_or(Token {
+        kind: crate::lexer::Kind::Word,
+        text: "",
+        line: 0,
+        col: 0,
+    });
+    let mut cur = Cursor::new(stmt.get(2..).unwrap_or_default());
+    let max = cur.value(&first, "the maximum number of prefixes")?;
+    let maximum = parse_u32(max.text)
+        .filter(|m| *m > 0)
+        .ok_or_else(|| err(&max, "the maximum must be a number above 0"))?;
+    let mut l = PrefixLimit {
+        family,
+        maximum,
+        warning_percent: 90,
+        restart: None,
+        span: first.span(),
+    };
+    while let Some(k) = cur.next() {
+        let v = cur.value(&k, "a number")?;
+        match k.text {
+            "warning" => {
+                l.warning_percent = parse_u32(v.text)
+                    .filter(|p| (1..=100).contains(p))
+                    .and_then(|p| u8::try_from(p).ok())
+                    .ok_or_else(|| err(&v, "warning takes a percentage from 1 to 100"))?;
+            }
+            "restart" => {
+                l.restart = Some(
+                    parse_u32(v.text)
+                        .filter(|s| *s > 0)
+                        .ok_or_else(|| err(&v, "restart takes a number of seconds above 0"))?,
+                );
+            }
+            other => {
+                return Err(err(
+                    &k,
+                    format!("unknown prefix-limit setting '{other}' (warning, restart)"),
+                ))
+            }
+        }
+    }
+    Ok(l)
 }

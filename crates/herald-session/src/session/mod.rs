@@ -295,6 +295,21 @@ impl Session {
         }
     }
 
+    /// Send this NOTIFICATION (a Cease chosen by the caller: an API `teardown`, RFC 4486 §4
+    /// maximum number of prefixes reached) and close. With `stay_down` the session stays
+    /// Idle until [`Session::start`]; otherwise it reconnects as after any failure.
+    pub fn cease(&mut self, now: Instant, notification: Notification, stay_down: bool) {
+        if stay_down {
+            self.stopped = true;
+        }
+        if self.connected() {
+            self.fail(now, DownReasonKind::Sent(notification));
+        } else if stay_down {
+            self.timers.stop_all();
+            self.set_state(State::Idle);
+        }
+    }
+
     fn connected(&self) -> bool {
         matches!(
             self.state,

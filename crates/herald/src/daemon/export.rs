@@ -95,6 +95,21 @@ impl Export {
     }
 }
 
+/// Configuration routes tagged `watchdog NAME`, by name (those marked `withdraw` included:
+/// they wait for `announce watchdog NAME`).
+pub type Watchdogs = HashMap<String, Vec<Route>>;
+
+/// The watchdog routes of a neighbor.
+pub fn watchdogs<'a>(routes: impl IntoIterator<Item = &'a Route>) -> Watchdogs {
+    let mut w = Watchdogs::new();
+    for r in routes {
+        if let Some(name) = r.watchdog() {
+            w.entry(name.to_string()).or_default().push(r.clone());
+        }
+    }
+    w
+}
+
 /// What a session contributes to the encoding of routes.
 #[derive(Clone, Debug)]
 pub struct SessionView {

@@ -1,9 +1,14 @@
 //! `herald run CONFIG`: the daemon. One tokio task per neighbor around its [`Session`], a
-//! listener for passive neighbors, SIGHUP to reload, SIGTERM/SIGINT to stop.
+//! listener for passive neighbors, helper processes and a control socket speaking the
+//! command language, SIGHUP to reload, SIGTERM/SIGINT to stop.
 
+pub mod bus;
+pub mod control;
+pub mod dispatch;
 pub mod events;
 pub mod export;
 pub mod peer;
+pub mod process;
 pub mod socket;
 
 use std::collections::HashMap;
@@ -20,9 +25,12 @@ use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::{mpsc, oneshot};
 use tracing::{error, info, warn};
 
-use self::events::{Events, Sink};
+use self::bus::{Consumer, LostFormat};
+use self::dispatch::{After, PeerMeta};
+use self::events::{Events, Sub};
 use self::export::Export;
 use self::peer::{Command, Peer, PeerSpec};
+use self::process::Request;
 use self::socket::SocketOptions;
 
 /// Options of `herald run`.
@@ -32,6 +40,8 @@ pub struct Options {
     pub config: PathBuf,
     /// Print ExaBGP JSON events (state changes, received messages) on stdout.
     pub json_events: bool,
+    /// The control socket's path (`None`: the default place; see [`control::default_path`]).
+    pub control: Option<PathBuf>,
 }
 
 /// Load a configuration, printing every error as `file:line:col: message`.
@@ -69,6 +79,7 @@ struct PeerHandle {
     tx: mpsc::Sender<Command>,
     task: tokio::task::JoinHandle<()>,
     address: IpAddr,
+    meta: PeerMeta,
 }
 
 type Routing = Arc<RwLock<HashMap<IpAddr, mpsc::Sender<Command>>>>;
@@ -80,7 +91,12 @@ type Ranges = Arc<RwLock<Vec<Neighbor>>>;
 struct Daemon {
     env: Env,
     config: Config,
-    sink: Option<Arc<Sink>>,
+    /// `--json-events`: stdout as one more consumer.
+    sink: Option<Arc<Consumer>>,
+    /// Helper processes, by name.
+    processes: HashMap<String, process::Handle>,
+    /// Where processes and control clients send their command lines.
+    requests: mpsc::Sender<Request>,
     peers: HashMap<NeighborKey, PeerHandle>,
     routing: Routing,
     listening: Vec<SocketAddr>,
@@ -109,7 +125,12 @@ pub fn run(opts: Options) -> ExitCode {
         }
     };
     rt.block_on(async move {
-        let sink = opts.json_events.then(|| Arc::new(Sink::default()));
+        let sink = opts.json_events.then(|| {
+            let c = Consumer::new("stdout", bus::DEFAULT_QUEUE_BYTES, LostFormat::Json);
+            tokio::spawn(bus::write_loop(c.clone(), tokio::io::stdout()));
+            c
+        });
+        let (requests, mut requests_rx) = mpsc::channel::<Request>(64);
         let seed = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos() as u64)
@@ -119,6 +140,8 @@ pub fn run(opts: Options) -> ExitCode {
             env,
             config,
             sink,
+            processes: HashMap::new(),
+            requests,
             peers: HashMap::new(),
             routing: Routing::default(),
             listening: Vec::new(),
@@ -131,13 +154,43 @@ pub fn run(opts: Options) -> ExitCode {
             error!("{e}");
             return ExitCode::FAILURE;
         }
+        let control = if d.env.api_cli {
+            let path = opts
+                .control
+                .clone()
+                .unwrap_or_else(|| control::default_path(&d.env));
+            match control::start(path.clone(), d.requests.clone()).await {
+                Ok(h) => Some((h, path)),
+                Err(e) => {
+                    error!(socket = %path.display(), "cannot open the control socket: {e}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        } else {
+            None
+        };
+        d.start_processes();
         let neighbors = std::mem::take(&mut d.config.neighbors);
         for n in &neighbors {
             d.spawn(n);
         }
         d.config.neighbors = without_routes(neighbors);
-        info!(neighbors = d.peers.len(), config = %opts.config.display(), "herald running");
-        d.signals(&opts.config, &mut dynamic_rx).await
+        info!(neighbors = d.peers.len(), processes = d.processes.len(), config = %opts.config.display(), "herald running");
+        let code = d.signals(&opts.config, &mut dynamic_rx, &mut requests_rx).await;
+        if let Some((h, path)) = control {
+            h.abort();
+            let _ = tokio::fs::remove_file(&path).await;
+        }
+        if let Some(s) = &d.sink {
+            s.finish();
+            for _ in 0..100 {
+                if s.is_closed() || s.queued() == 0 {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
+        code
     })
 }
 
@@ -146,6 +199,7 @@ impl Daemon {
         &mut self,
         path: &Path,
         dynamic: &mut mpsc::Receiver<(tokio::net::TcpStream, IpAddr)>,
+        requests: &mut mpsc::Receiver<Request>,
     ) -> ExitCode {
         let (Ok(mut hup), Ok(mut term), Ok(mut int)) = (
             signal(SignalKind::hangup()),
@@ -159,11 +213,22 @@ impl Daemon {
             tokio::select! {
                 _ = hup.recv() => self.reload(path).await,
                 Some((stream, ip)) = dynamic.recv() => self.accept_in_range(stream, ip).await,
+                Some(req) = requests.recv() => match self.dispatch(req).await {
+                    After::Continue => {}
+                    After::Reload => self.reload(path).await,
+                    After::Restart => self.restart().await,
+                    After::Shutdown => break,
+                },
                 _ = term.recv() => break,
                 _ = int.recv() => break,
             }
         }
         info!("shutting down");
+        let procs: Vec<process::Handle> = self.processes.drain().map(|(_, h)| h).collect();
+        let stopping: Vec<_> = procs
+            .into_iter()
+            .map(|h| tokio::spawn(h.shutdown(Duration::from_secs(2))))
+            .collect();
         let keys: Vec<NeighborKey> = self.peers.keys().cloned().collect();
         let mut waits = Vec::new();
         for k in keys {
@@ -172,7 +237,122 @@ impl Daemon {
             }
         }
         let _ = tokio::time::timeout(Duration::from_secs(3), futures_all(waits)).await;
+        for s in stopping {
+            let _ = s.await;
+        }
         ExitCode::SUCCESS
+    }
+
+    /// Start the configured helper processes that are not running; stop those no longer
+    /// configured or changed.
+    fn start_processes(&mut self) {
+        let dir = self
+            .config
+            .source
+            .parent()
+            .map(Path::to_path_buf)
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| PathBuf::from("."));
+        let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
+        let wanted: Vec<process::Spec> = self
+            .config
+            .processes
+            .iter()
+            .map(|p| process::Spec {
+                name: p.name.clone(),
+                command: process::command_line(&p.run, &dir),
+                encoder: p.encoder,
+                respawn: p.respawn.unwrap_or(self.env.api_respawn),
+                dir: dir.clone(),
+            })
+            .collect();
+        let gone: Vec<String> = self
+            .processes
+            .keys()
+            .filter(|n| !wanted.iter().any(|w| &w.name == *n))
+            .cloned()
+            .collect();
+        for n in gone {
+            if let Some(h) = self.processes.remove(&n) {
+                info!(process = %n, "process removed from the configuration: stopping it");
+                tokio::spawn(h.shutdown(Duration::from_secs(2)));
+            }
+        }
+        for spec in wanted {
+            if let Some(h) = self.processes.get(&spec.name) {
+                if h.spec == spec {
+                    continue;
+                }
+                if let Some(h) = self.processes.remove(&spec.name) {
+                    info!(process = %spec.name, "process changed: restarting it");
+                    tokio::spawn(h.shutdown(Duration::from_secs(2)));
+                }
+            }
+            let h = process::Handle::start(spec, bus::DEFAULT_QUEUE_BYTES, self.requests.clone());
+            self.processes.insert(h.name.clone(), h);
+        }
+    }
+
+    /// The processes a neighbor's `api` blocks name (`processes-match` resolved).
+    fn api_processes(&self, n: &Neighbor, api: &herald_config::Api) -> Vec<String> {
+        let mut v: Vec<String> = api.processes.clone();
+        for pat in &api.processes_match {
+            match regex::Regex::new(pat) {
+                Ok(re) => {
+                    for p in &self.config.processes {
+                        // ExaBGP anchors at the start (Python's re.match).
+                        if re.find(&p.name).is_some_and(|m| m.start() == 0) && !v.contains(&p.name)
+                        {
+                            v.push(p.name.clone());
+                        }
+                    }
+                }
+                Err(e) => warn!(neighbor = %n.key(), pattern = %pat, "processes-match: {e}"),
+            }
+        }
+        v
+    }
+
+    /// The event subscriptions of a neighbor.
+    fn subs(&self, n: &Neighbor) -> Vec<Sub> {
+        let mut subs = Vec::new();
+        for api in &n.api {
+            for name in self.api_processes(n, api) {
+                if let Some(h) = self.processes.get(&name) {
+                    subs.push(Sub {
+                        consumer: h.consumer.clone(),
+                        encoder: h.source.encoder,
+                        neighbor_changes: api.neighbor_changes,
+                        receive: api.receive,
+                        send: api.send,
+                    });
+                }
+            }
+        }
+        if let Some(s) = &self.sink {
+            subs.push(events::json_events_sub(s.clone()));
+        }
+        subs
+    }
+
+    /// `restart`: every neighbor starts again from the configuration.
+    async fn restart(&mut self) {
+        info!("restarting every neighbor");
+        let keys: Vec<NeighborKey> = self.peers.keys().cloned().collect();
+        let mut waits = Vec::new();
+        for k in &keys {
+            waits.extend(self.stop(k, cease::ADMIN_RESET, "herald restarting"));
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(3), futures_all(waits)).await;
+        let path = self.config.source.clone();
+        if let Some(new) = load_config(&path) {
+            self.config = new;
+        }
+        let neighbors = std::mem::take(&mut self.config.neighbors);
+        for n in &neighbors {
+            self.spawn(n);
+        }
+        self.config.neighbors = without_routes(neighbors);
     }
 
     fn listen_addresses(&self) -> Vec<SocketAddr> {
@@ -296,6 +476,30 @@ impl Daemon {
                 .clone()
                 .map(|h| (h, n.domain_name.clone().unwrap_or_default())),
         };
+        let mut description: Vec<(String, String)> = vec![
+            ("local-as".into(), local_as.to_string()),
+            (
+                "peer-as".into(),
+                n.peer_as.map_or("auto".into(), |a| a.to_string()),
+            ),
+            ("router-id".into(), n.router_id.to_string()),
+            ("hold-time".into(), n.hold_time.to_string()),
+        ];
+        if let Some(d) = &n.description {
+            description.insert(0, ("description".into(), format!("\"{d}\"")));
+        }
+        if let Some(l) = n.local_address {
+            description.push(("local-address".into(), l.to_string()));
+        }
+        description.push(("passive".into(), sc.passive.to_string()));
+        description.push((
+            "family".into(),
+            n.families
+                .iter()
+                .map(|f| peer::family_words(*f))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ));
         let spec = PeerSpec {
             name: key.to_string(),
             address,
@@ -308,6 +512,23 @@ impl Daemon {
             },
             manual_eor: n.manual_eor,
             export: Export::from_routes(&n.routes),
+            watchdogs: export::watchdogs(&n.routes),
+            adj_rib_in: n.adj_rib_in,
+            limits: n
+                .prefix_limits
+                .iter()
+                .map(|l| {
+                    (
+                        l.family,
+                        herald_rib::PrefixLimit {
+                            maximum: l.maximum,
+                            warning_percent: l.warning_percent,
+                            restart: l.restart,
+                        },
+                    )
+                })
+                .collect(),
+            description,
         };
         info!(neighbor = %key, routes = spec.export.len(), passive = sc.passive, "neighbor configured");
         let json_peer = herald_api::json::Peer {
@@ -317,19 +538,40 @@ impl Daemon {
             peer_as: n.peer_as.unwrap_or(0),
             router_id: n.router_id,
         };
-        let events = Events::new(self.sink.clone(), json_peer);
+        let events = Events::new(self.subs(n), json_peer);
         self.seed = self
             .seed
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
         let session = Session::new(sc, self.seed);
-        let (tx, rx) = mpsc::channel(64);
+        let (tx, rx) = mpsc::channel(1024);
         let p = Peer::new(spec, session, events, tx.clone());
         let task = tokio::spawn(p.run(rx));
         if let Ok(mut r) = self.routing.write() {
             r.insert(address, tx.clone());
         }
-        self.peers.insert(key, PeerHandle { tx, task, address });
+        let meta = PeerMeta {
+            address,
+            local_ip: n.local_address,
+            local_as,
+            peer_as: n.peer_as,
+            router_id: n.router_id,
+            families: n.families.clone(),
+            processes: n
+                .api
+                .iter()
+                .flat_map(|a| self.api_processes(n, a))
+                .collect(),
+        };
+        self.peers.insert(
+            key,
+            PeerHandle {
+                tx,
+                task,
+                address,
+                meta,
+            },
+        );
     }
 
     /// Remember the range neighbors of a configuration (for `accept_in_range`).
@@ -409,6 +651,7 @@ impl Daemon {
         // route difference itself), so every neighbor with routes shows up as changed here.
         let d = herald_config::diff(&self.config, &new);
         self.config = new;
+        self.start_processes();
         if let Err(e) = self.start_listeners() {
             error!("{e}");
         }
@@ -438,8 +681,12 @@ impl Daemon {
             }
             if let Some(h) = self.peers.get(&key) {
                 let _ =
-                    h.tx.send(Command::Routes(Export::from_routes(&n.routes)))
-                        .await;
+                    h.tx.send(Command::Routes(
+                        Export::from_routes(&n.routes),
+                        export::watchdogs(&n.routes),
+                    ))
+                    .await;
+                let _ = h.tx.send(Command::Events(self.subs(n))).await;
             }
         }
         self.config.neighbors = without_routes(neighbors);

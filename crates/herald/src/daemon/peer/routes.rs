@@ -1,0 +1,344 @@
+//! One peer's Adj-RIB-Out: the configuration's routes and the routes programs announced, what
+//! changed since the last UPDATEs, and the chunked full dump (on session up, `flush adj-rib
+//! out`, ROUTE-REFRESH).
+//!
+//! Invariant: the table never changes while a dump walks it. Changes that arrive during a dump
+//! (API commands, a reload, `clear adj-rib out`) are kept in order and applied when the dump
+//! ends; they are then sent as ordinary changes. Outside a dump, changes are sent at the end of
+//! each turn of the peer task, packed by attribute set.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Instant;
+
+use herald_config::Route;
+use herald_rib::AdjRibOut;
+use herald_wire::route_refresh::RefreshSubtype;
+use herald_wire::{builder, Context, Family, Message, Prefix, RouteRefresh};
+use tracing::{info, warn};
+
+use crate::daemon::export::{self, Export, GroupKey, Prepared, SessionView};
+
+/// Prefixes encoded per chunk of the route dump.
+const CHUNK_PREFIXES: usize = 16384;
+
+/// The attribute-set key of the Adj-RIB-Out: the group, and whether a program announced it
+/// (configuration routes are replaced on reload, program routes are not).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct OutKey {
+    /// Family, next hop and attributes.
+    pub group: GroupKey,
+    /// Announced by a program (not from the configuration).
+    pub api: bool,
+}
+
+enum Deferred {
+    Routes(Arc<Vec<(bool, Route)>>, bool),
+    Config(Export),
+    Clear,
+}
+
+struct Dump {
+    ctx: Context,
+    family: Option<Family>,
+    prepared: Vec<Option<Prepared>>,
+    group: usize,
+    offset: usize,
+    end: Vec<u8>,
+    sent: usize,
+    started: Instant,
+}
+
+/// The Adj-RIB-Out of one peer.
+pub struct Out {
+    rib: AdjRibOut<OutKey>,
+    dump: Option<Dump>,
+    deferred: Vec<Deferred>,
+}
+
+/// The messages that open and close a dump: BoRR/EoRR (RFC 7313) for a refresh when enhanced
+/// route refresh was negotiated, End-of-RIB for every family after the initial dump (unless
+/// `manual-eor`). Returns the closing bytes; the opening ones go to `head`.
+pub fn dump_end(
+    view: &SessionView,
+    family: Option<Family>,
+    manual_eor: bool,
+    head: &mut Vec<u8>,
+) -> Vec<u8> {
+    let ctx = view.negotiated.send_context();
+    let mut end = Vec::new();
+    match family {
+        Some(f) if view.negotiated.enhanced_route_refresh => {
+            let rr = |subtype| Message::RouteRefresh(RouteRefresh { family: f, subtype });
+            head.extend_from_slice(&rr(RefreshSubtype::Begin).to_bytes(&ctx));
+            end.extend_from_slice(&rr(RefreshSubtype::End).to_bytes(&ctx));
+        }
+        Some(_) => {}
+        None if manual_eor => {}
+        None => {
+            for f in &view.negotiated.families {
+                builder::end_of_rib(&mut end, *f);
+            }
+        }
+    }
+    end
+}
+
+impl Out {
+    /// The configuration's routes.
+    pub fn new(export: Export) -> Out {
+        Out {
+            rib: AdjRibOut::from_groups(config_groups(export)),
+            dump: None,
+            deferred: Vec::new(),
+        }
+    }
+
+    /// Whether a dump is running.
+    pub fn dumping(&self) -> bool {
+        self.dump.is_some()
+    }
+
+    /// Routes in the table.
+    pub fn len(&self) -> usize {
+        self.rib.len()
+    }
+
+    /// The table, by attribute set.
+    pub fn groups(&self) -> impl Iterator<Item = (&OutKey, Family, &[Prefix])> {
+        self.rib.groups()
+    }
+
+    /// Routes from a program.
+    pub fn routes(&mut self, changes: Arc<Vec<(bool, Route)>>) {
+        self.change(Deferred::Routes(changes, true));
+    }
+
+    /// Configuration routes toggled by a watchdog.
+    pub fn watchdog(&mut self, changes: Arc<Vec<(bool, Route)>>) {
+        self.change(Deferred::Routes(changes, false));
+    }
+
+    /// New configuration routes (reload): withdraw the configuration routes that went away,
+    /// announce the new and changed ones.
+    pub fn config(&mut self, export: Export) {
+        self.change(Deferred::Config(export));
+    }
+
+    /// Withdraw everything.
+    pub fn clear(&mut self) {
+        self.change(Deferred::Clear);
+    }
+
+    fn change(&mut self, d: Deferred) {
+        if self.dump.is_some() {
+            self.deferred.push(d);
+        } else {
+            self.apply(d);
+        }
+    }
+
+    fn apply(&mut self, d: Deferred) {
+        match d {
+            Deferred::Routes(changes, api) => {
+                for (announce, r) in changes.iter() {
+                    if *announce {
+                        self.rib.announce(r.family, r.prefix, key(r, api));
+                    } else {
+                        self.rib.withdraw(r.family, r.prefix);
+                    }
+                }
+            }
+            Deferred::Config(export) => {
+                let new: HashSet<(Family, Prefix)> = export
+                    .groups
+                    .iter()
+                    .flat_map(|g| g.prefixes.iter().map(move |p| (g.key.family, *p)))
+                    .collect();
+                let gone: Vec<(Family, Prefix)> = self
+                    .rib
+                    .groups()
+                    .filter(|(k, _, _)| !k.api)
+                    .flat_map(|(_, f, ps)| ps.iter().map(move |p| (f, *p)))
+                    .filter(|k| !new.contains(k))
+                    .collect();
+                for (f, p) in gone {
+                    self.rib.withdraw(f, p);
+                }
+                for g in export.groups {
+                    let k = OutKey {
+                        group: g.key,
+                        api: false,
+                    };
+                    for p in g.prefixes {
+                        self.rib.announce(k.group.family, p, k.clone());
+                    }
+                }
+            }
+            Deferred::Clear => self.rib.clear(),
+        }
+    }
+
+    fn apply_deferred(&mut self) {
+        for d in std::mem::take(&mut self.deferred) {
+            self.apply(d);
+        }
+    }
+
+    /// The session went down: no dump; what was deferred is applied; pending changes are
+    /// dropped (the next session gets the whole table).
+    pub fn session_down(&mut self) {
+        self.dump = None;
+        self.apply_deferred();
+        self.discard_changes();
+    }
+
+    /// Drop pending changes (not established: the next dump sends the table as it is).
+    pub fn discard_changes(&mut self) {
+        if self.dump.is_none() {
+            self.apply_deferred();
+            let _ = self.rib.take_changes();
+        }
+    }
+
+    /// Start sending the whole table (or one family of it), ending with `end`.
+    pub fn start_dump(
+        &mut self,
+        peer: &str,
+        view: &SessionView,
+        ctx: Context,
+        family: Option<Family>,
+        end: Vec<u8>,
+    ) {
+        self.apply_deferred();
+        if family.is_none() {
+            // The dump sends everything as it is now.
+            let _ = self.rib.take_changes();
+        }
+        let prepared = self
+            .rib
+            .groups()
+            .map(|(k, f, ps)| {
+                if family.is_some_and(|x| x != f) {
+                    return None;
+                }
+                match export::prepare(&k.group, view, &ctx) {
+                    Ok(p) => Some(p),
+                    Err(why) => {
+                        warn!(peer, routes = ps.len(), "not announcing: {why}");
+                        None
+                    }
+                }
+            })
+            .collect();
+        self.dump = Some(Dump {
+            ctx,
+            family,
+            prepared,
+            group: 0,
+            offset: 0,
+            end,
+            sent: 0,
+            started: Instant::now(),
+        });
+    }
+
+    /// The next chunk of the dump (the closing messages with the last one).
+    pub fn dump_chunk(&mut self, peer: &str) -> Vec<u8> {
+        let Some(d) = &mut self.dump else {
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(CHUNK_PREFIXES * 5);
+        let mut budget = CHUNK_PREFIXES;
+        let mut groups = self.rib.groups().skip(d.group);
+        let mut current = groups.next();
+        while budget > 0 {
+            let Some((_, _, prefixes)) = current else {
+                break;
+            };
+            let rest = prefixes.get(d.offset..).unwrap_or_default();
+            let take = rest.len().min(budget);
+            if let (Some(Some(p)), Some(slice)) = (d.prepared.get(d.group), rest.get(..take)) {
+                if let Err(why) = export::announce(&mut out, &d.ctx, p, slice) {
+                    warn!(peer, "not announcing: {why}");
+                }
+                d.sent += take;
+                budget -= take;
+            }
+            d.offset += take;
+            if d.offset >= prefixes.len() {
+                d.group += 1;
+                d.offset = 0;
+                current = groups.next();
+            }
+        }
+        let finished = current.is_none();
+        drop(groups);
+        if finished {
+            out.extend_from_slice(&d.end);
+            let what = d.family.map_or("all".to_string(), |f| f.to_string());
+            info!(peer, routes = d.sent, families = %what, elapsed_ms = d.started.elapsed().as_millis() as u64, "routes sent");
+            self.dump = None;
+            self.apply_deferred();
+        }
+        out
+    }
+
+    /// The UPDATEs for what changed since the last call (nothing during a dump).
+    pub fn flush(&mut self, peer: &str, view: &SessionView) -> Vec<u8> {
+        if self.dump.is_some() {
+            return Vec::new();
+        }
+        let changes = self.rib.take_changes();
+        let mut out = Vec::new();
+        if changes.is_empty() {
+            return out;
+        }
+        let ctx = view.negotiated.send_context();
+        for (f, ps) in &changes.withdrawn {
+            if view.negotiated.families.contains(f) && !ps.is_empty() {
+                builder::withdraw(&mut out, &ctx, *f, ps);
+            }
+        }
+        for (k, _f, ps) in &changes.announced {
+            match export::prepare(&k.group, view, &ctx) {
+                Ok(p) => {
+                    if let Err(why) = export::announce(&mut out, &ctx, &p, ps) {
+                        warn!(peer, "not announcing: {why}");
+                    }
+                }
+                Err(why) => warn!(peer, routes = ps.len(), "not announcing: {why}"),
+            }
+        }
+        out
+    }
+}
+
+fn key(r: &Route, api: bool) -> OutKey {
+    OutKey {
+        group: GroupKey {
+            family: r.family,
+            next_hop: r.next_hop,
+            attributes: r.attributes.clone(),
+        },
+        api,
+    }
+}
+
+fn config_groups(export: Export) -> Vec<(OutKey, Family, Vec<Prefix>)> {
+    export
+        .groups
+        .into_iter()
+        .map(|g| {
+            let f = g.key.family;
+            (
+                OutKey {
+                    group: g.key,
+                    api: false,
+                },
+                f,
+                g.prefixes,
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,280 @@
+//! `show neighbor` and `show adj-rib in|out`: what a peer task answers about itself.
+
+use std::fmt::Write;
+use std::net::IpAddr;
+
+use herald_rib::NlriRef;
+use herald_wire::attr::{NextHop, Origin, SegmentType};
+use herald_wire::{AttrValue, Attribute, Context, Family, Update};
+
+use super::Peer;
+use crate::daemon::export::GroupKey;
+
+/// What a `show adj-rib` asks for.
+#[derive(Clone, Debug)]
+pub struct RibQuery {
+    /// Adj-RIB-In (true) or Adj-RIB-Out.
+    pub received: bool,
+    /// Attributes too.
+    pub extensive: bool,
+    /// One JSON object per route instead of text.
+    pub json: bool,
+    /// Only these families (all when empty).
+    pub families: Vec<Family>,
+}
+
+/// A neighbor's state and counters, for `show neighbor`.
+#[derive(Clone, Debug)]
+pub struct NeighborStatus {
+    /// Peer address.
+    pub address: IpAddr,
+    /// Local address of the session, when connected.
+    pub local_address: Option<IpAddr>,
+    /// Our AS.
+    pub local_as: u32,
+    /// The peer's AS (configured, or learnt from its OPEN).
+    pub peer_as: Option<u32>,
+    /// FSM state name.
+    pub state: &'static str,
+    /// Seconds since established.
+    pub uptime: Option<u64>,
+    /// Messages received by type (OPEN, UPDATE, NOTIFICATION, KEEPALIVE, ROUTE-REFRESH).
+    pub received: [u64; 6],
+    /// Routes in the Adj-RIB-In (stale ones included).
+    pub routes_received: usize,
+    /// Stale routes (graceful restart).
+    pub routes_stale: usize,
+    /// Routes in the Adj-RIB-Out.
+    pub routes_sent: usize,
+    /// Negotiated families.
+    pub families: Vec<Family>,
+    /// Configuration settings, for `show neighbor configuration`.
+    pub configuration: Vec<(String, String)>,
+}
+
+impl Peer {
+    pub(super) fn status(&self) -> NeighborStatus {
+        NeighborStatus {
+            address: self.spec.address,
+            local_address: self.view_local(),
+            local_as: self.session.config().local_as,
+            peer_as: self
+                .view
+                .as_ref()
+                .map(|v| v.negotiated.peer_as)
+                .or(self.session.config().peer_as),
+            state: self.session.state().name(),
+            uptime: self.up_since.map(|t| t.elapsed().as_secs()),
+            received: self.counters.received,
+            routes_received: self.rib_in.len(),
+            routes_stale: self.rib_in.stale_count(),
+            routes_sent: self.out.len(),
+            families: self
+                .view
+                .as_ref()
+                .map(|v| v.negotiated.families.clone())
+                .unwrap_or_default(),
+            configuration: self.spec.description.clone(),
+        }
+    }
+
+    pub(super) fn rib_lines(&self, q: &RibQuery) -> Vec<String> {
+        let want = |f: Family| q.families.is_empty() || q.families.contains(&f);
+        let peer = self.spec.address;
+        let mut lines = Vec::new();
+        if q.received {
+            for r in self.rib_in.iter() {
+                if !want(r.family) {
+                    continue;
+                }
+                let nlri = nlri_text(&r.nlri);
+                let nh = r.attributes.next_hop().map(next_hop_text);
+                lines.push(route_line(
+                    q,
+                    peer,
+                    r.family,
+                    &nlri,
+                    nh.as_deref(),
+                    r.attributes.attributes(),
+                    r.stale,
+                ));
+            }
+        } else {
+            for (k, f, prefixes) in self.out.groups() {
+                if !want(f) {
+                    continue;
+                }
+                let nh = group_next_hop(&k.group);
+                for p in prefixes {
+                    let mut nlri = p.net.to_string();
+                    if let Some(id) = p.path_id {
+                        let _ = write!(nlri, " path-information {}", std::net::Ipv4Addr::from(id));
+                    }
+                    lines.push(route_line(
+                        q,
+                        peer,
+                        f,
+                        &nlri,
+                        Some(&nh),
+                        &k.group.attributes,
+                        false,
+                    ));
+                }
+            }
+        }
+        lines
+    }
+}
+
+fn group_next_hop(g: &GroupKey) -> String {
+    match g.next_hop {
+        herald_config::NextHopSpec::Ip(ip) => ip.to_string(),
+        herald_config::NextHopSpec::SelfAddr => "self".into(),
+        herald_config::NextHopSpec::None => "none".into(),
+    }
+}
+
+fn next_hop_text(n: &NextHop) -> String {
+    match n {
+        NextHop::Ipv4(a) => a.to_string(),
+        NextHop::Ipv6(a) => a.to_string(),
+        NextHop::Ipv6LinkLocal(a, _) => a.to_string(),
+        NextHop::Vpn(_, a) => a.to_string(),
+        NextHop::VpnLinkLocal(_, a, _, _) => a.to_string(),
+        NextHop::Raw(b) => format!("0x{}", hex::encode(b)),
+    }
+}
+
+fn nlri_text(n: &NlriRef<'_>) -> String {
+    let prefix = |p: &herald_wire::Prefix| match p.path_id {
+        Some(id) => format!(
+            "{} path-information {}",
+            p.net,
+            std::net::Ipv4Addr::from(id)
+        ),
+        None => p.net.to_string(),
+    };
+    match n {
+        NlriRef::Prefix(p) => prefix(p),
+        NlriRef::Labeled(p, _) => format!("{} labeled", prefix(p)),
+        NlriRef::Vpn(rd, p, _) => format!("{} rd {rd}", prefix(p)),
+        NlriRef::Flow(f) => format!("{f:?}"),
+    }
+}
+
+fn route_line(
+    q: &RibQuery,
+    peer: IpAddr,
+    family: Family,
+    nlri: &str,
+    next_hop: Option<&str>,
+    attrs: &[Attribute],
+    stale: bool,
+) -> String {
+    let fam = family_words(family);
+    if q.json {
+        let mut s = format!(
+            "{{ \"neighbor\": \"{peer}\", \"family\": \"{fam}\", \"nlri\": \"{}\"",
+            herald_api::json::escape(nlri)
+        );
+        if let Some(nh) = next_hop {
+            let _ = write!(s, ", \"next-hop\": \"{nh}\"");
+        }
+        if stale {
+            s.push_str(", \"stale\": true");
+        }
+        if q.extensive {
+            let u = Update {
+                attributes: attrs.to_vec(),
+                ..Update::default()
+            };
+            s.push_str(", \"attribute\": { ");
+            herald_api::json::write_attributes(&mut s, &u, &Context::default());
+            s.push_str(" }");
+        }
+        s.push_str(" }");
+        return s;
+    }
+    let mut s = format!("{peer} {fam} {nlri}");
+    if let Some(nh) = next_hop {
+        let _ = write!(s, " next-hop {nh}");
+    }
+    if q.extensive {
+        attributes_text(&mut s, attrs);
+    }
+    if stale {
+        s.push_str(" stale");
+    }
+    s
+}
+
+/// `ipv4 unicast`, as ExaBGP writes families.
+pub fn family_words(f: Family) -> String {
+    f.to_string().replace('/', " ")
+}
+
+/// The attributes in the configuration's route syntax (so a line can be read back).
+fn attributes_text(s: &mut String, attrs: &[Attribute]) {
+    for a in attrs {
+        match &a.value {
+            AttrValue::Origin(o) => s.push_str(match o {
+                Origin::Igp => " origin igp",
+                Origin::Egp => " origin egp",
+                _ => " origin incomplete",
+            }),
+            AttrValue::AsPath(p) => {
+                s.push_str(" as-path [");
+                for seg in &p.segments {
+                    let set = matches!(seg.kind, SegmentType::Set | SegmentType::ConfedSet);
+                    if set {
+                        s.push_str(" (");
+                    }
+                    for asn in &seg.asns {
+                        let _ = write!(s, " {asn}");
+                    }
+                    if set {
+                        s.push_str(" )");
+                    }
+                }
+                s.push_str(" ]");
+            }
+            AttrValue::Med(m) => {
+                let _ = write!(s, " med {m}");
+            }
+            AttrValue::LocalPref(l) => {
+                let _ = write!(s, " local-preference {l}");
+            }
+            AttrValue::AtomicAggregate => s.push_str(" atomic-aggregate"),
+            AttrValue::Aggregator(g) => {
+                let _ = write!(s, " aggregator ( {}:{} )", g.asn, g.address);
+            }
+            AttrValue::Communities(c) => {
+                s.push_str(" community [");
+                for x in c {
+                    let _ = write!(s, " {}:{}", x.0 >> 16, x.0 & 0xffff);
+                }
+                s.push_str(" ]");
+            }
+            AttrValue::LargeCommunities(c) => {
+                s.push_str(" large-community [");
+                for x in c {
+                    let _ = write!(s, " {}:{}:{}", x.global, x.local1, x.local2);
+                }
+                s.push_str(" ]");
+            }
+            AttrValue::OriginatorId(o) => {
+                let _ = write!(s, " originator-id {o}");
+            }
+            AttrValue::ClusterList(c) => {
+                s.push_str(" cluster-list [");
+                for x in c {
+                    let _ = write!(s, " {x}");
+                }
+                s.push_str(" ]");
+            }
+            other => {
+                let _ = write!(s, " attribute-{}", other.type_code());
+            }
+        }
+    }
+}
