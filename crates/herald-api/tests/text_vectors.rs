@@ -125,7 +125,11 @@ fn check(vectors: &str, oracle_file: &str) -> usize {
         let got = without_additions(&herald_text(v, vectors));
         let w = normalise(w);
         if vectors == "text-crafted.txt" && WIRE_GAPS.contains(&v.line) {
-            assert_ne!(got, w, "{vectors}:{} matches now: remove it from WIRE_GAPS", v.line);
+            assert_ne!(
+                got, w,
+                "{vectors}:{} matches now: remove it from WIRE_GAPS",
+                v.line
+            );
             continue;
         }
         if got != w {
@@ -141,10 +145,7 @@ fn check(vectors: &str, oracle_file: &str) -> usize {
 
 #[test]
 fn crafted_messages_match_exabgp_text() {
-    assert_eq!(
-        check("text-crafted.txt", "text-crafted.exabgp.jsonl"),
-        55
-    );
+    assert_eq!(check("text-crafted.txt", "text-crafted.exabgp.jsonl"), 55);
 }
 
 #[test]
@@ -204,6 +205,24 @@ fn live_run_state_events_match_exabgp_text() {
     s.clear();
     write_state(&mut s, &peer, "down", Some("closing connection"));
     assert_eq!(&s, down);
+    // What B sent: its End-of-RIBs and KEEPALIVEs.
+    let ctx = Context::default();
+    for (msg, want) in [
+        (
+            Message::Update(herald_wire::Update::end_of_rib_for(Family::IPV4_UNICAST)),
+            "neighbor 127.0.0.1 send update start\nneighbor 127.0.0.1 send update route eor 1/1 (ipv4 unicast)\nneighbor 127.0.0.1 send update end\n",
+        ),
+        (
+            Message::Update(herald_wire::Update::end_of_rib_for(Family::IPV6_UNICAST)),
+            "neighbor 127.0.0.1 send update start\nneighbor 127.0.0.1 send update route eor 2/1 (ipv6 unicast)\nneighbor 127.0.0.1 send update end\n",
+        ),
+        (Message::Keepalive, "neighbor 127.0.0.1 send keepalive\n"),
+    ] {
+        assert!(events.iter().any(|e| e == want), "not in the log: {want:?}");
+        s.clear();
+        write_message(&mut s, &peer, Direction::Send, &msg, &ctx);
+        assert_eq!(s, want);
+    }
     let last = events.last().unwrap();
     s.clear();
     write_shutdown(&mut s, 4835, 4833);

@@ -156,6 +156,15 @@ fn neighbor(
             None
         }
     };
+    if d.adj_rib_in.is_some_and(|x| !x.0) {
+        if let Some(l) = d.prefix_limits.as_ref().and_then(|v| v.first()) {
+            errors.push(e(
+                l.span,
+                "prefix-limit",
+                "prefix-limit counts the routes kept in the Adj-RIB-In: it needs 'adj-rib-in true'",
+            ));
+        }
+    }
     if d.listen.is_some() && local_address.is_none() {
         if let Some((_, s)) = d.listen {
             errors.push(e(s, "listen", "'listen' needs a local-address"));

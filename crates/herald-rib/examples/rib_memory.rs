@@ -72,7 +72,9 @@ fn mark() -> usize {
 }
 
 fn main() {
-    let mut args = std::env::args().skip(1).map(|a| a.parse::<usize>().unwrap_or(0));
+    let mut args = std::env::args()
+        .skip(1)
+        .map(|a| a.parse::<usize>().unwrap_or(0));
     let v4 = args.next().unwrap_or(1_000_000);
     let v6 = args.next().unwrap_or(100_000);
     let updates = table::updates(v4, v6, 0x4e52_4942);

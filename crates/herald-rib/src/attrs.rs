@@ -131,10 +131,7 @@ impl Arena {
         if let Some(&id) = found {
             return Some(id);
         }
-        let set = Some(Arc::new(PathAttributes::new(
-            attributes,
-            next_hop.cloned(),
-        )));
+        let set = Some(Arc::new(PathAttributes::new(attributes, next_hop.cloned())));
         let entry = Entry { set, hash, refs: 0 };
         let id = match self.free.pop() {
             Some(id) => {
@@ -152,9 +149,8 @@ impl Arena {
             }
         };
         let sets = &self.sets;
-        self.index.insert_unique(hash, id, |&id| {
-            sets.get(id as usize).map_or(0, |e| e.hash)
-        });
+        self.index
+            .insert_unique(hash, id, |&id| sets.get(id as usize).map_or(0, |e| e.hash));
         Some(id)
     }
 
@@ -244,7 +240,11 @@ mod tests {
         assert_ne!(x, w);
         assert_eq!(a.len(), 3);
         let set = a.get(x).unwrap();
-        assert_eq!(set.attributes().len(), 2, "NEXT_HOP is kept as the next hop");
+        assert_eq!(
+            set.attributes().len(),
+            2,
+            "NEXT_HOP is kept as the next hop"
+        );
         assert_eq!(set.next_hop(), Some(&nh));
         assert_eq!(set.get(4), Some(&AttrValue::Med(1)));
     }

@@ -53,9 +53,23 @@ pub(crate) enum Compact {
     V6Id(V6Id),
 }
 
+/// The network address of an IPv4 prefix, as a number (host bits cleared).
+#[inline]
+fn v4_network(n: Ipv4Net) -> u32 {
+    let mask = u32::MAX
+        .checked_shl(32 - u32::from(n.prefix_len()))
+        .unwrap_or(0);
+    n.addr().to_bits() & mask
+}
+
 fn v6_words(a: Ipv6Addr) -> [u32; 4] {
     let b = a.to_bits();
-    [(b >> 96) as u32, (b >> 64) as u32, (b >> 32) as u32, b as u32]
+    [
+        (b >> 96) as u32,
+        (b >> 64) as u32,
+        (b >> 32) as u32,
+        b as u32,
+    ]
 }
 
 fn v6_addr(w: [u32; 4]) -> Ipv6Addr {
@@ -67,22 +81,22 @@ impl Compact {
     /// The key of a prefix (normalized: host bits cleared).
     #[inline]
     pub(crate) fn of(p: &Prefix) -> Compact {
-        match (p.net.trunc(), p.path_id) {
+        match (p.net, p.path_id) {
             (IpNet::V4(n), None) => Compact::V4(V4 {
-                addr: n.addr().to_bits(),
+                addr: v4_network(n),
                 len: n.prefix_len(),
             }),
             (IpNet::V4(n), Some(id)) => Compact::V4Id(V4Id {
-                addr: n.addr().to_bits(),
+                addr: v4_network(n),
                 id,
                 len: n.prefix_len(),
             }),
             (IpNet::V6(n), None) => Compact::V6(V6 {
-                addr: v6_words(n.addr()),
+                addr: v6_words(n.network()),
                 len: n.prefix_len(),
             }),
             (IpNet::V6(n), Some(id)) => Compact::V6Id(V6Id {
-                addr: v6_words(n.addr()),
+                addr: v6_words(n.network()),
                 id,
                 len: n.prefix_len(),
             }),

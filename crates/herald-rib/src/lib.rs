@@ -17,6 +17,20 @@
 //! does not enter here at all: timers (restart, stale) are the caller's, which calls
 //! [`AdjRibIn::sweep_stale`] when they fire.
 //!
+//! Measured (`cargo run --release -p herald-rib --example rib_memory`, 1,000,000 IPv4 /24 +
+//! 100,000 IPv6 /48, ~30 routes per set, heap counted by a global allocator; times are medians
+//! of 5 runs on a shared, loaded 2-core machine and vary about 2x from run to run):
+//! - `AdjRibIn`: 38.9 heap bytes per route live, 46 at the peak of loading (a hash map
+//!   doubling); `apply` ~235 ns per route (4.3 M routes/s), dominated by the cache misses of
+//!   random inserts into a 27 MB table; bulk `clear` ~60 ms, nearly all of it freeing the
+//!   36,000 attribute sets. The criterion bench (`cargo bench -p herald-rib --bench apply`,
+//!   200,000 routes) gives 5–12 M routes/s into an empty table.
+//! - hashbrown + foldhash against `std::collections::HashMap` (SipHash) for the route maps,
+//!   same run, best of 7: 299 ms against 459 ms for 1,000,000 routes; hashbrown's `HashTable`
+//!   also lets sets be interned by content without building a key.
+//! - `AdjRibOut`: `from_groups` adds ~6 bytes per route beyond the given vectors (28-octet
+//!   prefixes); the lazy index adds 17 bytes per route when the first change arrives.
+//!
 //! Errors and panics: no function fails or panics, whatever the input; an UPDATE the RIB
 //! cannot use (raw NLRI, an AFI/SAFI-disable error) stores nothing, as documented on
 //! [`AdjRibIn::apply`].

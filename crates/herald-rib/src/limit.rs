@@ -194,14 +194,23 @@ mod tests {
         };
         let mut t = LimitTracker::new();
         let f = Family::IPV6_UNICAST;
-        assert!(matches!(limit.check(f, 5, &mut t), LimitState::Warning { .. }));
+        assert!(matches!(
+            limit.check(f, 5, &mut t),
+            LimitState::Warning { .. }
+        ));
         assert!(t.warned(f));
         assert_eq!(limit.check(f, 6, &mut t), LimitState::Ok);
         assert_eq!(limit.check(f, 4, &mut t), LimitState::Ok);
         assert!(!t.warned(f));
-        assert!(matches!(limit.check(f, 5, &mut t), LimitState::Warning { .. }));
+        assert!(matches!(
+            limit.check(f, 5, &mut t),
+            LimitState::Warning { .. }
+        ));
         t.reset();
-        assert!(matches!(limit.check(f, 7, &mut t), LimitState::Warning { .. }));
+        assert!(matches!(
+            limit.check(f, 7, &mut t),
+            LimitState::Warning { .. }
+        ));
     }
 
     #[test]
@@ -210,8 +219,14 @@ mod tests {
         let mut t = LimitTracker::new();
         let a = Family::IPV4_UNICAST;
         let b = Family::new(Afi::IPV4, Safi::FLOW);
-        assert!(matches!(limit.check(a, 95, &mut t), LimitState::Warning { .. }));
-        assert!(matches!(limit.check(b, 95, &mut t), LimitState::Warning { .. }));
+        assert!(matches!(
+            limit.check(a, 95, &mut t),
+            LimitState::Warning { .. }
+        ));
+        assert!(matches!(
+            limit.check(b, 95, &mut t),
+            LimitState::Warning { .. }
+        ));
         assert_eq!(limit.check(a, 96, &mut t), LimitState::Ok);
     }
 

@@ -25,10 +25,13 @@
 //! Errors carry the 1-based column (counted in bytes) of the word at fault, or one past the end
 //! of the line when a word is missing.
 //!
-//! Cost: a line is read in one pass without allocating; the allocations are the routes
-//! themselves (one [`Route`] each, all the prefixes of one line sharing one interned attribute
-//! set) and the selectors. No regular expressions, no tables built per call.
+//! Cost: the command layer reads a line in one pass and allocates nothing but the selectors;
+//! no regular expressions, no tables built per call. The route part is
+//! `herald_config::parse_route_specs` / `parse_attributes_nlri`, which makes one [`Route`] per
+//! prefix, all the prefixes of one line sharing one interned attribute set, and is most of the
+//! cost of a line (`benches/command.rs`).
 
+mod show;
 mod words;
 
 use std::fmt;
@@ -362,7 +365,7 @@ pub fn parse(line: &str) -> Result<Line> {
     if let Some(text) = body.strip_prefix("debug ") {
         return Ok(plain(Command::Debug(text.trim().to_string())));
     }
-    if let Some(i) = body.find(['\n', '\r']) {
+    if let Some(i) = body.bytes().position(|b| b == b'\n' || b == b'\r') {
         return Err(err(lead + i + 1, "a command is one line"));
     }
     let mut w = Words::new(line);
@@ -378,12 +381,15 @@ pub fn parse(line: &str) -> Result<Line> {
         "announce" => announce(&mut w, &first, true)?,
         "withdraw" => announce(&mut w, &first, false)?,
         "teardown" => teardown(&mut w)?,
-        "show" => show(&mut w, &first, &mut selectors)?,
-        "flush" => {
-            expect_words(&mut w, &first, &["adj-rib", "out"], "flush adj-rib out")?;
-            Command::FlushAdjRibOut
-        }
-        "clear" => clear(&mut w, &first)?,
+        "show" => show::show(&mut w, &first, &mut selectors)?,
+        "flush" => expect_words(
+            &mut w,
+            &first,
+            &["adj-rib", "out"],
+            "flush adj-rib out",
+            Command::FlushAdjRibOut,
+        )?,
+        "clear" => show::clear(&mut w, &first)?,
         "reload" => end(&mut w, Command::Reload)?,
         "restart" => end(&mut w, Command::Restart)?,
         "shutdown" => end(&mut w, Command::Shutdown)?,
@@ -407,10 +413,7 @@ pub fn parse(line: &str) -> Result<Line> {
             format!("'{}' does not take a neighbor selector", first.text),
         ));
     }
-    Ok(Line {
-        selectors,
-        command,
-    })
+    Ok(Line { selectors, command })
 }
 
 fn plain(command: Command) -> Line {
@@ -424,28 +427,26 @@ fn plain(command: Command) -> Line {
 fn end(w: &mut Words<'_>, c: Command) -> Result<Command> {
     match w.next() {
         None => Ok(c),
-        Some(t) => Err(at(
-            &t,
-            format!("unexpected '{}' after the command", t.text),
-        )),
+        Some(t) => Err(at(&t, format!("unexpected '{}' after the command", t.text))),
     }
 }
 
-/// The words `want` after `first`, and nothing else.
-fn expect_words(w: &mut Words<'_>, first: &Word<'_>, want: &[&str], form: &str) -> Result<()> {
+/// The words `want` after `first`, and nothing else; the command is then `c`.
+fn expect_words(
+    w: &mut Words<'_>,
+    first: &Word<'_>,
+    want: &[&str],
+    form: &str,
+    c: Command,
+) -> Result<Command> {
     for x in want {
         match w.next() {
             Some(t) if t.text == *x => {}
             Some(t) => return Err(at(&t, format!("expected '{form}'"))),
-            None => {
-                return Err(err(
-                    w.end_column(),
-                    format!("'{}' is '{form}'", first.text),
-                ))
-            }
+            None => return Err(err(w.end_column(), format!("'{}' is '{form}'", first.text))),
         }
     }
-    end(w, Command::Comment).map(|_| ())
+    end(w, c)
 }
 
 fn read_selectors(w: &mut Words<'_>) -> Result<Vec<Selector>> {
@@ -456,9 +457,9 @@ fn read_selectors(w: &mut Words<'_>) -> Result<Vec<Selector>> {
     // The word read at the top of the loop is `neighbor` (checked before the loop and after
     // each comma).
     'selector: while w.next().is_some() {
-        let addr = w.next().ok_or_else(|| {
-            err(w.end_column(), "'neighbor' needs an address or '*'")
-        })?;
+        let addr = w
+            .next()
+            .ok_or_else(|| err(w.end_column(), "'neighbor' needs an address or '*'"))?;
         let peer = match addr.text {
             "*" => None,
             t => Some(
@@ -512,9 +513,7 @@ fn read_selectors(w: &mut Words<'_>) -> Result<Vec<Selector>> {
                     match w.peek() {
                         Some(n) if n.text == "neighbor" => continue 'selector,
                         Some(n) => return Err(at(&n, "expected 'neighbor' after ','")),
-                        None => {
-                            return Err(err(w.end_column(), "expected 'neighbor' after ','"))
-                        }
+                        None => return Err(err(w.end_column(), "expected 'neighbor' after ','")),
                     }
                 }
                 "neighbor" => {
@@ -668,15 +667,20 @@ fn route_refresh(w: &mut Words<'_>, kw: &Word<'_>) -> Result<Command> {
 
 /// `AFI SAFI`, the AFI word already read.
 fn family(w: &mut Words<'_>, a: &Word<'_>, form: &str) -> Result<Family> {
-    let afi = Afi::from_name(a.text)
-        .ok_or_else(|| at(a, format!("unknown AFI '{}' (ipv4, ipv6, l2vpn, bgp-ls)", a.text)))?;
+    let afi = Afi::from_name(a.text).ok_or_else(|| {
+        at(
+            a,
+            format!("unknown AFI '{}' (ipv4, ipv6, l2vpn, bgp-ls)", a.text),
+        )
+    })?;
     let s = w.next().ok_or_else(|| {
         err(
             w.end_column(),
             format!("'{form}' needs a SAFI after the AFI"),
         )
     })?;
-    let safi = Safi::from_name(s.text).ok_or_else(|| at(&s, format!("unknown SAFI '{}'", s.text)))?;
+    let safi =
+        Safi::from_name(s.text).ok_or_else(|| at(&s, format!("unknown SAFI '{}'", s.text)))?;
     Ok(Family::new(afi, safi))
 }
 
@@ -690,7 +694,10 @@ fn family_routes(w: &mut Words<'_>, afi_word: &Word<'_>, verb: &str) -> Result<V
     let s = w.next().ok_or_else(|| {
         err(
             w.end_column(),
-            format!("'{verb} {}' needs a SAFI: unicast or multicast", afi_word.text),
+            format!(
+                "'{verb} {}' needs a SAFI: unicast or multicast",
+                afi_word.text
+            ),
         )
     })?;
     let safi = match s.text {
@@ -716,8 +723,7 @@ fn family_routes(w: &mut Words<'_>, afi_word: &Word<'_>, verb: &str) -> Result<V
             format!("'{verb} {} {}' needs a prefix", afi_word.text, s.text),
         ));
     }
-    let mut routes =
-        herald_config::parse_route_specs(rest).map_err(|e| from_config(e, offset))?;
+    let mut routes = herald_config::parse_route_specs(rest).map_err(|e| from_config(e, offset))?;
     let family = Family::new(afi, safi);
     for r in &mut routes {
         let is_v4 = r.prefix.net.addr().is_ipv4();
@@ -771,172 +777,6 @@ fn unquote(text: &str) -> &str {
         }
     }
     text
-}
-
-/// `clear adj-rib [in|out]`.
-fn clear(w: &mut Words<'_>, first: &Word<'_>) -> Result<Command> {
-    match w.next() {
-        Some(t) if t.text == "adj-rib" => {}
-        Some(t) => return Err(at(&t, "expected 'clear adj-rib [in|out]'")),
-        None => {
-            return Err(err(
-                w.end_column(),
-                format!("'{}' is 'clear adj-rib [in|out]'", first.text),
-            ))
-        }
-    }
-    let dir = match w.next() {
-        None => return Ok(Command::ClearAdjRib(RibDirection::Out)),
-        Some(t) if t.text == "in" => RibDirection::In,
-        Some(t) if t.text == "out" => RibDirection::Out,
-        Some(t) => return Err(at(&t, "expected 'in' or 'out'")),
-    };
-    end(w, Command::ClearAdjRib(dir))
-}
-
-/// `show neighbor …` / `show adj-rib …`.
-fn show(w: &mut Words<'_>, first: &Word<'_>, selectors: &mut Vec<Selector>) -> Result<Command> {
-    let what = w.next().ok_or_else(|| {
-        err(
-            w.end_column(),
-            format!("'{}' needs 'neighbor' or 'adj-rib'", first.text),
-        )
-    })?;
-    match what.text {
-        "neighbor" => show_neighbor(w, selectors),
-        "adj-rib" => {
-            let direction = match w.next() {
-                Some(t) if t.text == "in" => RibDirection::In,
-                Some(t) if t.text == "out" => RibDirection::Out,
-                Some(t) => return Err(at(&t, "expected 'in' or 'out'")),
-                None => {
-                    return Err(err(
-                        w.end_column(),
-                        "'show adj-rib' needs 'in' or 'out'",
-                    ))
-                }
-            };
-            show_adj_rib(w, direction, selectors)
-        }
-        "adj-rib-in" => show_adj_rib(w, RibDirection::In, selectors),
-        "adj-rib-out" => show_adj_rib(w, RibDirection::Out, selectors),
-        other => Err(at(&what, format!("unknown command 'show {other}'"))),
-    }
-}
-
-fn peer_filter(t: &Word<'_>) -> Option<Selector> {
-    let ip = t.text.parse::<IpAddr>().ok()?;
-    Some(Selector {
-        peer: Some(ip),
-        ..Selector::default()
-    })
-}
-
-fn show_neighbor(w: &mut Words<'_>, selectors: &mut Vec<Selector>) -> Result<Command> {
-    let (mut summary, mut extensive, mut configuration, mut json) = (false, false, false, false);
-    while let Some(t) = w.next() {
-        match t.text {
-            "summary" => summary = true,
-            "extensive" => extensive = true,
-            "configuration" => configuration = true,
-            "json" => json = true,
-            "text" => {}
-            _ => match peer_filter(&t) {
-                Some(s) => selectors.push(s),
-                None => {
-                    return Err(at(
-                        &t,
-                        format!("unexpected '{}' (summary, extensive, configuration, json or a neighbor address)", t.text),
-                    ))
-                }
-            },
-        }
-    }
-    // ExaBGP's precedence when several are given.
-    let view = if summary {
-        NeighborView::Summary
-    } else if extensive {
-        NeighborView::Extensive
-    } else if configuration {
-        NeighborView::Configuration
-    } else {
-        NeighborView::Plain
-    };
-    Ok(Command::ShowNeighbor { view, json })
-}
-
-const INET: [Family; 8] = [
-    Family::IPV4_UNICAST,
-    Family::IPV4_MULTICAST,
-    Family::new(Afi::IPV4, Safi::MPLS_LABEL),
-    Family::new(Afi::IPV4, Safi::MPLS_VPN),
-    Family::IPV6_UNICAST,
-    Family::IPV6_MULTICAST,
-    Family::new(Afi::IPV6, Safi::MPLS_LABEL),
-    Family::new(Afi::IPV6, Safi::MPLS_VPN),
-];
-
-const FLOW: [Family; 4] = [
-    Family::new(Afi::IPV4, Safi::FLOW),
-    Family::new(Afi::IPV4, Safi::FLOW_VPN),
-    Family::new(Afi::IPV6, Safi::FLOW),
-    Family::new(Afi::IPV6, Safi::FLOW_VPN),
-];
-
-const L2VPN: [Family; 2] = [
-    Family::new(Afi::L2VPN, Safi::VPLS),
-    Family::new(Afi::L2VPN, Safi::EVPN),
-];
-
-fn show_adj_rib(
-    w: &mut Words<'_>,
-    direction: RibDirection,
-    selectors: &mut Vec<Selector>,
-) -> Result<Command> {
-    let (mut extensive, mut json) = (false, false);
-    let mut families: Vec<Family> = Vec::new();
-    let mut add = |fs: &[Family]| {
-        for f in fs {
-            if !families.contains(f) {
-                families.push(*f);
-            }
-        }
-    };
-    while let Some(t) = w.next() {
-        match t.text {
-            "extensive" => extensive = true,
-            "json" => json = true,
-            "text" => {}
-            "inet" => add(&INET),
-            "inet4" => add(INET.get(..4).unwrap_or_default()),
-            "inet6" => add(INET.get(4..).unwrap_or_default()),
-            "flow" => add(&FLOW),
-            "l2vpn" => add(&L2VPN),
-            s if Afi::from_name(s).is_some() => {
-                let f = family(w, &t, "show adj-rib")?;
-                add(&[f]);
-            }
-            s if s.contains('/') => match Family::from_name(s) {
-                Some(f) => add(&[f]),
-                None => return Err(at(&t, format!("unknown family '{s}'"))),
-            },
-            _ => match peer_filter(&t) {
-                Some(s) => selectors.push(s),
-                None => {
-                    return Err(at(
-                        &t,
-                        format!("unexpected '{}' (extensive, json, a family or a neighbor address)", t.text),
-                    ))
-                }
-            },
-        }
-    }
-    Ok(Command::ShowAdjRib {
-        direction,
-        extensive,
-        json,
-        families,
-    })
 }
 
 #[cfg(test)]

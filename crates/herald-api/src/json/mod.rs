@@ -466,9 +466,18 @@ pub fn message_type_name(category: u8) -> &'static str {
 
 /// A raw packet (`api { receive { packets; } }` / `send { packets; }`): `"message":
 /// { "category": N, "header": "0x…", "body": "0x…" }`, as ExaBGP 5 writes it.
-pub fn write_packet(out: &mut String, env: &Envelope<'_>, category: u8, header: &[u8], body: &[u8]) {
+pub fn write_packet(
+    out: &mut String,
+    env: &Envelope<'_>,
+    category: u8,
+    header: &[u8],
+    body: &[u8],
+) {
     head(out, env, message_type_name(category));
-    let _ = write!(out, ", \"message\": {{ \"category\": {category}, \"header\": \"0x");
+    let _ = write!(
+        out,
+        ", \"message\": {{ \"category\": {category}, \"header\": \"0x"
+    );
     out.push_str(&hex_upper(header));
     out.push_str("\", \"body\": \"0x");
     out.push_str(&hex_upper(body));

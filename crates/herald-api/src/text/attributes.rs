@@ -358,7 +358,11 @@ pub fn write_attributes(out: &mut String, u: &Update, _ctx: &Context) {
             AttrValue::Otc(v) => {
                 // Unknown to ExaBGP 5.0.15: written as any unknown attribute.
                 let flags = optional_transitive_partial(a.flags);
-                let _ = write!(s, " attribute [ 0x{code:02X} 0x{flags:02X} {} ]", lower_hex(&v.to_be_bytes()));
+                let _ = write!(
+                    s,
+                    " attribute [ 0x{code:02X} 0x{flags:02X} {} ]",
+                    lower_hex(&v.to_be_bytes())
+                );
             }
             AttrValue::Unknown { type_code, data } => {
                 let flags = a.flags_for_propagation() & !F::EXTENDED_LENGTH;

@@ -180,11 +180,7 @@ fn write_refresh(out: &mut String, r: &RouteRefresh) {
         2 => "end",
         _ => "invalid",
     };
-    let _ = write!(
-        out,
-        "afi {} safi {} {subtype}",
-        r.family.afi, r.family.safi
-    );
+    let _ = write!(out, "afi {} safi {} {subtype}", r.family.afi, r.family.safi);
 }
 
 /// The data ExaBGP shows for a NOTIFICATION: the octets as received, except for an
@@ -289,11 +285,7 @@ fn write_update(out: &mut String, prefix: &str, u: &Update, ctx: &Context) {
 
 fn write_path_id(out: &mut String, id: Option<u32>) {
     if let Some(id) = id {
-        let _ = write!(
-            out,
-            " path-information {}",
-            std::net::Ipv4Addr::from(id)
-        );
+        let _ = write!(out, " path-information {}", std::net::Ipv4Addr::from(id));
     }
 }
 

@@ -1,1 +1,149 @@
+use std::net::IpAddr;
 
+use herald_wire::{Context, Family, Message, Notification, RouteRefresh, Update};
+
+use super::*;
+use crate::json::{Direction, Peer};
+
+fn peer() -> Peer {
+    Peer {
+        peer_address: "192.0.2.7".parse::<IpAddr>().unwrap(),
+        ..Peer::default()
+    }
+}
+
+fn text(msg: &Message, dir: Direction) -> String {
+    let mut s = String::new();
+    write_message(&mut s, &peer(), dir, msg, &Context::default());
+    s
+}
+
+#[test]
+fn state_events() {
+    let mut s = String::new();
+    write_state(&mut s, &peer(), "connected", None);
+    write_state(&mut s, &peer(), "up", None);
+    write_state(&mut s, &peer(), "down", Some("peer reset\nthe session"));
+    write_state(&mut s, &peer(), "down", None);
+    assert_eq!(
+        s,
+        "neighbor 192.0.2.7 connected\nneighbor 192.0.2.7 up\n\
+         neighbor 192.0.2.7 down - peer reset\\x0athe session\nneighbor 192.0.2.7 down - \n"
+    );
+}
+
+#[test]
+fn oneline_escapes_what_python_does_not_print() {
+    assert_eq!(oneline("plain text"), "plain text");
+    assert_eq!(oneline("a\tb\x7fc\u{2028}d"), "a\\x09b\\x7fc\\x2028d");
+}
+
+#[test]
+fn shutdown_and_packet() {
+    let mut s = String::new();
+    write_shutdown(&mut s, 10, 1);
+    write_packet(
+        &mut s,
+        &peer(),
+        Direction::Send,
+        4,
+        &[0xff, 0x00, 0x13, 0x04],
+        &[],
+    );
+    write_packet(
+        &mut s,
+        &peer(),
+        Direction::Receive,
+        2,
+        &[0x13],
+        &[0xab, 0x01],
+    );
+    assert_eq!(
+        s,
+        "shutdown 10 1\nneighbor 192.0.2.7 send 4 header 0xFF001304\n\
+         neighbor 192.0.2.7 receive 2 header 0x13 body 0xAB01\n"
+    );
+}
+
+#[test]
+fn keepalive_refresh_in_each_direction() {
+    assert_eq!(
+        text(&Message::Keepalive, Direction::Send),
+        "neighbor 192.0.2.7 send keepalive\n"
+    );
+    let r = RouteRefresh::decode(&[0, 2, 2, 1]).unwrap();
+    assert_eq!(r.family, Family::IPV6_UNICAST);
+    assert_eq!(
+        text(&Message::RouteRefresh(r), Direction::Receive),
+        "neighbor 192.0.2.7 receive route-refresh afi ipv6 safi unicast end\n"
+    );
+    let r = RouteRefresh::decode(&[0, 1, 7, 1]).unwrap();
+    assert_eq!(
+        text(&Message::RouteRefresh(r), Direction::Decode),
+        "neighbor 192.0.2.7 in route-refresh afi ipv4 safi unicast invalid\n"
+    );
+}
+
+#[test]
+fn notification_data_as_exabgp_shows_it() {
+    let data = |code, sub, d: &[u8]| {
+        String::from_utf8_lossy(&notification_data(&Notification::new(
+            code,
+            sub,
+            d.to_vec(),
+        )))
+        .into_owned()
+    };
+    assert_eq!(
+        notification_data(&Notification::new(3, 1, vec![0xde, 0xad])).as_ref(),
+        &[0xde, 0xad]
+    );
+    assert_eq!(data(6, 2, &[]), "");
+    assert_eq!(data(6, 2, &[0]), "empty Shutdown Communication.");
+    assert_eq!(
+        data(6, 4, &[2, b'h', b'i']),
+        "Shutdown Communication: \"hi\""
+    );
+    assert_eq!(
+        data(6, 2, &[2, b'h', b'\n', 0xab]),
+        "Shutdown Communication: \"h \", trailing data: 0xAB"
+    );
+    assert_eq!(
+        data(6, 2, &[5, b'h']),
+        "invalid Shutdown Communication (buffer underrun) length : 5 [0x68]"
+    );
+    assert_eq!(
+        data(6, 2, &[129, b'h']),
+        "invalid Shutdown Communication (buffer underrun) length : 129 [0x68]"
+    );
+    let mut long = vec![129u8];
+    long.extend(std::iter::repeat_n(b'a', 129));
+    assert!(data(6, 2, &long)
+        .starts_with("invalid Shutdown Communication (too large) length : 129 [0x6161"));
+    assert_eq!(
+        data(6, 2, &[1, 0xff]),
+        "invalid Shutdown Communication (invalid UTF-8) length : 1 [0xFF]"
+    );
+    // Other Cease subcodes are shown as they are.
+    assert_eq!(data(6, 3, &[1, b'x']), "\u{1}x");
+}
+
+#[test]
+fn notification_line() {
+    let n = Notification::cease_with_message(2, "bye");
+    assert_eq!(
+        text(&Message::Notification(n), Direction::Send),
+        "neighbor 192.0.2.7 send notification code 6 subcode 2 data 0x53687574646F776E20436F6D6D756E69636174696F6E3A202262796522\n"
+    );
+}
+
+#[test]
+fn end_of_rib_and_empty_update() {
+    let eor = Update::end_of_rib_for(Family::IPV6_UNICAST);
+    assert_eq!(
+        text(&Message::Update(eor), Direction::Receive),
+        "neighbor 192.0.2.7 receive update start\n\
+         neighbor 192.0.2.7 receive update route eor 2/1 (ipv6 unicast)\n\
+         neighbor 192.0.2.7 receive update end\n"
+    );
+}

@@ -113,7 +113,8 @@ pub fn updates(v4: usize, v6: usize, seed: u64) -> Vec<Update> {
                         ..Update::default()
                     }
                 } else {
-                    let next_hop = NextHop::Ipv6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, nh.into()));
+                    let next_hop =
+                        NextHop::Ipv6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, nh.into()));
                     attributes.push(Attribute::new(AttrValue::MpReach(Box::new(MpReach {
                         family,
                         next_hop,

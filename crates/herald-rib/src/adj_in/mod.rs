@@ -33,7 +33,8 @@ pub struct Applied {
 /// such routes keeps the UPDATEs themselves.
 #[derive(Default)]
 pub struct AdjRibIn {
-    /// One table per family that ever had a route, sorted by family.
+    /// One table per family that has routes, sorted by family (a table emptied by withdrawals
+    /// or a sweep is dropped, giving its memory back).
     tables: Vec<FamilyTable>,
     arena: Arena,
 }
@@ -89,10 +90,7 @@ impl AdjRibIn {
     pub fn apply(&mut self, u: &Update) -> Applied {
         let mut out = Applied::default();
         let action = u.action();
-        if matches!(
-            action,
-            Some(Action::AfiSafiDisable | Action::SessionReset)
-        ) {
+        if matches!(action, Some(Action::AfiSafiDisable | Action::SessionReset)) {
             return out;
         }
         out.end_of_rib = u.end_of_rib();
@@ -148,9 +146,6 @@ impl AdjRibIn {
         let mut tally = Tally::default();
         let n = match nlri {
             Nlri::Prefixes(ps) => {
-                if let Some(first) = ps.first() {
-                    t.reserve_like(first, ps.len());
-                }
                 ps.iter()
                     .for_each(|p| t.put_prefix(p, id, arena, &mut tally));
                 ps.len()
@@ -191,12 +186,27 @@ impl AdjRibIn {
         let Some(t) = self.tables.get_mut(i) else {
             return 0;
         };
-        match nlri {
+        let n = match nlri {
             Nlri::Prefixes(ps) => ps.iter().filter(|p| t.take_prefix(p, arena)).count(),
             Nlri::Labeled(ps) => ps.iter().filter(|p| t.take_labeled(p, arena)).count(),
             Nlri::Vpn(ps) => ps.iter().filter(|p| t.take_vpn(p, arena)).count(),
             Nlri::Flow(fs) => fs.iter().filter(|f| t.take_flow(f, arena)).count(),
             Nlri::Raw => 0,
+        };
+        if n > 0 {
+            self.tidy(i);
+        }
+        n
+    }
+
+    /// After removals from table `i`: drop it if empty, else give back unused room.
+    fn tidy(&mut self, i: usize) {
+        match self.tables.get_mut(i) {
+            Some(t) if t.len() == 0 => {
+                self.tables.remove(i);
+            }
+            Some(t) => t.shrink(),
+            None => {}
         }
     }
 
@@ -217,10 +227,7 @@ impl AdjRibIn {
 
     /// The families that have routes, in (AFI, SAFI) order.
     pub fn families(&self) -> impl Iterator<Item = Family> + '_ {
-        self.tables
-            .iter()
-            .filter(|t| t.len() > 0)
-            .map(|t| t.family)
+        self.tables.iter().filter(|t| t.len() > 0).map(|t| t.family)
     }
 
     /// Number of distinct attribute sets the routes share.
@@ -268,10 +275,9 @@ impl AdjRibIn {
     /// Every route, family by family in (AFI, SAFI) order; within a family the order is the
     /// hash tables' (not sorted, and not the same from one run to the next).
     pub fn iter(&self) -> impl Iterator<Item = RouteRef<'_>> + '_ {
-        self.tables.iter().flat_map(move |t| {
-            t.iter()
-                .filter_map(move |r| self.route(t.family, r))
-        })
+        self.tables
+            .iter()
+            .flat_map(move |t| t.iter().filter_map(move |r| self.route(t.family, r)))
     }
 
     /// Every route of one family, in the hash table's order.
@@ -317,11 +323,15 @@ impl AdjRibIn {
     /// every family (`None`: the restart or stale timer expired). Returns how many.
     pub fn sweep_stale(&mut self, family: Option<Family>) -> usize {
         let arena = &mut self.arena;
-        self.tables
+        let n = self
+            .tables
             .iter_mut()
             .filter(|t| family.is_none_or(|f| f == t.family))
             .map(|t| t.sweep_stale(arena))
-            .sum()
+            .sum();
+        self.tables.retain(|t| t.len() > 0);
+        self.tables.iter_mut().for_each(FamilyTable::shrink);
+        n
     }
 
     /// Number of stale routes, all families.

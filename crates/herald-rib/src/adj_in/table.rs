@@ -7,7 +7,9 @@
 
 use std::hash::Hash;
 
-use hashbrown::HashMap;
+/// The map of every key shape (hashbrown with foldhash; see the crate docs for the measurement
+/// against std's SipHash map).
+type Map<K, V> = hashbrown::HashMap<K, V>;
 use herald_wire::nlri::{FlowSpec, LabelStack, LabeledPrefix, RouteDistinguisher, VpnPrefix};
 use herald_wire::{Family, Prefix};
 
@@ -56,13 +58,13 @@ pub(crate) struct Tally {
 /// The routes of one family.
 pub(crate) struct FamilyTable {
     pub(crate) family: Family,
-    v4: HashMap<V4, u32>,
-    v4id: HashMap<V4Id, u32>,
-    v6: HashMap<V6, u32>,
-    v6id: HashMap<V6Id, u32>,
-    labeled: HashMap<Prefix, (u32, LabelStack)>,
-    vpn: HashMap<(RouteDistinguisher, Prefix), (u32, LabelStack)>,
-    flow: HashMap<FlowSpec, u32>,
+    v4: Map<V4, u32>,
+    v4id: Map<V4Id, u32>,
+    v6: Map<V6, u32>,
+    v6id: Map<V6Id, u32>,
+    labeled: Map<Prefix, (u32, LabelStack)>,
+    vpn: Map<(RouteDistinguisher, Prefix), (u32, LabelStack)>,
+    flow: Map<FlowSpec, u32>,
     /// Routes whose slot has the stale bit.
     pub(crate) stale: usize,
 }
@@ -70,7 +72,7 @@ pub(crate) struct FamilyTable {
 /// Store `value` under `key`; settle the old route's references and stale count.
 #[inline]
 fn put<K: Hash + Eq, V: Slot>(
-    map: &mut HashMap<K, V>,
+    map: &mut Map<K, V>,
     key: K,
     value: V,
     arena: &mut Arena,
@@ -96,7 +98,7 @@ fn put<K: Hash + Eq, V: Slot>(
 /// Remove the route under `key`; true if there was one.
 #[inline]
 fn take<K: Hash + Eq, V: Slot>(
-    map: &mut HashMap<K, V>,
+    map: &mut Map<K, V>,
     key: &K,
     arena: &mut Arena,
     stale: &mut usize,
@@ -112,11 +114,11 @@ fn take<K: Hash + Eq, V: Slot>(
     true
 }
 
-fn mark<K, V: Slot>(map: &mut HashMap<K, V>) {
+fn mark<K, V: Slot>(map: &mut Map<K, V>) {
     map.values_mut().for_each(|v| *v.slot_mut() |= STALE);
 }
 
-fn sweep<K, V: Slot>(map: &mut HashMap<K, V>, arena: &mut Arena) -> usize {
+fn sweep<K, V: Slot>(map: &mut Map<K, V>, arena: &mut Arena) -> usize {
     let before = map.len();
     map.retain(|_, v| {
         let s = v.slot();
@@ -129,7 +131,15 @@ fn sweep<K, V: Slot>(map: &mut HashMap<K, V>, arena: &mut Arena) -> usize {
     before - map.len()
 }
 
-fn release_all<K, V: Slot>(map: &HashMap<K, V>, arena: &mut Arena) {
+/// Give memory back after mass removals: hash maps never shrink by themselves. Amortized: a
+/// map shrinks only once three quarters of its room are unused.
+fn shrink<K: Hash + Eq, V>(map: &mut Map<K, V>) {
+    if map.capacity() > 1024 && map.len() * 4 < map.capacity() {
+        map.shrink_to(map.len() * 2);
+    }
+}
+
+fn release_all<K, V: Slot>(map: &Map<K, V>, arena: &mut Arena) {
     map.values().for_each(|v| arena.release(v.slot() & !STALE));
 }
 
@@ -137,13 +147,13 @@ impl FamilyTable {
     pub(crate) fn new(family: Family) -> Self {
         FamilyTable {
             family,
-            v4: HashMap::default(),
-            v4id: HashMap::default(),
-            v6: HashMap::default(),
-            v6id: HashMap::default(),
-            labeled: HashMap::default(),
-            vpn: HashMap::default(),
-            flow: HashMap::default(),
+            v4: Map::default(),
+            v4id: Map::default(),
+            v6: Map::default(),
+            v6id: Map::default(),
+            labeled: Map::default(),
+            vpn: Map::default(),
+            flow: Map::default(),
             stale: 0,
         }
     }
@@ -156,16 +166,6 @@ impl FamilyTable {
             + self.labeled.len()
             + self.vpn.len()
             + self.flow.len()
-    }
-
-    /// Reserve room for `n` more prefixes of the shape of `sample`.
-    pub(crate) fn reserve_like(&mut self, sample: &Prefix, n: usize) {
-        match Compact::of(sample) {
-            Compact::V4(_) => self.v4.reserve(n),
-            Compact::V4Id(_) => self.v4id.reserve(n),
-            Compact::V6(_) => self.v6.reserve(n),
-            Compact::V6Id(_) => self.v6id.reserve(n),
-        }
     }
 
     #[inline]
@@ -223,7 +223,14 @@ impl FamilyTable {
 
     pub(crate) fn put_vpn(&mut self, p: &VpnPrefix, id: u32, arena: &mut Arena, t: &mut Tally) {
         let v = (id, p.labels.clone());
-        put(&mut self.vpn, Self::vpn_key(p), v, arena, &mut self.stale, t);
+        put(
+            &mut self.vpn,
+            Self::vpn_key(p),
+            v,
+            arena,
+            &mut self.stale,
+            t,
+        );
     }
 
     pub(crate) fn take_vpn(&mut self, p: &VpnPrefix, arena: &mut Arena) -> bool {
@@ -238,7 +245,14 @@ impl FamilyTable {
     }
 
     pub(crate) fn put_flow(&mut self, f: &FlowSpec, id: u32, arena: &mut Arena, t: &mut Tally) {
-        put(&mut self.flow, Self::flow_key(f), id, arena, &mut self.stale, t);
+        put(
+            &mut self.flow,
+            Self::flow_key(f),
+            id,
+            arena,
+            &mut self.stale,
+            t,
+        );
     }
 
     pub(crate) fn take_flow(&mut self, f: &FlowSpec, arena: &mut Arena) -> bool {
@@ -264,11 +278,7 @@ impl FamilyTable {
     }
 
     /// The slot of a VPN prefix.
-    pub(crate) fn get_vpn(
-        &self,
-        rd: RouteDistinguisher,
-        p: &Prefix,
-    ) -> Option<(NlriRef<'_>, u32)> {
+    pub(crate) fn get_vpn(&self, rd: RouteDistinguisher, p: &Prefix) -> Option<(NlriRef<'_>, u32)> {
         let key = (rd, normalized(p));
         let (s, labels) = self.vpn.get(&key)?;
         Some((NlriRef::Vpn(key.0, key.1, labels), *s))
@@ -282,12 +292,18 @@ impl FamilyTable {
 
     /// Every route: NLRI and slot.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (NlriRef<'_>, u32)> + '_ {
-        let v4 = self.v4.iter().map(|(k, s)| (NlriRef::Prefix((*k).into()), *s));
+        let v4 = self
+            .v4
+            .iter()
+            .map(|(k, s)| (NlriRef::Prefix((*k).into()), *s));
         let v4id = self
             .v4id
             .iter()
             .map(|(k, s)| (NlriRef::Prefix((*k).into()), *s));
-        let v6 = self.v6.iter().map(|(k, s)| (NlriRef::Prefix((*k).into()), *s));
+        let v6 = self
+            .v6
+            .iter()
+            .map(|(k, s)| (NlriRef::Prefix((*k).into()), *s));
         let v6id = self
             .v6id
             .iter()
@@ -335,6 +351,29 @@ impl FamilyTable {
             + sweep(&mut self.flow, arena);
         self.stale = 0;
         n
+    }
+
+    /// Room in the maps, in routes (for tests of shrinking).
+    #[cfg(test)]
+    pub(crate) fn capacity(&self) -> usize {
+        self.v4.capacity()
+            + self.v4id.capacity()
+            + self.v6.capacity()
+            + self.v6id.capacity()
+            + self.labeled.capacity()
+            + self.vpn.capacity()
+            + self.flow.capacity()
+    }
+
+    /// Shrink the maps that removals left mostly empty.
+    pub(crate) fn shrink(&mut self) {
+        shrink(&mut self.v4);
+        shrink(&mut self.v4id);
+        shrink(&mut self.v6);
+        shrink(&mut self.v6id);
+        shrink(&mut self.labeled);
+        shrink(&mut self.vpn);
+        shrink(&mut self.flow);
     }
 
     /// Drop the references of every route (before the table itself is dropped).

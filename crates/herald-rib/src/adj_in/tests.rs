@@ -42,11 +42,7 @@ fn v4_update(asn: u32, nh: [u8; 4], nlri: &[&str], withdrawn: &[&str]) -> Update
     }
     Update {
         withdrawn: withdrawn.iter().map(|s| p(s)).collect(),
-        attributes: if nlri.is_empty() {
-            vec![]
-        } else {
-            attributes
-        },
+        attributes: if nlri.is_empty() { vec![] } else { attributes },
         nlri: nlri.iter().map(|s| p(s)).collect(),
         errors: vec![],
     }
@@ -93,7 +89,12 @@ const V6: Family = Family::IPV6_UNICAST;
 #[test]
 fn classic_announce_stores_routes_with_next_hop_and_attributes() {
     let mut rib = AdjRibIn::new();
-    let a = rib.apply(&v4_update(65002, [192, 0, 2, 1], &["10.0.0.0/24", "10.0.1.0/24"], &[]));
+    let a = rib.apply(&v4_update(
+        65002,
+        [192, 0, 2, 1],
+        &["10.0.0.0/24", "10.0.1.0/24"],
+        &[],
+    ));
     assert_eq!(
         a,
         Applied {
@@ -102,7 +103,10 @@ fn classic_announce_stores_routes_with_next_hop_and_attributes() {
             end_of_rib: None
         }
     );
-    assert_eq!((rib.len(), rib.len_family(V4), rib.len_family(V6)), (2, 2, 0));
+    assert_eq!(
+        (rib.len(), rib.len_family(V4), rib.len_family(V6)),
+        (2, 2, 0)
+    );
     let r = rib.get(V4, &p("10.0.0.0/24")).unwrap();
     assert_eq!(r.nlri, NlriRef::Prefix(p("10.0.0.0/24")));
     assert!(!r.stale);
@@ -111,7 +115,10 @@ fn classic_announce_stores_routes_with_next_hop_and_attributes() {
         Some(&NextHop::Ipv4(Ipv4Addr::new(192, 0, 2, 1)))
     );
     assert_eq!(r.attributes.attributes(), base(65002, 0).as_slice());
-    assert!(r.attributes.get(3).is_none(), "NEXT_HOP lives in next_hop()");
+    assert!(
+        r.attributes.get(3).is_none(),
+        "NEXT_HOP lives in next_hop()"
+    );
     assert_eq!(rib.families().collect::<Vec<_>>(), vec![V4]);
     assert_eq!(rib.iter().count(), 2);
 }
@@ -119,11 +126,36 @@ fn classic_announce_stores_routes_with_next_hop_and_attributes() {
 #[test]
 fn withdrawn_field_removes_routes_and_unknown_withdrawals_count_nothing() {
     let mut rib = AdjRibIn::new();
-    rib.apply(&v4_update(65002, [192, 0, 2, 1], &["10.0.0.0/24", "10.0.1.0/24"], &[]));
+    rib.apply(&v4_update(
+        65002,
+        [192, 0, 2, 1],
+        &["10.0.0.0/24", "10.0.1.0/24"],
+        &[],
+    ));
     let a = rib.apply(&v4_update(0, [0; 4], &[], &["10.0.0.0/24", "10.9.9.0/24"]));
     assert_eq!((a.announced, a.withdrawn), (0, 1));
     assert!(rib.get(V4, &p("10.0.0.0/24")).is_none());
     assert_eq!(rib.len(), 1);
+}
+
+#[test]
+fn mass_withdrawals_give_memory_back_and_drop_empty_tables() {
+    let mut rib = AdjRibIn::new();
+    let all: Vec<String> = (0..10_000u32)
+        .map(|i| format!("10.{}.{}.0/24", i / 256, i % 256))
+        .collect();
+    let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+    rib.apply(&v4_update(65002, [192, 0, 2, 1], &refs, &[]));
+    rib.apply(&v6_update(65002, &["2001:db8:1::/48"]));
+    let cap = |rib: &AdjRibIn| rib.table(V4).map_or(0, |t| t.capacity());
+    let full = cap(&rib);
+    assert!(full >= 10_000);
+    rib.apply(&v4_update(0, [0; 4], &[], &refs[100..]));
+    assert_eq!(rib.len_family(V4), 100);
+    assert!(cap(&rib) < full / 4, "{} of {full}", cap(&rib));
+    rib.apply(&v4_update(0, [0; 4], &[], &refs[..100]));
+    assert!(rib.table(V4).is_none());
+    assert_eq!(rib.families().collect::<Vec<_>>(), vec![V6]);
 }
 
 #[test]
@@ -139,7 +171,12 @@ fn host_bits_are_ignored_in_keys() {
 #[test]
 fn treat_as_withdraw_removes_the_announced_prefixes() {
     let mut rib = AdjRibIn::new();
-    rib.apply(&v4_update(65002, [192, 0, 2, 1], &["10.0.0.0/24", "10.0.1.0/24"], &[]));
+    rib.apply(&v4_update(
+        65002,
+        [192, 0, 2, 1],
+        &["10.0.0.0/24", "10.0.1.0/24"],
+        &[],
+    ));
     rib.apply(&v6_update(65002, &["2001:db8:1::/48"]));
     assert_eq!(rib.len(), 3);
     let mut u = v4_update(65003, [192, 0, 2, 2], &["10.0.0.0/24", "10.0.2.0/24"], &[]);
@@ -152,7 +189,10 @@ fn treat_as_withdraw_removes_the_announced_prefixes() {
     let a = rib.apply(&u);
     assert_eq!((a.announced, a.withdrawn), (0, 2));
     assert!(rib.get(V4, &p("10.0.0.0/24")).is_none());
-    assert!(rib.get(V4, &p("10.0.2.0/24")).is_none(), "not stored either");
+    assert!(
+        rib.get(V4, &p("10.0.2.0/24")).is_none(),
+        "not stored either"
+    );
     assert!(rib.get(V6, &p("2001:db8:1::/48")).is_none());
     assert!(rib.get(V4, &p("10.0.1.0/24")).is_some());
     assert_eq!(rib.attribute_sets(), 1);
@@ -231,7 +271,10 @@ fn add_path_same_prefix_with_two_path_ids_is_two_routes() {
     assert_eq!(rib.apply(&u).announced, 2);
     assert_eq!(rib.len(), 2);
     assert!(rib.get(V4, &pid("10.0.0.0/24", 1)).is_some());
-    assert!(rib.get(V4, &p("10.0.0.0/24")).is_none(), "no path id is a third key");
+    assert!(
+        rib.get(V4, &p("10.0.0.0/24")).is_none(),
+        "no path id is a third key"
+    );
     let w = Update {
         withdrawn: vec![pid("10.0.0.0/24", 1)],
         ..Update::default()
@@ -262,7 +305,11 @@ fn identical_attributes_share_one_set_freed_with_its_last_route() {
     rib.apply(&v4_update(65003, [192, 0, 2, 1], &["10.0.0.0/24"], &[]));
     assert_eq!(rib.attribute_sets(), 2);
     rib.apply(&v4_update(0, [0; 4], &[], &["10.0.1.0/24"]));
-    assert_eq!(rib.attribute_sets(), 1, "65002's set went with its last route");
+    assert_eq!(
+        rib.attribute_sets(),
+        1,
+        "65002's set went with its last route"
+    );
     rib.apply(&v4_update(0, [0; 4], &[], &["10.0.0.0/24", "10.0.2.0/24"]));
     assert_eq!((rib.len(), rib.attribute_sets()), (0, 0));
 }
@@ -279,7 +326,12 @@ fn a_set_outlives_the_table_for_callers_holding_it() {
 #[test]
 fn stale_marking_and_sweep_per_family() {
     let mut rib = AdjRibIn::new();
-    rib.apply(&v4_update(65002, [192, 0, 2, 1], &["10.0.0.0/24", "10.0.1.0/24"], &[]));
+    rib.apply(&v4_update(
+        65002,
+        [192, 0, 2, 1],
+        &["10.0.0.0/24", "10.0.1.0/24"],
+        &[],
+    ));
     rib.apply(&v6_update(65002, &["2001:db8:1::/48", "2001:db8:2::/48"]));
     rib.mark_stale();
     assert_eq!(rib.stale_count(), 4);
@@ -291,7 +343,10 @@ fn stale_marking_and_sweep_per_family() {
     assert_eq!(rib.apply(&Update::default()).end_of_rib, Some(V4));
     assert_eq!(rib.sweep_stale(Some(V4)), 1);
     assert_eq!((rib.len_family(V4), rib.len_family(V6)), (1, 2));
-    assert_eq!((rib.stale_count_family(V4), rib.stale_count_family(V6)), (0, 2));
+    assert_eq!(
+        (rib.stale_count_family(V4), rib.stale_count_family(V6)),
+        (0, 2)
+    );
     // A withdrawal of a stale route lowers the count; the timer sweeps the rest.
     rib.apply(&Update {
         attributes: vec![unreach_attr(
@@ -302,7 +357,10 @@ fn stale_marking_and_sweep_per_family() {
     });
     assert_eq!(rib.stale_count(), 1);
     assert_eq!(rib.sweep_stale(None), 1);
-    assert_eq!((rib.len(), rib.stale_count(), rib.attribute_sets()), (1, 0, 1));
+    assert_eq!(
+        (rib.len(), rib.stale_count(), rib.attribute_sets()),
+        (1, 0, 1)
+    );
 }
 
 #[test]
@@ -311,7 +369,10 @@ fn mark_stale_family_leaves_other_families_fresh() {
     rib.apply(&v4_update(65002, [192, 0, 2, 1], &["10.0.0.0/24"], &[]));
     rib.apply(&v6_update(65002, &["2001:db8:1::/48"]));
     rib.mark_stale_family(V6);
-    assert_eq!((rib.stale_count_family(V4), rib.stale_count_family(V6)), (0, 1));
+    assert_eq!(
+        (rib.stale_count_family(V4), rib.stale_count_family(V6)),
+        (0, 1)
+    );
     assert_eq!(rib.sweep_stale(None), 1);
     assert_eq!(rib.families().collect::<Vec<_>>(), vec![V4]);
 }
@@ -439,7 +500,10 @@ fn vpn_and_flowspec_routes_are_stored_and_withdrawn() {
         extended_length: false,
         ..fs.clone()
     };
-    assert!(rib.get_flow(flow, &plain).is_some(), "length form is not key");
+    assert!(
+        rib.get_flow(flow, &plain).is_some(),
+        "length form is not key"
+    );
     let w = Update {
         attributes: vec![unreach_attr(flow, NlriList::Flow(vec![plain]))],
         ..Update::default()
@@ -457,9 +521,10 @@ fn vpn_and_flowspec_routes_are_stored_and_withdrawn() {
 fn updates_decoded_from_wire_bytes_are_stored() {
     let ctx = Context::default();
     let mut u = v4_update(65002, [192, 0, 2, 1], &["10.0.0.0/24", "10.0.1.0/24"], &[]);
-    u.attributes.push(Attribute::new(AttrValue::Communities(vec![
-        Community::new(65001, 7),
-    ])));
+    u.attributes
+        .push(Attribute::new(AttrValue::Communities(vec![
+            Community::new(65001, 7),
+        ])));
     let mut body = Vec::new();
     u.encode_body(&ctx, &mut body);
     let decoded = Update::decode(&body, &ctx).unwrap();
@@ -495,7 +560,11 @@ enum Op {
 }
 
 fn pool(v6: bool, i: u8) -> Prefix {
-    let id = if i % 5 == 0 { Some(u32::from(i % 3)) } else { None };
+    let id = if i % 5 == 0 {
+        Some(u32::from(i % 3))
+    } else {
+        None
+    };
     let net = if v6 {
         format!("2001:db8:{i:x}::/48").parse().unwrap()
     } else {

@@ -32,9 +32,15 @@ fn dump<K: Clone + Eq + Hash>(rib: &AdjRibOut<K>) -> StdMap<(Family, Prefix), K>
 fn announce_adds_and_reports_change_only_when_something_changed() {
     let mut rib: AdjRibOut<&str> = AdjRibOut::new();
     assert!(rib.announce(V4, v4(1), "a"));
-    assert!(!rib.announce(V4, v4(1), "a"), "same set again changes nothing");
+    assert!(
+        !rib.announce(V4, v4(1), "a"),
+        "same set again changes nothing"
+    );
     assert!(rib.announce(V6, p("2001:db8::/32"), "a"));
-    assert_eq!((rib.len(), rib.len_family(V4), rib.len_family(V6)), (2, 1, 1));
+    assert_eq!(
+        (rib.len(), rib.len_family(V4), rib.len_family(V6)),
+        (2, 1, 1)
+    );
     assert_eq!(rib.get(V4, &v4(1)), Some(&"a"));
     assert_eq!(rib.get(V4, &v4(2)), None);
 }
@@ -48,13 +54,16 @@ fn announce_with_another_set_replaces_the_route() {
     assert!(rib.announce(V4, v4(1), "b"));
     assert_eq!(rib.len(), 2);
     assert_eq!(rib.get(V4, &v4(1)), Some(&"b"));
-    let groups: Vec<_> = rib.groups().map(|(k, f, ps)| (*k, f, ps.to_vec())).collect();
-    assert_eq!(
-        groups,
-        vec![("a", V4, vec![v4(2)]), ("b", V4, vec![v4(1)])]
-    );
+    let groups: Vec<_> = rib
+        .groups()
+        .map(|(k, f, ps)| (*k, f, ps.to_vec()))
+        .collect();
+    assert_eq!(groups, vec![("a", V4, vec![v4(2)]), ("b", V4, vec![v4(1)])]);
     let c = rib.take_changes();
-    assert!(c.withdrawn.is_empty(), "a replacement is an implicit withdraw");
+    assert!(
+        c.withdrawn.is_empty(),
+        "a replacement is an implicit withdraw"
+    );
     assert_eq!(c.announced, vec![("b", V4, vec![v4(1)])]);
 }
 
@@ -75,7 +84,13 @@ fn take_changes_groups_withdrawals_by_family_and_announcements_by_set() {
         ("a", V4, vec![v4(1), v4(2), v4(3)]),
         ("b", V6, vec![p("2001:db8:1::/48"), p("2001:db8:2::/48")]),
     ]);
-    assert_eq!(rib.take_changes(), Changes { withdrawn: vec![], announced: vec![] });
+    assert_eq!(
+        rib.take_changes(),
+        Changes {
+            withdrawn: vec![],
+            announced: vec![]
+        }
+    );
     rib.announce(V4, v4(4), "b");
     rib.announce(V4, v4(5), "a");
     rib.withdraw(V6, p("2001:db8:2::/48"));
@@ -105,7 +120,10 @@ fn announce_then_withdraw_is_a_withdraw_or_nothing_for_a_new_route() {
     rib.withdraw(V4, v4(9));
     let c = rib.take_changes();
     assert_eq!(c.withdrawn, vec![(V4, vec![v4(1)])]);
-    assert!(c.announced.is_empty(), "v4(9) never reached the peer: nothing to send");
+    assert!(
+        c.announced.is_empty(),
+        "v4(9) never reached the peer: nothing to send"
+    );
 }
 
 #[test]
@@ -125,7 +143,11 @@ fn the_index_is_built_lazily_on_the_first_change() {
     let mut rib: AdjRibOut<u32> = AdjRibOut::from_groups(vec![(7, V4, routes)]);
     assert!(!rib.is_indexed());
     assert_eq!(rib.len(), 1000);
-    assert_eq!(rib.get(V4, &v4(999)), Some(&7), "found by scanning before the index");
+    assert_eq!(
+        rib.get(V4, &v4(999)),
+        Some(&7),
+        "found by scanning before the index"
+    );
     assert_eq!(rib.groups().count(), 1);
     assert!(!rib.is_indexed(), "queries and dumps do not build it");
     assert!(rib.withdraw(V4, v4(0)));
@@ -136,8 +158,10 @@ fn the_index_is_built_lazily_on_the_first_change() {
 
 #[test]
 fn groups_stay_complete_after_swap_removals() {
-    let mut rib: AdjRibOut<u8> =
-        AdjRibOut::from_groups(vec![(1, V4, (0..10).map(v4).collect()), (2, V4, vec![v4(10)])]);
+    let mut rib: AdjRibOut<u8> = AdjRibOut::from_groups(vec![
+        (1, V4, (0..10).map(v4).collect()),
+        (2, V4, vec![v4(10)]),
+    ]);
     for i in [0, 9, 4, 5] {
         assert!(rib.withdraw(V4, v4(i)));
     }
@@ -167,7 +191,11 @@ fn from_groups_merges_equal_sets_and_the_last_duplicate_wins() {
     assert_eq!(rib.groups().count(), 3);
     assert_eq!(rib.get(V4, &v4(2)), Some(&2));
     rib.announce(V4, v4(5), 1);
-    assert_eq!(rib.len_family(V4), 5, "duplicates resolved when the index is built");
+    assert_eq!(
+        rib.len_family(V4),
+        5,
+        "duplicates resolved when the index is built"
+    );
     let d = dump(&rib);
     assert_eq!(d.len(), 6);
     assert_eq!(d[&(V4, v4(2))], 2);

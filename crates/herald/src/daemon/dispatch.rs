@@ -99,12 +99,19 @@ impl Daemon {
         let sync = req.sync;
         let mut pending = Pending::default();
         let mut after = After::Continue;
-        for line in &req.lines {
-            let trimmed = line.trim();
-            if trimmed.is_empty() || trimmed.starts_with('#') {
-                continue;
-            }
-            let parsed = match command::parse(trimmed) {
+        for p in req.lines {
+            let trimmed = p.text.trim();
+            let parsed = match p.line {
+                // A comment is answered `done`, as ExaBGP does; a blank line is skipped.
+                Ok(command::Line {
+                    command: Cmd::Comment,
+                    ..
+                }) => {
+                    if !trimmed.is_empty() {
+                        pending.answers.push(Ok(()));
+                    }
+                    continue;
+                }
                 Ok(l) => l,
                 Err(e) => {
                     warn!(source = %src.name, command = %trimmed, "refused: {e}");

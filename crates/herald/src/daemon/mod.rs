@@ -124,7 +124,7 @@ pub fn run(opts: Options) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    rt.block_on(async move {
+    let code = rt.block_on(async move {
         let sink = opts.json_events.then(|| {
             let c = Consumer::new("stdout", bus::DEFAULT_QUEUE_BYTES, LostFormat::Json);
             tokio::spawn(bus::write_loop(c.clone(), tokio::io::stdout()));
@@ -161,6 +161,12 @@ pub fn run(opts: Options) -> ExitCode {
                 .unwrap_or_else(|| control::default_path(&d.env));
             match control::start(path.clone(), d.requests.clone()).await {
                 Ok(h) => Some((h, path)),
+                // The default place is shared by every herald of a user: a second one runs
+                // without a control socket (and says so); a path given with --control must work.
+                Err(e) if opts.control.is_none() => {
+                    warn!(socket = %path.display(), "no control socket: {e} (give one with --control)");
+                    None
+                }
                 Err(e) => {
                     error!(socket = %path.display(), "cannot open the control socket: {e}");
                     return ExitCode::FAILURE;
@@ -191,7 +197,11 @@ pub fn run(opts: Options) -> ExitCode {
             }
         }
         code
-    })
+    });
+    // A writer blocked on a pipe nobody reads (stdout of --json-events) must not keep herald
+    // from exiting: give blocking threads a moment, then leave them.
+    rt.shutdown_timeout(Duration::from_millis(500));
+    code
 }
 
 impl Daemon {
@@ -264,6 +274,7 @@ impl Daemon {
                 encoder: p.encoder,
                 respawn: p.respawn.unwrap_or(self.env.api_respawn),
                 dir: dir.clone(),
+                ack: self.env.api_ack,
             })
             .collect();
         let gone: Vec<String> = self

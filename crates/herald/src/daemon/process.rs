@@ -56,33 +56,23 @@ pub struct Source {
 }
 
 impl Source {
-    /// Answer `done` (or its JSON form) unless acks are off.
+    /// Answer `done` unless acks are off. ExaBGP 5 answers plain `done`/`error` whatever the
+    /// process's encoder, and so does herald.
     pub fn done(&self) {
         if self.ack.load(Ordering::Relaxed) == ACK_ON {
-            self.consumer.push_answer(match self.encoder {
-                Encoder::Text => "done\n".to_string(),
-                Encoder::Json => {
-                    "{ \"answer\": \"done\", \"message\": \"command completed\" }\n".to_string()
-                }
-            });
+            self.consumer.push_answer("done\n".to_string());
         }
     }
 
-    /// Answer `error` (or its JSON form with the message) unless acks are off. A control
-    /// socket client also gets the reason, on the line before.
+    /// Answer `error` unless acks are off. A control socket client also gets the reason, on
+    /// the line before.
     pub fn error(&self, message: &str) {
         if !self.process {
             self.consumer
                 .push_answer(format!("error: {}\n", message.replace('\n', " ")));
         }
         if self.ack.load(Ordering::Relaxed) == ACK_ON {
-            self.consumer.push_answer(match self.encoder {
-                Encoder::Text => "error\n".to_string(),
-                Encoder::Json => format!(
-                    "{{ \"answer\": \"error\", \"message\": \"{}\" }}\n",
-                    herald_api::json::escape(message)
-                ),
-            });
+            self.consumer.push_answer("error\n".to_string());
         }
     }
 
@@ -94,12 +84,37 @@ impl Source {
     }
 }
 
+/// One command line, parsed where it was read (on the reader's task, so that parsing runs
+/// beside the dispatcher and the peers).
+pub struct Parsed {
+    /// The line as written (for logs).
+    pub text: String,
+    /// The command, or why it is refused.
+    pub line: Result<herald_api::command::Line, herald_api::command::CommandError>,
+}
+
+impl Parsed {
+    /// Parse a line (blank lines and `#` comments are [`herald_api::command::Command::Comment`]).
+    pub fn new(text: String) -> Parsed {
+        let t = text.trim();
+        let line = if t.is_empty() || t.starts_with('#') {
+            Ok(herald_api::command::Line {
+                selectors: Vec::new(),
+                command: herald_api::command::Command::Comment,
+            })
+        } else {
+            herald_api::command::parse(t)
+        };
+        Parsed { text, line }
+    }
+}
+
 /// Lines read from one source, for the dispatcher.
 pub struct Request {
     /// Who sent them.
     pub source: Arc<Source>,
-    /// The lines, in order, without their newline.
-    pub lines: Vec<String>,
+    /// The lines, in order.
+    pub lines: Vec<Parsed>,
     /// Told once every earlier line of this source has been answered.
     pub sync: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -117,6 +132,8 @@ pub struct Spec {
     pub respawn: bool,
     /// Working directory: the configuration file's directory.
     pub dir: PathBuf,
+    /// Answer `done`/`error` from the start (`api.ack`, true by default).
+    pub ack: bool,
 }
 
 /// Make the command line of a `run` setting: a relative program path is taken from the
@@ -181,7 +198,7 @@ impl Handle {
             process: true,
             consumer: consumer.clone(),
             encoder: spec.encoder,
-            ack: AtomicU8::new(ACK_ON),
+            ack: AtomicU8::new(if spec.ack { ACK_ON } else { ACK_OFF }),
         });
         let (stop, stop_rx) = watch::channel(false);
         let name = spec.name.clone();
@@ -219,7 +236,10 @@ impl Handle {
         }
         self.consumer.push_answer(line);
         let _ = self.stop.send(true);
-        if tokio::time::timeout(grace, self.task).await.is_err() {
+        if tokio::time::timeout(grace + Duration::from_secs(2), self.task)
+            .await
+            .is_err()
+        {
             warn!(process = %self.name, "did not stop in time");
         }
     }
@@ -278,7 +298,9 @@ fn spawn(spec: &Spec) -> std::io::Result<Child> {
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .kill_on_drop(true);
+        .kill_on_drop(true)
+        // Its own process group, so that stopping it stops what the shell started too.
+        .process_group(0);
     c.spawn()
 }
 
@@ -321,21 +343,36 @@ async fn run_child(
         // The shutdown event is queued: let the writer deliver it and close stdin, then give
         // the helper a moment to exit by itself.
         source.consumer.finish();
+        let pgid = child.id();
         if let Some(w) = writer {
-            let _ = tokio::time::timeout(Duration::from_secs(1), w).await;
+            if tokio::time::timeout(Duration::from_millis(500), &mut *Box::pin(w))
+                .await
+                .is_err()
+            {
+                // The helper does not read: its stdin stays blocked; stop waiting for it.
+            }
         }
-        if tokio::time::timeout(Duration::from_secs(1), child.wait())
+        if tokio::time::timeout(Duration::from_millis(700), child.wait())
             .await
             .is_err()
         {
-            let _ = child.start_kill();
-            let _ = child.wait().await;
+            signal_group(pgid, libc::SIGTERM);
+            if tokio::time::timeout(Duration::from_millis(500), child.wait())
+                .await
+                .is_err()
+            {
+                let _ = child.start_kill();
+                let _ = child.wait().await;
+            }
         }
+        // Whatever the shell left in the group goes too.
+        signal_group(pgid, libc::SIGKILL);
     } else {
         source.consumer.close();
         if let Some(w) = writer {
             w.abort();
         }
+        signal_group(child.id(), libc::SIGTERM);
     }
     if let Some(r) = reader {
         r.abort();
@@ -372,13 +409,16 @@ pub async fn read_commands(
         {
             let line = buf.get(start..start + pos).unwrap_or_default();
             if skipping {
+                // The end of a line already refused as too long.
                 skipping = false;
+            } else if line.len() > MAX_LINE {
+                lines.push(too_long());
             } else {
-                lines.push(
+                lines.push(Parsed::new(
                     String::from_utf8_lossy(line)
                         .trim_end_matches('\r')
                         .to_string(),
-                );
+                ));
             }
             start += pos + 1;
             if lines.len() >= BATCH_LINES
@@ -396,8 +436,12 @@ pub async fn read_commands(
         }
         buf.drain(..start);
         if buf.len() > MAX_LINE {
-            warn!(source = %source.name, "command line longer than {MAX_LINE} octets: skipped");
-            source.error("line too long");
+            // An unfinished line already too long: refuse it once, in order, and skip the
+            // rest of it.
+            if !skipping {
+                warn!(source = %source.name, "command line longer than {MAX_LINE} octets: refused");
+                lines.push(too_long());
+            }
             buf.clear();
             skipping = true;
         }
@@ -413,5 +457,30 @@ pub async fn read_commands(
         {
             return;
         }
+    }
+}
+
+fn too_long() -> Parsed {
+    Parsed {
+        text: String::from("<line too long>"),
+        line: Err(herald_api::command::CommandError {
+            column: 1,
+            message: format!("line longer than {MAX_LINE} octets"),
+        }),
+    }
+}
+
+/// Send `sig` to the process group a helper leads (it was started with its own group).
+#[allow(unsafe_code)]
+fn signal_group(pgid: Option<u32>, sig: libc::c_int) {
+    let Some(pgid) = pgid.and_then(|p| libc::pid_t::try_from(p).ok()) else {
+        return;
+    };
+    if pgid <= 1 {
+        return;
+    }
+    // SAFETY: kill(2) with a negative pid signals a process group; it reads no memory.
+    unsafe {
+        libc::kill(-pgid, sig);
     }
 }

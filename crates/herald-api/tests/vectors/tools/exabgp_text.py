@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Render BGP messages with ExaBGP 5.0.15's own text encoder (exabgp/reactor/api/response/text.py).
 
+Run with the Python of a venv holding exabgp==5.0.15, e.g.
+    /tmp/exa/bin/python3 exabgp_text.py < ../text-crafted.txt > ../text-crafted.exabgp.jsonl
+
 stdin: herald-wire vector files (crates/herald-wire/tests/vectors/*.txt format): '#@' lines
 give the session context (asn4=yes|no, add-path=fam,fam), other non-comment lines are one
 message in hex with its header. stdout: one JSON string per message: exactly what ExaBGP's

@@ -266,8 +266,9 @@ impl Peer {
                 Some(c) => (c.queued.clone(), c.drained.clone()),
                 None => (Arc::new(AtomicUsize::new(0)), Arc::new(Notify::new())),
             };
+            // Not biased: a flood of commands must not starve reads and timers (keepalives),
+            // nor a flood of UPDATEs the commands.
             tokio::select! {
-                biased;
                 cmd = rx.recv() => match cmd {
                     Some(c) => {
                         self.command(c);
@@ -397,11 +398,11 @@ impl Peer {
                 let (Some(view), Some(c)) = (&self.view, &self.conn) else {
                     return;
                 };
+                // As ExaBGP: without a family, IPv4 unicast.
+                let fam = f.unwrap_or(Family::IPV4_UNICAST);
                 let mut out = Vec::new();
-                for fam in &view.negotiated.families {
-                    if f.is_none_or(|x| x == *fam) {
-                        herald_wire::builder::end_of_rib(&mut out, *fam);
-                    }
+                if view.negotiated.families.contains(&fam) {
+                    herald_wire::builder::end_of_rib(&mut out, fam);
                 }
                 c.send(out);
             }
@@ -419,7 +420,8 @@ impl Peer {
                 });
                 c.send(m.to_bytes(&view.negotiated.send_context()));
             }
-            ApiOp::FlushOut => self.start_dump(None),
+            // As ExaBGP: the routes again, without End-of-RIB.
+            ApiOp::FlushOut => self.start_dump_eor(None, false),
             ApiOp::ClearIn => self.rib_in.clear(),
             ApiOp::ClearOut => self.out.clear(),
             ApiOp::Teardown { subcode, message } => {
@@ -569,6 +571,9 @@ impl Peer {
             DownReason::NotificationReceived(n) => format!("received {}", n.describe()),
             DownReason::ConnectionClosed => "connection closed".to_string(),
         };
+        if let DownReason::NotificationReceived(n) = &reason {
+            warn!(peer = %self.spec.name, "received NOTIFICATION {}", n.describe());
+        }
         warn!(peer = %self.spec.name, reason = %why, "session down");
         self.events.state(self.view_local(), "down", Some(&why));
         // RFC 4724 §4.2 (and RFC 8538 for a NOTIFICATION when both sides set the N bit):
@@ -598,7 +603,6 @@ impl Peer {
     }
 
     fn update(&mut self, u: herald_wire::Update) {
-        self.counters.received[2] += 1;
         if let Some(a) = u.action() {
             warn!(peer = %self.spec.name, action = ?a, errors = ?u.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>(), "malformed UPDATE (RFC 7606)");
         }
@@ -728,10 +732,14 @@ impl Peer {
     }
 
     fn start_dump(&mut self, family: Option<Family>) {
+        self.start_dump_eor(family, !self.spec.manual_eor);
+    }
+
+    fn start_dump_eor(&mut self, family: Option<Family>, eor: bool) {
         let Some(view) = &self.view else { return };
         let ctx = view.negotiated.send_context();
         let mut head = Vec::new();
-        let end = routes::dump_end(view, family, self.spec.manual_eor, &mut head);
+        let end = routes::dump_end(view, family, !eor, &mut head);
         self.send_bytes(head);
         let Some(view) = &self.view else { return };
         self.out.start_dump(&self.spec.name, view, ctx, family, end);

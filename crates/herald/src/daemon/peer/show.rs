@@ -188,9 +188,8 @@ fn route_line(
                 attributes: attrs.to_vec(),
                 ..Update::default()
             };
-            s.push_str(", \"attribute\": { ");
+            s.push_str(", \"attribute\": ");
             herald_api::json::write_attributes(&mut s, &u, &Context::default());
-            s.push_str(" }");
         }
         s.push_str(" }");
         return s;
