@@ -12,7 +12,7 @@ pub struct PrefixLimit {
     pub maximum: u32,
     /// Warn once when the count reaches this percentage of `maximum` (default 90).
     pub warning_percent: u8,
-    /// Minutes after which the caller may restart a session closed for the limit; `None`: stay
+    /// Seconds after which the caller may restart a session closed for the limit; `None`: stay
     /// down until an operator intervenes. Not used by [`PrefixLimit::check`].
     pub restart: Option<u32>,
 }
