@@ -212,9 +212,9 @@ fn processes_and_api_blocks() {
                 neighbor-changes;
                 negotiated false;
                 send { parsed; open; }
-                receive { packets; consolidate; update; notification; keepalive; refresh; operational; }
+                receive { packets; update; notification; keepalive; refresh; }
             }
-            api { processes [ other ]; fsm; signal; }
+            api { processes [ other ]; fsm false; }
         }"#,
     );
     let p = &c.processes[0];
@@ -232,10 +232,10 @@ fn processes_and_api_blocks() {
     assert!(api[0].neighbor_changes && !api[0].negotiated);
     assert!(api[0].send.parsed && api[0].send.open && !api[0].send.update);
     let r = &api[0].receive;
-    assert!(r.packets && r.consolidate && r.update && r.notification && r.keepalive);
-    assert!(r.refresh && r.operational && !r.parsed);
+    assert!(r.packets && r.update && r.notification && r.keepalive);
+    assert!(r.refresh && !r.operational && !r.consolidate && !r.parsed);
     assert_eq!(api[1].name, None);
-    assert!(api[1].fsm && api[1].signal);
+    assert!(!api[1].fsm && !api[1].signal);
     assert_eq!(
         c.neighbors[0].process_names().collect::<Vec<_>>(),
         ["announce-routes", "other", "other"]
@@ -552,4 +552,48 @@ fn repeated_attribute_texts_give_the_same_routes() {
         .collect();
     let want: Vec<AttrValue> = meds.iter().map(|m| AttrValue::Med(*m)).collect();
     assert_eq!(got, want);
+}
+
+#[test]
+fn api_events_herald_does_not_produce_are_refused_as_unsupported() {
+    for (setting, word) in [
+        ("negotiated;", "negotiated"),
+        ("fsm;", "fsm"),
+        ("receive { parsed; consolidate; update; }", "consolidate"),
+        ("receive { parsed; operational; }", "operational"),
+    ] {
+        let text = format!(
+            "process p {{ run ./x; }}\nneighbor 192.0.2.1 {{ router-id 1.1.1.1; local-as 1; peer-as 2;\n api {{ processes [ p ]; {setting} }} }}\n"
+        );
+        let errs = herald_config::parse_str(&text, std::path::Path::new("t.conf")).unwrap_err();
+        assert!(
+            errs.iter()
+                .any(|e| e.message.starts_with("unsupported:") && e.message.contains(word)),
+            "{setting}: {errs:?}"
+        );
+    }
+}
+
+#[test]
+fn prefix_limit_is_read_per_family_and_needs_the_adj_rib_in() {
+    let ok = "neighbor 192.0.2.1 { router-id 1.1.1.1; local-as 1; peer-as 2;\n prefix-limit { ipv4 unicast 100 warning 80 restart 5; ipv6 unicast 50; } }\n";
+    let c = herald_config::parse_str(ok, std::path::Path::new("t.conf")).unwrap();
+    let l = &c.neighbors[0].prefix_limits;
+    assert_eq!(l.len(), 2);
+    assert_eq!(
+        (l[0].maximum, l[0].warning_percent, l[0].restart),
+        (100, 80, Some(5))
+    );
+    assert_eq!(
+        (l[1].maximum, l[1].warning_percent, l[1].restart),
+        (50, 90, None)
+    );
+    let bad = "neighbor 192.0.2.1 { router-id 1.1.1.1; local-as 1; peer-as 2; adj-rib-in false;\n prefix-limit { ipv4 unicast 100; } }\n";
+    let errs = herald_config::parse_str(bad, std::path::Path::new("t.conf")).unwrap_err();
+    assert!(
+        errs.iter().any(|e| e.message.contains("adj-rib-in")),
+        "{errs:?}"
+    );
+    let zero = "neighbor 192.0.2.1 { router-id 1.1.1.1; local-as 1; peer-as 2;\n prefix-limit { ipv4 unicast 0; } }\n";
+    assert!(herald_config::parse_str(zero, std::path::Path::new("t.conf")).is_err());
 }
