@@ -222,7 +222,7 @@ impl Peer {
         let export = std::mem::take(&mut spec.export);
         let limits = LimitTracker::new();
         Peer {
-            out: routes::Out::new(export),
+            out: routes::Out::new(spec.name.clone(), export),
             spec,
             session,
             conn: None,

@@ -51,6 +51,7 @@ struct Dump {
 
 /// The Adj-RIB-Out of one peer.
 pub struct Out {
+    name: String,
     rib: AdjRibOut<OutKey>,
     dump: Option<Dump>,
     deferred: Vec<Deferred>,
@@ -86,8 +87,9 @@ pub fn dump_end(
 
 impl Out {
     /// The configuration's routes.
-    pub fn new(export: Export) -> Out {
+    pub fn new(name: String, export: Export) -> Out {
         Out {
+            name,
             rib: AdjRibOut::from_groups(config_groups(export)),
             dump: None,
             deferred: Vec::new(),
@@ -162,18 +164,23 @@ impl Out {
                     .flat_map(|(_, f, ps)| ps.iter().map(move |p| (f, *p)))
                     .filter(|k| !new.contains(k))
                     .collect();
+                let withdraw = gone.len();
                 for (f, p) in gone {
                     self.rib.withdraw(f, p);
                 }
+                let mut announce = 0usize;
                 for g in export.groups {
                     let k = OutKey {
                         group: g.key,
                         api: false,
                     };
                     for p in g.prefixes {
-                        self.rib.announce(k.group.family, p, k.clone());
+                        if self.rib.announce(k.group.family, p, k.clone()) {
+                            announce += 1;
+                        }
                     }
                 }
+                info!(peer = %self.name, announce, withdraw, "routes changed");
             }
             Deferred::Clear => self.rib.clear(),
         }
@@ -225,7 +232,7 @@ impl Out {
                 match export::prepare(&k.group, view, &ctx) {
                     Ok(p) => Some(p),
                     Err(why) => {
-                        warn!(peer, routes = ps.len(), "not announcing: {why}");
+                        warn!(peer = %peer, routes = ps.len(), "not announcing: {why}");
                         None
                     }
                 }
@@ -260,7 +267,7 @@ impl Out {
             let take = rest.len().min(budget);
             if let (Some(Some(p)), Some(slice)) = (d.prepared.get(d.group), rest.get(..take)) {
                 if let Err(why) = export::announce(&mut out, &d.ctx, p, slice) {
-                    warn!(peer, "not announcing: {why}");
+                    warn!(peer = %peer, "not announcing: {why}");
                 }
                 d.sent += take;
                 budget -= take;
@@ -277,7 +284,12 @@ impl Out {
         if finished {
             out.extend_from_slice(&d.end);
             let what = d.family.map_or("all".to_string(), |f| f.to_string());
-            info!(peer, routes = d.sent, families = %what, elapsed_ms = d.started.elapsed().as_millis() as u64, "routes sent");
+            let ms = d.started.elapsed().as_millis() as u64;
+            if d.family.is_none() {
+                info!(peer = %peer, routes = d.sent, elapsed_ms = ms, "initial routes sent");
+            } else {
+                info!(peer = %peer, routes = d.sent, families = %what, elapsed_ms = ms, "routes sent");
+            }
             self.dump = None;
             self.apply_deferred();
         }
@@ -304,10 +316,10 @@ impl Out {
             match export::prepare(&k.group, view, &ctx) {
                 Ok(p) => {
                     if let Err(why) = export::announce(&mut out, &ctx, &p, ps) {
-                        warn!(peer, "not announcing: {why}");
+                        warn!(peer = %peer, "not announcing: {why}");
                     }
                 }
-                Err(why) => warn!(peer, routes = ps.len(), "not announcing: {why}"),
+                Err(why) => warn!(peer = %peer, routes = ps.len(), "not announcing: {why}"),
             }
         }
         out
