@@ -63,20 +63,22 @@ pub struct PeerMeta {
     pub processes: Vec<String>,
 }
 
-fn matches(sel: &Selector, m: &PeerMeta) -> bool {
-    sel.peer.is_none_or(|p| p == m.address)
-        && sel.local_ip.is_none_or(|l| Some(l) == m.local_ip)
-        && sel.local_as.is_none_or(|a| a == m.local_as)
-        && sel.peer_as.is_none_or(|a| Some(a) == m.peer_as)
-        && sel.router_id.is_none_or(|r| r == m.router_id)
-        && sel.family_allowed.as_deref().is_none_or(|f| {
-            let have: Vec<String> = m
-                .families
-                .iter()
-                .map(|x| x.to_string().replace('/', "-"))
-                .collect();
-            f == "in-open" || f.split('/').all(|w| have.iter().any(|h| h == w))
-        })
+impl PeerMeta {
+    /// Whether `neighbor …` selectors pick this neighbor (ExaBGP's rules, in herald-api).
+    fn selected(&self, selectors: &[Selector]) -> bool {
+        let family_allowed = command::family_allowed_name(&self.families, false);
+        command::selected(
+            selectors,
+            &command::SelectorTarget {
+                peer: self.address,
+                local_ip: self.local_ip,
+                local_as: Some(self.local_as),
+                peer_as: self.peer_as,
+                router_id: self.router_id,
+                family_allowed: &family_allowed,
+            },
+        )
+    }
 }
 
 impl Daemon {
@@ -86,7 +88,7 @@ impl Daemon {
             .peers
             .iter()
             .filter(|(_, h)| !source.process || h.meta.processes.contains(&source.name))
-            .filter(|(_, h)| selectors.is_empty() || selectors.iter().any(|s| matches(s, &h.meta)))
+            .filter(|(_, h)| h.meta.selected(selectors))
             .map(|(k, _)| k.clone())
             .collect();
         v.sort();
@@ -490,5 +492,4 @@ fn show_neighbors(src: &Source, statuses: &[NeighborStatus], view: NeighborView,
             }
         }
     }
-    info!(neighbors = statuses.len(), "show neighbor");
 }

@@ -167,11 +167,10 @@ impl Events {
         })
     }
 
-    fn envelope(&mut self, local: Option<IpAddr>, direction: Direction) -> (f64, u64) {
+    fn envelope(&mut self, local: Option<IpAddr>) -> (f64, u64) {
         if let Some(l) = local {
             self.peer.local_address = l;
         }
-        let _ = direction;
         self.counter += 1;
         (epoch(), self.counter)
     }
@@ -181,7 +180,7 @@ impl Events {
         if !self.subs.iter().any(|s| s.neighbor_changes) {
             return;
         }
-        let (time, counter) = self.envelope(local, Direction::Receive);
+        let (time, counter) = self.envelope(local);
         let peer = &self.peer;
         let env = Envelope {
             time,
@@ -256,7 +255,7 @@ impl Events {
         ctx: &Context,
         sent: bool,
     ) {
-        let (time, counter) = self.envelope(local, direction);
+        let (time, counter) = self.envelope(local);
         let peer = &self.peer;
         let env = Envelope {
             time,

@@ -345,12 +345,8 @@ async fn run_child(
         source.consumer.finish();
         let pgid = child.id();
         if let Some(w) = writer {
-            if tokio::time::timeout(Duration::from_millis(500), &mut *Box::pin(w))
-                .await
-                .is_err()
-            {
-                // The helper does not read: its stdin stays blocked; stop waiting for it.
-            }
+            // A helper that does not read keeps its stdin blocked: stop waiting for it.
+            let _ = tokio::time::timeout(Duration::from_millis(500), w).await;
         }
         if tokio::time::timeout(Duration::from_millis(700), child.wait())
             .await
@@ -396,11 +392,9 @@ pub async fn read_commands(
     loop {
         // Answers not read: wait before taking more commands.
         source.consumer.wait_room().await;
-        let n = match r.read_buf(&mut buf).await {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
-        };
-        let _ = n;
+        if matches!(r.read_buf(&mut buf).await, Ok(0) | Err(_)) {
+            break;
+        }
         let mut lines = Vec::new();
         let mut start = 0;
         while let Some(pos) = buf

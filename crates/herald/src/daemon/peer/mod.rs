@@ -177,8 +177,6 @@ impl Conn {
 pub struct Counters {
     /// Messages received, by type code (index 0 unused).
     pub received: [u64; 6],
-    /// UPDATE messages sent.
-    pub updates_sent: u64,
     /// Times the session was established.
     pub established: u64,
 }
@@ -747,7 +745,6 @@ impl Peer {
 
     fn dump_chunk(&mut self) {
         let bytes = self.out.dump_chunk(&self.spec.name);
-        self.counters.updates_sent += 1;
         self.send_bytes(bytes);
     }
 
