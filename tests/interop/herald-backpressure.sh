@@ -223,9 +223,12 @@ for x in herald-a herald-p; do
             defect "$x: BIRD's $p did not receive Cease/Administrative Shutdown: $(h_birdc bird show protocols all "$p" | grep -E 'Last error|BGP state' | tr -s ' ' | tr '\n' ';')"
     done
 done
+# Alive and not a zombie: a grandchild herald killed with its process group may be re-parented
+# to a container's init that does not reap, and stays a zombie (state Z) though it is gone.
+alive() { local st; st="$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" && [ -n "$st" ] && [ "$st" != Z ]; }
 left=""
 for k in "${!H_PIDS[@]}"; do
-    case "$k" in sink*) kill -0 "${H_PIDS[$k]}" 2>/dev/null && left="$left ${H_PIDS[$k]}" ;; esac
+    case "$k" in sink*) alive "${H_PIDS[$k]}" && left="$left ${H_PIDS[$k]}" ;; esac
 done
 [ -z "$left" ] || defect "herald-p exited 0 but its helper process is still running: $(ps -o pid=,ppid=,args= -p "${left# }" | tr -s ' ' | tr '\n' ';') \
 (herald started it as pid $sink_pid: $(sed 's/\x1b\[[0-9;]*m//g' "$HPL" | grep -E 'process=sink' | sed 's/^.*Z *//' | tail -n 2 | tr '\n' ';'))"

@@ -47,17 +47,19 @@ fn write_capability(out: &mut String, c: &Capability) {
             write!(out, "{{ \"name\": \"role\", \"role\": \"{name}\" }}")
         }
         Capability::ExtendedNextHop(v) => {
-            out.push_str("{ \"name\": \"nexthop\"");
-            for t in v {
+            // ExaBGP: `"conversion": [ "ipv4/unicast/ipv6", "ipv4/mpls-vpn/ipv6" ]`.
+            out.push_str("{ \"name\": \"nexthop\", \"conversion\": [");
+            for (i, t) in v.iter().enumerate() {
                 let _ = write!(
                     out,
-                    ", \"{}/{}\": \"{}\"",
+                    "{} \"{}/{}/{}\"",
+                    if i > 0 { "," } else { "" },
                     t.afi,
                     herald_wire::Safi(t.safi as u8),
                     t.nexthop_afi
                 );
             }
-            out.push_str(" }");
+            out.push_str(" ] }");
             Ok(())
         }
         Capability::GracefulRestart {
@@ -88,19 +90,12 @@ fn write_capability(out: &mut String, c: &Capability) {
             let _ = write!(out, " {} ]  }}", names.join(", "));
             Ok(())
         }
-        Capability::LongLivedGracefulRestart(v) => {
-            out.push_str("{ \"name\": \"llgr\"");
-            for f in v {
-                let _ = write!(
-                    out,
-                    ", \"{}\": {{ \"flags\": {}, \"time\": {} }}",
-                    fam(f.family),
-                    f.flags,
-                    f.stale_time
-                );
-            }
-            out.push_str(" }");
-            Ok(())
+        // ExaBGP 5 does not decode long-lived graceful restart: it prints the capability as an
+        // unknown one with its value in hexadecimal, and so does herald.
+        Capability::LongLivedGracefulRestart(_) => {
+            let mut raw = Vec::new();
+            c.encode_value(&mut raw);
+            write_unknown(out, c.code(), &raw)
         }
         Capability::AddPath(v) => {
             out.push_str("{ \"name\": \"addpath\"");
@@ -110,9 +105,10 @@ fn write_capability(out: &mut String, c: &Capability) {
             out.push_str(" }");
             Ok(())
         }
+        // ExaBGP writes no name for this one.
         Capability::Fqdn { hostname, domain } => write!(
             out,
-            "{{ \"name\": \"hostname\", \"host-name\": \"{}\", \"domain-name\": \"{}\" }}",
+            "{{ \"host-name\": \"{}\", \"domain-name\": \"{}\" }}",
             escape(hostname),
             escape(domain)
         ),
@@ -140,19 +136,22 @@ fn write_capability(out: &mut String, c: &Capability) {
             out.push_str(" ] }");
             Ok(())
         }
-        Capability::Unknown { code, data } => {
-            let iana = match code {
-                128.. => "reserved",
-                70..=127 => "unassigned",
-                _ => "unknown",
-            };
-            write!(
-                out,
-                "{{ \"name\": \"unknown\", \"iana\": \"{iana}\", \"value\": {code}, \"raw\": \"{}\" }}",
-                hex_upper(data)
-            )
-        }
+        Capability::Unknown { code, data } => write_unknown(out, *code, data),
     };
+}
+
+/// A capability ExaBGP does not decode: its IANA status, code and value in hexadecimal.
+fn write_unknown(out: &mut String, code: u8, data: &[u8]) -> std::fmt::Result {
+    let iana = match code {
+        128.. => "reserved",
+        70..=127 => "unassigned",
+        _ => "unknown",
+    };
+    write!(
+        out,
+        "{{ \"name\": \"unknown\", \"iana\": \"{iana}\", \"value\": {code}, \"raw\": \"{}\" }}",
+        hex_upper(data)
+    )
 }
 
 /// ExaBGP 5's name for a capability code (its `Capability.CODE` strings, typos included).

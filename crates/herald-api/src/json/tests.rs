@@ -330,3 +330,21 @@ fn labeled_vpn_and_flowspec_match_exabgp() {
         assert_eq!(payload(&s), *want, "{hex_msg}");
     }
 }
+
+#[test]
+fn open_extended_next_hop_hostname_and_llgr_as_exabgp() {
+    // Extended next hop (IPv4 unicast over IPv6), FQDN "vm", long-lived GR (IPv4 unicast,
+    // forwarding, 3600 s): ExaBGP 5.0.15 names the first `conversion`s, writes no name for the
+    // second and does not decode the third.
+    let s = decode(
+        "ffffffffffffffffffffffffffffffff003a0104fde9005ac000023d1d\
+         02080506000100010002 020649040276 6d00 0209470700010180000e10"
+            .replace(' ', "")
+            .as_str(),
+        &Context::default(),
+    );
+    assert_eq!(
+        payload(&s),
+        r#", "open": { "version": 4, "asn": 65001, "hold_time": 90, "router_id": "192.0.2.61", "capabilities": { "5": { "name": "nexthop", "conversion": [ "ipv4/unicast/ipv6" ] }, "73": { "host-name": "vm", "domain-name": "" }, "71": { "name": "unknown", "iana": "unassigned", "value": 71, "raw": "00010180000E10" } } } } }"#
+    );
+}

@@ -64,6 +64,21 @@ pub struct PeerMeta {
 }
 
 impl PeerMeta {
+    /// ExaBGP's full name of a neighbor, which `show adj-rib … extensive` prints before each
+    /// route: `neighbor IP local-ip IP local-as N peer-as N router-id ID family-allowed in-open`.
+    fn name(&self) -> String {
+        let auto = |v: Option<String>| v.unwrap_or_else(|| "auto".to_string());
+        format!(
+            "neighbor {} local-ip {} local-as {} peer-as {} router-id {} family-allowed {}",
+            self.address,
+            auto(self.local_ip.map(|a| a.to_string())),
+            self.local_as,
+            auto(self.peer_as.map(|a| a.to_string())),
+            self.router_id,
+            command::family_allowed_name(&self.families, false)
+        )
+    }
+
     /// Whether `neighbor …` selectors pick this neighbor (ExaBGP's rules, in herald-api).
     fn selected(&self, selectors: &[Selector]) -> bool {
         let family_allowed = command::family_allowed_name(&self.families, false);
@@ -282,20 +297,17 @@ impl Daemon {
                 json,
                 families,
             } => {
-                let q = RibQuery {
-                    received: direction == RibDirection::In,
-                    extensive,
-                    json,
-                    families,
-                };
                 for k in targets {
                     let Some(h) = self.peers.get(k) else { continue };
+                    let q = RibQuery {
+                        received: direction == RibDirection::In,
+                        extensive,
+                        json,
+                        families: families.clone(),
+                        name: h.meta.name(),
+                    };
                     let (tx, rx) = oneshot::channel();
-                    if h.tx
-                        .send(Command::Api(ApiOp::Rib(q.clone(), tx)))
-                        .await
-                        .is_err()
-                    {
+                    if h.tx.send(Command::Api(ApiOp::Rib(q, tx))).await.is_err() {
                         continue;
                     }
                     if let Ok(Ok(lines)) = tokio::time::timeout(Duration::from_secs(30), rx).await {

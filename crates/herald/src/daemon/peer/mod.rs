@@ -573,7 +573,18 @@ impl Peer {
             warn!(peer = %self.spec.name, "received NOTIFICATION {}", n.describe());
         }
         warn!(peer = %self.spec.name, reason = %why, "session down");
-        self.events.state(self.view_local(), "down", Some(&why));
+        // Programs get ExaBGP's words for the reason, which some of them match on.
+        let api_reason = match &reason {
+            DownReason::NotificationSent(n) => {
+                format!("notification sent ({},{})", n.code, n.subcode)
+            }
+            DownReason::NotificationReceived(n) => {
+                format!("notification received ({},{})", n.code, n.subcode)
+            }
+            DownReason::ConnectionClosed => "closing connection".to_string(),
+        };
+        self.events
+            .state(self.view_local(), "down", Some(&api_reason));
         // RFC 4724 §4.2 (and RFC 8538 for a NOTIFICATION when both sides set the N bit):
         // as the helper of a peer that can restart, keep its routes as stale for its restart
         // time; otherwise forget them.

@@ -4,8 +4,8 @@ use std::fmt::Write;
 use std::net::IpAddr;
 
 use herald_rib::NlriRef;
-use herald_wire::attr::{NextHop, Origin, SegmentType};
-use herald_wire::{AttrValue, Attribute, Context, Family, Update};
+use herald_wire::attr::NextHop;
+use herald_wire::{Attribute, Context, Family, Update};
 
 use super::Peer;
 use crate::daemon::export::GroupKey;
@@ -21,6 +21,8 @@ pub struct RibQuery {
     pub json: bool,
     /// Only these families (all when empty).
     pub families: Vec<Family>,
+    /// The neighbor's full ExaBGP name, printed before each route of an extensive text listing.
+    pub name: String,
 }
 
 /// A neighbor's state and counters, for `show neighbor`.
@@ -194,12 +196,22 @@ fn route_line(
         s.push_str(" }");
         return s;
     }
-    let mut s = format!("{peer} {fam} {nlri}");
+    // ExaBGP names the neighbor by address in the short listing and by its full name in the
+    // extensive one, whose attributes are in its text encoder's form.
+    let mut s = if q.extensive {
+        format!("{} {fam} {nlri}", q.name)
+    } else {
+        format!("{peer} {fam} {nlri}")
+    };
     if let Some(nh) = next_hop {
         let _ = write!(s, " next-hop {nh}");
     }
     if q.extensive {
-        attributes_text(&mut s, attrs);
+        let u = Update {
+            attributes: attrs.to_vec(),
+            ..Update::default()
+        };
+        herald_api::text::write_attributes(&mut s, &u, &Context::default());
     }
     if stale {
         s.push_str(" stale");
@@ -210,70 +222,4 @@ fn route_line(
 /// `ipv4 unicast`, as ExaBGP writes families.
 pub fn family_words(f: Family) -> String {
     f.to_string().replace('/', " ")
-}
-
-/// The attributes in the configuration's route syntax (so a line can be read back).
-fn attributes_text(s: &mut String, attrs: &[Attribute]) {
-    for a in attrs {
-        match &a.value {
-            AttrValue::Origin(o) => s.push_str(match o {
-                Origin::Igp => " origin igp",
-                Origin::Egp => " origin egp",
-                _ => " origin incomplete",
-            }),
-            AttrValue::AsPath(p) => {
-                s.push_str(" as-path [");
-                for seg in &p.segments {
-                    let set = matches!(seg.kind, SegmentType::Set | SegmentType::ConfedSet);
-                    if set {
-                        s.push_str(" (");
-                    }
-                    for asn in &seg.asns {
-                        let _ = write!(s, " {asn}");
-                    }
-                    if set {
-                        s.push_str(" )");
-                    }
-                }
-                s.push_str(" ]");
-            }
-            AttrValue::Med(m) => {
-                let _ = write!(s, " med {m}");
-            }
-            AttrValue::LocalPref(l) => {
-                let _ = write!(s, " local-preference {l}");
-            }
-            AttrValue::AtomicAggregate => s.push_str(" atomic-aggregate"),
-            AttrValue::Aggregator(g) => {
-                let _ = write!(s, " aggregator ( {}:{} )", g.asn, g.address);
-            }
-            AttrValue::Communities(c) => {
-                s.push_str(" community [");
-                for x in c {
-                    let _ = write!(s, " {}:{}", x.0 >> 16, x.0 & 0xffff);
-                }
-                s.push_str(" ]");
-            }
-            AttrValue::LargeCommunities(c) => {
-                s.push_str(" large-community [");
-                for x in c {
-                    let _ = write!(s, " {}:{}:{}", x.global, x.local1, x.local2);
-                }
-                s.push_str(" ]");
-            }
-            AttrValue::OriginatorId(o) => {
-                let _ = write!(s, " originator-id {o}");
-            }
-            AttrValue::ClusterList(c) => {
-                s.push_str(" cluster-list [");
-                for x in c {
-                    let _ = write!(s, " {x}");
-                }
-                s.push_str(" ]");
-            }
-            other => {
-                let _ = write!(s, " attribute-{}", other.type_code());
-            }
-        }
-    }
 }
