@@ -136,6 +136,7 @@ fn check(peer: &str) {
             counter: 1,
             peer: &p,
             direction: Direction::Decode,
+            compact: false,
         };
         let mut s = String::new();
         write_message(&mut s, &env, &msg, &v.ctx);

@@ -56,6 +56,8 @@ pub struct Env {
     pub api_chunk: u32,
     /// `api.compact`: compact JSON for routes (false).
     pub api_compact: bool,
+    /// `api.terminate`: stop herald when a helper process ends (false).
+    pub api_terminate: bool,
     /// `api.cli`: offer the control pipe/socket (true).
     pub api_cli: bool,
     /// `api.pipename`: name of the control pipe ("exabgp").
@@ -80,6 +82,8 @@ pub struct Env {
     pub daemon_daemonize: bool,
     /// `daemon.drop`: drop privileges (true).
     pub daemon_drop: bool,
+    /// ExaBGP settings that were set and that herald does not know (`section.key`).
+    pub unknown: Vec<String>,
 }
 
 impl Default for Env {
@@ -95,6 +99,7 @@ impl Default for Env {
             api_respawn: true,
             api_chunk: 1,
             api_compact: false,
+            api_terminate: false,
             api_cli: true,
             api_pipename: "exabgp".to_string(),
             bgp_passive: false,
@@ -107,6 +112,7 @@ impl Default for Env {
             daemon_user: "nobody".to_string(),
             daemon_daemonize: false,
             daemon_drop: true,
+            unknown: Vec::new(),
         }
     }
 }
@@ -240,6 +246,7 @@ impl Env {
             ("api", "respawn") => self.api_respawn = boolean()?,
             ("api", "chunk") => self.api_chunk = number()?,
             ("api", "compact") => self.api_compact = boolean()?,
+            ("api", "terminate") => self.api_terminate = boolean()?,
             ("api", "cli") => self.api_cli = boolean()?,
             ("api", "pipename") => self.api_pipename = v.to_string(),
             ("bgp", "passive") => self.bgp_passive = boolean()?,
@@ -258,9 +265,70 @@ impl Env {
             (s, k) if strict && SECTIONS.contains(&s) => {
                 return Err(format!("unknown setting '{s}.{k}'"));
             }
-            _ => {}
+            (s, k) => self.unknown.push(format!("{s}.{k}")),
         }
         Ok(())
+    }
+}
+
+impl Env {
+    /// The settings that were set to something other than their default and that herald reads
+    /// but does not act on, each with what herald does instead. The daemon warns about each at
+    /// start, and about [`Env::unknown`] ones, so that none is ignored in silence.
+    pub fn without_effect(&self) -> Vec<(&'static str, &'static str)> {
+        let d = Env::default();
+        let mut v = Vec::new();
+        let mut check = |differs: bool, name: &'static str, instead: &'static str| {
+            if differs {
+                v.push((name, instead));
+            }
+        };
+        check(
+            self.tcp_attempts != d.tcp_attempts,
+            "tcp.attempts / tcp.once",
+            "herald keeps trying to connect",
+        );
+        check(
+            self.tcp_delay != d.tcp_delay,
+            "tcp.delay",
+            "routes are announced as soon as a session is up",
+        );
+        check(
+            self.tcp_acl != d.tcp_acl,
+            "tcp.acl",
+            "ExaBGP never implemented it",
+        );
+        check(
+            self.log_destination != d.log_destination,
+            "log.destination",
+            "herald logs to stderr",
+        );
+        check(
+            self.log_packets || self.log_routes,
+            "log.packets / log.routes",
+            "use --log-level debug, or an api block with `receive { packets; }`",
+        );
+        check(
+            !self.daemon_pid.is_empty(),
+            "daemon.pid",
+            "herald writes no pid file",
+        );
+        check(
+            self.daemon_daemonize,
+            "daemon.daemonize",
+            "herald stays in the foreground (run it under a service manager)",
+        );
+        check(
+            self.daemon_user != d.daemon_user || self.daemon_drop != d.daemon_drop,
+            "daemon.user / daemon.drop",
+            "herald does not change user; start it as the user it should run as",
+        );
+        check(
+            self.api_chunk != d.api_chunk,
+            "api.chunk",
+            "herald streams show output in blocks of its own size",
+        );
+        v
     }
 }
 

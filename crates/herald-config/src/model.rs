@@ -66,8 +66,9 @@ pub struct Process {
     /// The program and its arguments, as written (a relative program path is for the daemon
     /// to resolve, against the configuration file's directory first).
     pub run: Vec<String>,
-    /// Message format (default text).
-    pub encoder: Encoder,
+    /// Message format; `None` when not set (the environment's `api.encoder` applies, json by
+    /// default; ExaBGP refuses a process without one).
+    pub encoder: Option<Encoder>,
     /// Restart the process when it exits; `None` when not set (the environment's
     /// `api.respawn` applies, true by default).
     pub respawn: Option<bool>,

@@ -220,9 +220,9 @@ fn processes_and_api_blocks() {
     let p = &c.processes[0];
     assert_eq!(p.name, "announce-routes");
     assert_eq!(p.run, ["./run/api.run", "--flag", "two words"]);
-    assert_eq!(p.encoder, Encoder::Json);
+    assert_eq!(p.encoder, Some(Encoder::Json));
     assert_eq!(p.respawn, Some(false));
-    assert_eq!(c.processes[1].encoder, Encoder::Text);
+    assert_eq!(c.processes[1].encoder, None);
     assert_eq!(c.processes[1].respawn, None);
     let api = &c.neighbors[0].api;
     assert_eq!(api.len(), 2);

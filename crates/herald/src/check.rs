@@ -130,6 +130,7 @@ pub fn run(args: Args) -> ExitCode {
                     counter,
                     peer: &peer,
                     direction: Direction::Send,
+                    compact: false,
                 };
                 json::write_message(&mut line, &env, &msg, &ctx);
                 if writeln!(stdout, "{line}").is_err() {

@@ -56,6 +56,7 @@ impl Out {
             counter,
             peer,
             direction: Direction::Decode,
+            compact: false,
         };
         json::write_message(&mut self.line, &env, msg, ctx);
         self.line.push('\n');

@@ -66,7 +66,16 @@ fn main() -> ExitCode {
             log_json,
             control,
         } => {
-            init_logging(log_level.as_deref(), log_json);
+            // ExaBGP's `log.level` setting, below --log-level, HERALD_LOG and RUST_LOG.
+            let env_level = herald_config::Env::from_vars(std::env::vars())
+                .ok()
+                .map(|e| match e.log_level {
+                    herald_config::LogLevel::Error => "error",
+                    herald_config::LogLevel::Warning => "warn",
+                    herald_config::LogLevel::Info => "info",
+                    herald_config::LogLevel::Debug => "debug",
+                });
+            init_logging(log_level.as_deref(), env_level, log_json);
             daemon::run(daemon::Options {
                 config,
                 json_events,
@@ -80,14 +89,14 @@ fn main() -> ExitCode {
 }
 
 /// Logs go to stderr through tracing; the level comes from `--log-level`, else `HERALD_LOG`,
-/// else `RUST_LOG`, else `info`.
-fn init_logging(level: Option<&str>, json: bool) {
+/// else `RUST_LOG`, else ExaBGP's `log.level` setting, else `info`.
+fn init_logging(level: Option<&str>, env_level: Option<&str>, json: bool) {
     use tracing_subscriber::EnvFilter;
     let filter = match level {
         Some(l) => EnvFilter::new(l),
         None => EnvFilter::try_from_env("HERALD_LOG")
             .or_else(|_| EnvFilter::try_from_default_env())
-            .unwrap_or_else(|_| EnvFilter::new("info")),
+            .unwrap_or_else(|_| EnvFilter::new(env_level.unwrap_or("info"))),
     };
     use std::io::IsTerminal;
     let b = tracing_subscriber::fmt()

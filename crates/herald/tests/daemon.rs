@@ -593,3 +593,129 @@ fn collision_keeps_the_peers_connection_when_its_identifier_is_higher() {
 fn collision_keeps_our_connection_when_our_identifier_is_higher() {
     collision("1.0.0.1", false, "collision-old", 39);
 }
+
+/// A helper process (`rec.sh`, found from the configuration's folder) that copies the events it
+/// gets into `events`, and a receiver neighbor whose parsed UPDATEs and state changes go to it.
+fn recorder_conf(dir: &Path, me: &str, peer: &str, port: u16, process: &str) -> String {
+    let script = dir.join("rec.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nexec cat > \"$(dirname \"$0\")/events\"\n",
+    )
+    .unwrap();
+    let mut perm = std::fs::metadata(&script).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perm, 0o755);
+    std::fs::set_permissions(&script, perm).unwrap();
+    let n = receiver_conf(me, peer, port, 65002, 65001);
+    let n = n.replacen(
+        " passive;\n",
+        " passive;\n api { processes [ rec ]; neighbor-changes; receive { parsed; update; } }\n",
+        1,
+    );
+    format!("{process}\n{n}")
+}
+
+#[test]
+fn exabgp_api_environment_settings_take_effect_or_are_reported() {
+    let dir = tempdir("apienv");
+    let port = free_port("127.0.38.2");
+    // No `encoder` in the process: `api.encoder` (json by default) decides; `api.compact`
+    // writes unicast prefixes as bare strings; settings without effect are logged.
+    let conf = recorder_conf(
+        &dir,
+        "127.0.38.2",
+        "127.0.38.1",
+        port,
+        "process rec { run ./rec.sh; }",
+    );
+    let rx = Daemon::start_with_env(
+        &dir,
+        "rx",
+        &conf,
+        &[
+            ("exabgp.api.compact", "true"),
+            ("exabgp_api_chunk", "5"),
+            ("exabgp.daemon.daemonize", "true"),
+            ("exabgp.frobnicate.level", "3"),
+        ],
+    );
+    rx.wait("listening", |_, e| e.contains("listening"));
+    let log = rx.log();
+    assert!(
+        log.contains("environment setting api.chunk has no effect in herald"),
+        "{log}"
+    );
+    assert!(
+        log.contains("environment setting daemon.daemonize has no effect in herald"),
+        "{log}"
+    );
+    assert!(
+        log.contains("environment setting exabgp.frobnicate.level is not known to herald"),
+        "{log}"
+    );
+    let tx = Daemon::start(
+        &dir,
+        "tx",
+        &sender_conf(
+            "127.0.38.1",
+            "127.0.38.2",
+            port,
+            65001,
+            65002,
+            "  route 192.0.2.0/24 next-hop 198.51.100.1;\n  route 192.0.2.128/25 next-hop 198.51.100.1;",
+        ),
+    );
+    let events = dir.join("events");
+    let read = || std::fs::read_to_string(&events).unwrap_or_default();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !read().contains("\"eor\"") {
+        assert!(
+            Instant::now() < deadline,
+            "no End-of-RIB event in {:?}",
+            read()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let ev = read();
+    assert!(ev.contains(r#""type": "state""#), "{ev}");
+    assert!(
+        ev.contains(r#""announce": { "ipv4 unicast": { "198.51.100.1": [ "192.0.2.0/24", "192.0.2.128/25" ] } }"#),
+        "{ev}"
+    );
+    drop(tx);
+}
+
+#[test]
+fn api_terminate_stops_herald_when_a_helper_ends() {
+    let dir = tempdir("apiterm");
+    let port = free_port("127.0.39.2");
+    let conf = recorder_conf(
+        &dir,
+        "127.0.39.2",
+        "127.0.39.1",
+        port,
+        "process rec { run ./rec.sh; encoder text; }\nprocess quits { run true; encoder json; }",
+    );
+    let mut rx = Daemon::start_with_env(&dir, "rx", &conf, &[("exabgp.api.terminate", "true")]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(s) = rx.child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "herald still runs after its helper ended:\n{}",
+            rx.log()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}\n{}", rx.log());
+    let log = rx.log();
+    assert!(
+        log.contains("process ended and api.terminate is set: stopping herald"),
+        "{log}"
+    );
+    // Without the setting, the helper is restarted instead.
+    let rx = Daemon::start(&dir, "rx2", &conf);
+    rx.wait("a restart", |_, e| e.contains("process ended; restarting"));
+}

@@ -121,6 +121,9 @@ pub struct Envelope<'a> {
     pub peer: &'a Peer,
     /// Direction.
     pub direction: Direction,
+    /// ExaBGP's `api.compact`: a unicast or multicast prefix without a path id is written as a
+    /// bare string (`"10.0.0.0/24"`) instead of `{ "nlri": "10.0.0.0/24" }`.
+    pub compact: bool,
 }
 
 fn head(out: &mut String, env: &Envelope<'_>, kind: &str) {
@@ -182,7 +185,7 @@ pub fn write_message(out: &mut String, env: &Envelope<'_>, msg: &Message, ctx: &
         Message::Update(u) => {
             head(out, env, "update");
             out.push_str(", \"message\": ");
-            write_update(out, u, ctx);
+            write_update_with(out, u, ctx, env.compact);
             out.push_str(" } }");
         }
         Message::Open(o) => {
@@ -270,10 +273,14 @@ fn path_id(id: u32) -> Ipv4Addr {
     Ipv4Addr::from(id)
 }
 
-fn write_prefixes(out: &mut String, prefixes: &[Prefix]) {
+fn write_prefixes(out: &mut String, prefixes: &[Prefix], compact: bool) {
     out.push('[');
     for (i, p) in prefixes.iter().enumerate() {
         out.push_str(if i == 0 { " " } else { ", " });
+        if compact && p.path_id.is_none() {
+            let _ = write!(out, "\"{}\"", p.net);
+            continue;
+        }
         let _ = write!(out, "{{ \"nlri\": \"{}\"", p.net);
         if let Some(id) = p.path_id {
             let _ = write!(out, ", \"path-information\": \"{}\"", path_id(id));
@@ -296,7 +303,13 @@ fn write_labels(out: &mut String, labels: impl Iterator<Item = herald_wire::nlri
 
 /// The NLRI of one family as a JSON array; `nh`: the next hop of an announcement (flowspec
 /// shows it in each entry).
-fn write_nlri_list(out: &mut String, family: Family, nlri: &NlriList, nh: Option<&NextHop>) {
+fn write_nlri_list(
+    out: &mut String,
+    family: Family,
+    nlri: &NlriList,
+    nh: Option<&NextHop>,
+    compact: bool,
+) {
     fn list<T>(out: &mut String, v: &[T], mut one: impl FnMut(&mut String, &T)) {
         out.push('[');
         for (i, x) in v.iter().enumerate() {
@@ -306,7 +319,7 @@ fn write_nlri_list(out: &mut String, family: Family, nlri: &NlriList, nh: Option
         out.push_str(" ]");
     }
     match nlri {
-        NlriList::Prefixes(p) => write_prefixes(out, p),
+        NlriList::Prefixes(p) => write_prefixes(out, p, compact),
         NlriList::Labeled(v) => list(out, v, |out, p| {
             let _ = write!(out, "{{ \"nlri\": \"{}\"", p.net);
             if let Some(id) = p.path_id {
@@ -345,6 +358,11 @@ fn next_hop_key(nh: &NextHop) -> String {
 
 /// Write the `"message"` value of an UPDATE: `{ "update": { … } }` or `{ "eor": { … } }`.
 pub fn write_update(out: &mut String, u: &Update, ctx: &Context) {
+    write_update_with(out, u, ctx, false);
+}
+
+/// [`write_update`], with ExaBGP's `api.compact` form of unicast prefixes when `compact`.
+pub fn write_update_with(out: &mut String, u: &Update, ctx: &Context, compact: bool) {
     if let Some(f) = u.end_of_rib() {
         let _ = write!(
             out,
@@ -384,7 +402,7 @@ pub fn write_update(out: &mut String, u: &Update, ctx: &Context) {
                 _ => "null".to_string(),
             };
             let _ = write!(out, "\"{}\": {{ \"{}\": ", Family::IPV4_UNICAST, nh);
-            write_prefixes(out, &u.nlri);
+            write_prefixes(out, &u.nlri, compact);
             out.push_str(" }");
             fam_first = false;
         }
@@ -398,7 +416,7 @@ pub fn write_update(out: &mut String, u: &Update, ctx: &Context) {
                 m.family,
                 next_hop_key(&m.next_hop)
             );
-            write_nlri_list(out, m.family, &m.nlri, Some(&m.next_hop));
+            write_nlri_list(out, m.family, &m.nlri, Some(&m.next_hop), compact);
             out.push_str(" }");
         }
         out.push_str(" }");
@@ -409,14 +427,14 @@ pub fn write_update(out: &mut String, u: &Update, ctx: &Context) {
         out.push_str("\"withdraw\": { ");
         if !u.withdrawn.is_empty() {
             let _ = write!(out, "\"{}\": ", Family::IPV4_UNICAST);
-            write_prefixes(out, &u.withdrawn);
+            write_prefixes(out, &u.withdrawn, compact);
             if unreach.is_some() {
                 out.push_str(", ");
             }
         }
         if let Some(m) = unreach {
             let _ = write!(out, "\"{}\": ", m.family);
-            write_nlri_list(out, m.family, &m.nlri, None);
+            write_nlri_list(out, m.family, &m.nlri, None, compact);
         }
         out.push_str(" }");
     }

@@ -16,6 +16,7 @@ fn decode(hex_msg: &str, ctx: &Context) -> String {
         counter: 3,
         peer: &peer,
         direction: Direction::Decode,
+        compact: false,
     };
     let mut s = String::new();
     write_message(&mut s, &env, &msg, ctx);
@@ -239,6 +240,7 @@ fn state_events_have_no_direction() {
         counter: 3,
         peer: &peer,
         direction: Direction::Receive,
+        compact: false,
     };
     let mut s = String::new();
     write_state(&mut s, &env, "down", Some("closing connection"));

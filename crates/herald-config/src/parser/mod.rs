@@ -385,7 +385,7 @@ impl<'a> Parser<'a> {
         let mut proc = Process {
             name,
             run: Vec::new(),
-            encoder: Encoder::default(),
+            encoder: None,
             respawn: None,
             span: kw.span(),
         };
@@ -417,8 +417,8 @@ impl<'a> Parser<'a> {
                 }
                 "encoder" => cur.value(k, "text or json").and_then(|v| {
                     proc.encoder = match v.text {
-                        "text" => Encoder::Text,
-                        "json" => Encoder::Json,
+                        "text" => Some(Encoder::Text),
+                        "json" => Some(Encoder::Json),
                         _ => return Err(err(&v, "encoder must be text or json")),
                     };
                     Ok(())

@@ -136,15 +136,18 @@ pub struct Events {
     subs: Vec<Sub>,
     peer: JsonPeer,
     counter: u64,
+    compact: bool,
 }
 
 impl Events {
     /// Events for one peer, to these subscribers (none: nothing is ever formatted).
-    pub fn new(subs: Vec<Sub>, peer: JsonPeer) -> Events {
+    /// `compact`: ExaBGP's `api.compact` JSON for unicast prefixes.
+    pub fn new(subs: Vec<Sub>, peer: JsonPeer, compact: bool) -> Events {
         Events {
             subs,
             peer,
             counter: 0,
+            compact,
         }
     }
 
@@ -190,6 +193,7 @@ impl Events {
             counter,
             peer,
             direction: Direction::Receive,
+            compact: self.compact,
         };
         let mut f = Formatted::default();
         for s in self.subs.iter().filter(|s| s.neighbor_changes) {
@@ -265,6 +269,7 @@ impl Events {
             counter,
             peer,
             direction,
+            compact: self.compact,
         };
         let (header, body) = (
             raw.get(..19).unwrap_or_default(),

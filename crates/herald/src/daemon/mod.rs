@@ -110,6 +110,13 @@ pub fn run(opts: Options) -> ExitCode {
     let Some(env) = load_env() else {
         return ExitCode::FAILURE;
     };
+    // Nothing an ExaBGP user set is dropped in silence.
+    for (name, instead) in env.without_effect() {
+        warn!("environment setting {name} has no effect in herald: {instead}");
+    }
+    for name in &env.unknown {
+        warn!("environment setting exabgp.{name} is not known to herald: no effect");
+    }
     let Some(config) = load_config(&opts.config) else {
         return ExitCode::FAILURE;
     };
@@ -271,8 +278,9 @@ impl Daemon {
             .map(|p| process::Spec {
                 name: p.name.clone(),
                 command: process::command_line(&p.run, &dir),
-                encoder: p.encoder,
+                encoder: p.encoder.unwrap_or(self.env.api_encoder),
                 respawn: p.respawn.unwrap_or(self.env.api_respawn),
+                terminate: self.env.api_terminate,
                 dir: dir.clone(),
                 ack: self.env.api_ack,
             })
@@ -469,6 +477,8 @@ impl Daemon {
         let mut sc = herald_session::Config::new(local_as, n.peer_as, n.router_id);
         sc.hold_time = n.hold_time;
         sc.passive = n.passive || self.env.bgp_passive;
+        // `bgp.openwait`: how long to wait for the peer's OPEN (ExaBGP's default, 60 s).
+        sc.open_hold = Duration::from_secs(u64::from(self.env.bgp_openwait.max(1)));
         sc.capabilities = LocalCapabilities {
             families: n.families.clone(),
             asn4: n.capabilities.asn4,
@@ -549,7 +559,7 @@ impl Daemon {
             peer_as: n.peer_as.unwrap_or(0),
             router_id: n.router_id,
         };
-        let events = Events::new(self.subs(n), json_peer);
+        let events = Events::new(self.subs(n), json_peer, self.env.api_compact);
         self.seed = self
             .seed
             .wrapping_mul(6364136223846793005)

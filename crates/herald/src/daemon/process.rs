@@ -134,6 +134,8 @@ pub struct Spec {
     pub dir: PathBuf,
     /// Answer `done`/`error` from the start (`api.ack`, true by default).
     pub ack: bool,
+    /// Stop herald when this process ends (`api.terminate`, false by default).
+    pub terminate: bool,
 }
 
 /// Make the command line of a `run` setting: a relative program path is taken from the
@@ -267,6 +269,16 @@ async fn supervise(
             Err(e) => error!(process = %spec.name, command = %spec.command, "cannot start: {e}"),
         }
         source.consumer.close();
+        if spec.terminate {
+            error!(process = %spec.name, "process ended and api.terminate is set: stopping herald");
+            let req = Request {
+                source: source.clone(),
+                lines: vec![Parsed::new("shutdown".to_string())],
+                sync: None,
+            };
+            let _ = requests.send(req).await;
+            return;
+        }
         if !spec.respawn {
             warn!(process = %spec.name, "process ended; respawn is off");
             return;
