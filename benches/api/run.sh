@@ -14,7 +14,7 @@ SIZES="${SIZES:-1000000}"
 FORMS="${FORMS:-line batch}"
 RUNS="${RUNS:-1}"
 [ -n "${SKIP_BUILD:-}" ] || cargo build --release -q -p herald
-bin="$PWD/target/release/herald"
+bin="${HERALD_BENCH_BIN:-$PWD/target/release/herald}"
 tmp=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }

@@ -3,9 +3,9 @@
 //!
 //! Storage: a vector of groups, one per (set key, family) in first-seen order, each a vector of
 //! prefixes. A table loaded with [`AdjRibOut::from_groups`] costs its prefix vectors and one
-//! entry per group, nothing per route. The per-route index (a hash table of 8-octet
-//! group/position pairs, hashed by family and prefix, which it reads from the groups) is built
-//! on the first single-route change, and kept up to date from then on.
+//! entry per group, nothing per route. The per-route index (a hash table of 12-octet entries:
+//! group, position and 32 bits of the route's hash, so that growing the table never reads the
+//! routes again) is built on the first single-route change, and kept up to date from then on.
 //!
 //! Invariants:
 //! - Once the index exists, it holds exactly one entry per stored route, equal to the route's
@@ -68,25 +68,38 @@ struct Change {
     now: Option<u32>,
 }
 
-#[inline]
-fn pack(g: u32, pos: u32) -> u64 {
-    (u64::from(g) << 32) | u64::from(pos)
+/// An index entry: where a route is, and 32 bits of its hash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Slot {
+    g: u32,
+    pos: u32,
+    h: u32,
 }
 
-#[inline]
-fn unpack(e: u64) -> (usize, usize) {
-    ((e >> 32) as usize, (e & 0xffff_ffff) as usize)
+impl Slot {
+    #[inline]
+    fn place(self) -> (usize, usize) {
+        (self.g as usize, self.pos as usize)
+    }
 }
 
+/// 32 bits of the hash of (family, prefix); the tables keep them in their entries.
 #[inline]
-fn route_hash(hasher: &DefaultHashBuilder, family: Family, prefix: &Prefix) -> u64 {
-    hasher.hash_one((family, prefix))
+fn route_hash(hasher: &DefaultHashBuilder, family: Family, prefix: &Prefix) -> u32 {
+    (hasher.hash_one((family, prefix)) >> 32) as u32
+}
+
+/// The hash a table works with, made from the stored 32 bits (hashbrown takes its control bits
+/// from the top of the word and the bucket from the bottom: both come from those 32 bits).
+#[inline]
+fn th(h: u32) -> u64 {
+    (u64::from(h) << 32) | u64::from(h)
 }
 
 /// The (family, prefix) an index entry points at.
 #[inline]
-fn at<K>(groups: &[Group<K>], e: u64) -> Option<(Family, &Prefix)> {
-    let (g, pos) = unpack(e);
+fn at<K>(groups: &[Group<K>], e: Slot) -> Option<(Family, &Prefix)> {
+    let (g, pos) = e.place();
     let group = groups.get(g)?;
     Some((group.family, group.prefixes.get(pos)?))
 }
@@ -100,15 +113,15 @@ pub struct AdjRibOut<K> {
     groups: Vec<Group<K>>,
     /// Group numbers, hashed by (key, family).
     by_key: HashTable<u32>,
-    /// Route → packed (group, position); built on the first single-route change.
-    index: Option<HashTable<u64>>,
+    /// Route → (group, position); built on the first single-route change.
+    index: Option<HashTable<Slot>>,
     hasher: DefaultHashBuilder,
     /// Routes per family, sorted by family.
     counts: Vec<(Family, usize)>,
     /// Changes since the last take, in the order routes first changed.
     changes: Vec<Change>,
-    /// Positions in `changes`, hashed by (family, prefix).
-    change_index: HashTable<u32>,
+    /// Positions in `changes` and 32 bits of the route's hash, hashed by (family, prefix).
+    change_index: HashTable<(u32, u32)>,
 }
 
 impl<K: Clone + Eq + Hash> Default for AdjRibOut<K> {
@@ -212,19 +225,21 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
             return;
         }
         let total = self.groups.iter().map(|g| g.prefixes.len()).sum();
-        let mut index: HashTable<u64> = HashTable::with_capacity(total);
-        let mut dups = Vec::new();
+        let mut index: HashTable<Slot> = HashTable::with_capacity(total);
+        let mut dups: Vec<(u32, u32)> = Vec::new();
         let (groups, hasher) = (&self.groups, &self.hasher);
-        let rehash = |e: &u64| at(groups, *e).map_or(0, |(f, p)| route_hash(hasher, f, p));
         for (g, group) in (0u32..).zip(groups.iter()) {
             for (pos, p) in (0u32..).zip(group.prefixes.iter()) {
-                let e = pack(g, pos);
                 let h = route_hash(hasher, group.family, p);
-                let same = |x: &u64| at(groups, *x) == Some((group.family, p));
-                match index.find_mut(h, same) {
-                    Some(old) => dups.push(std::mem::replace(old, e)),
+                let e = Slot { g, pos, h };
+                let same = |x: &Slot| x.h == h && at(groups, *x) == Some((group.family, p));
+                match index.find_mut(th(h), same) {
+                    Some(old) => {
+                        let o = std::mem::replace(old, e);
+                        dups.push((o.g, o.pos));
+                    }
                     None => {
-                        index.insert_unique(h, e, rehash);
+                        index.insert_unique(th(h), e, |x| th(x.h));
                     }
                 }
             }
@@ -233,8 +248,8 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
         // Highest position first within a group, so that the route `swap_remove` moves into
         // a freed position is never one still to be removed.
         dups.sort_unstable_by(|a, b| b.cmp(a));
-        for e in dups {
-            let (g, pos) = unpack(e);
+        for (g, pos) in dups {
+            let (g, pos) = (g as usize, pos as usize);
             let family = self.groups.get(g).map(|gr| gr.family);
             if self.remove_at(g, pos).is_some() {
                 if let Some(f) = family {
@@ -256,37 +271,37 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
         let g32 = u32::try_from(g).ok()?;
         let (pos32, last32) = (u32::try_from(pos).ok()?, u32::try_from(last).ok()?);
         let h = route_hash(&self.hasher, group.family, &removed);
-        if let Ok(entry) = index.find_entry(h, |&e| e == pack(g32, pos32)) {
+        if let Ok(entry) = index.find_entry(th(h), |e| e.g == g32 && e.pos == pos32) {
             entry.remove();
         }
         if let Some(moved) = group.prefixes.get(pos) {
             let h = route_hash(&self.hasher, group.family, moved);
-            if let Some(e) = index.find_mut(h, |&e| e == pack(g32, last32)) {
-                *e = pack(g32, pos32);
+            if let Some(e) = index.find_mut(th(h), |e| e.g == g32 && e.pos == last32) {
+                e.pos = pos32;
             }
         }
         Some(removed)
     }
 
-    fn find(&self, family: Family, prefix: &Prefix, h: u64) -> Option<(usize, usize)> {
+    fn find(&self, family: Family, prefix: &Prefix, h: u32) -> Option<(usize, usize)> {
         let groups = &self.groups;
-        let e = self
-            .index
-            .as_ref()?
-            .find(h, |&e| at(groups, e) == Some((family, prefix)))?;
-        Some(unpack(*e))
+        let e = self.index.as_ref()?.find(th(h), |&e| {
+            e.h == h && at(groups, e) == Some((family, prefix))
+        })?;
+        Some(e.place())
     }
 
     /// Note a change of (family, prefix): `existed` is whether it was in the table just before
     /// this change, `now` its group after it.
-    fn record(&mut self, family: Family, prefix: Prefix, h: u64, existed: bool, now: Option<u32>) {
+    fn record(&mut self, family: Family, prefix: Prefix, h: u32, existed: bool, now: Option<u32>) {
         let changes = &self.changes;
-        let found = self.change_index.find(h, |&i| {
-            changes
-                .get(i as usize)
-                .is_some_and(|c| c.family == family && c.prefix == prefix)
+        let found = self.change_index.find(th(h), |&(i, ih)| {
+            ih == h
+                && changes
+                    .get(i as usize)
+                    .is_some_and(|c| c.family == family && c.prefix == prefix)
         });
-        if let Some(&i) = found {
+        if let Some(&(i, _)) = found {
             if let Some(c) = self.changes.get_mut(i as usize) {
                 c.now = now;
             }
@@ -301,12 +316,8 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
             before: existed,
             now,
         });
-        let (changes, hasher) = (&self.changes, &self.hasher);
-        self.change_index.insert_unique(h, i, |&i| {
-            changes
-                .get(i as usize)
-                .map_or(0, |c| route_hash(hasher, c.family, &c.prefix))
-        });
+        self.change_index
+            .insert_unique(th(h), (i, h), |&(_, ih)| th(ih));
     }
 
     /// Announce `prefix` of `family` with set `key`, replacing the route with another set if
@@ -344,14 +355,60 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
         if let Some(gr) = self.groups.get_mut(g_new) {
             gr.prefixes.push(prefix);
         }
-        let (groups, hasher) = (&self.groups, &self.hasher);
         if let Some(index) = self.index.as_mut() {
-            index.insert_unique(h, pack(g32, pos), |e| {
-                at(groups, *e).map_or(0, |(f, p)| route_hash(hasher, f, p))
-            });
+            index.insert_unique(th(h), Slot { g: g32, pos, h }, |e| th(e.h));
         }
         self.record(family, prefix, h, existing.is_some(), Some(g32));
         true
+    }
+
+    /// [`AdjRibOut::announce`] of several prefixes with one set (`announce attributes … nlri`):
+    /// the set is looked up once. Returns how many routes changed.
+    pub fn announce_many(
+        &mut self,
+        family: Family,
+        prefixes: impl ExactSizeIterator<Item = Prefix>,
+        key: K,
+    ) -> usize {
+        self.ensure_index();
+        let Some(g_new) = self.group_for(key, family) else {
+            return 0;
+        };
+        let Ok(g32) = u32::try_from(g_new) else {
+            return 0;
+        };
+        let n = prefixes.len();
+        if let Some(index) = self.index.as_mut() {
+            index.reserve(n, |e| th(e.h));
+        }
+        self.change_index.reserve(n, |&(_, ih)| th(ih));
+        self.changes.reserve(n);
+        let mut changed = 0;
+        for prefix in prefixes {
+            let prefix = normalized(&prefix);
+            let h = route_hash(&self.hasher, family, &prefix);
+            let existing = self.find(family, &prefix, h);
+            match existing {
+                Some((g, _)) if g == g_new => continue,
+                Some((g, old_pos)) => {
+                    self.remove_at(g, old_pos);
+                }
+                None => self.count_add(family, 1),
+            }
+            let Some(gr) = self.groups.get_mut(g_new) else {
+                break;
+            };
+            let Ok(pos) = u32::try_from(gr.prefixes.len()) else {
+                break;
+            };
+            gr.prefixes.push(prefix);
+            if let Some(index) = self.index.as_mut() {
+                index.insert_unique(th(h), Slot { g: g32, pos, h }, |e| th(e.h));
+            }
+            self.record(family, prefix, h, existing.is_some(), Some(g32));
+            changed += 1;
+        }
+        changed
     }
 
     /// Withdraw `prefix` of `family`. Returns whether there was such a route.

@@ -255,6 +255,8 @@ fn path_ids_make_distinct_routes() {
 #[derive(Clone, Debug)]
 enum Op {
     Announce(bool, u8, u8),
+    /// One set for several prefixes (duplicates included), through `announce_many`.
+    AnnounceMany(bool, Vec<u8>, u8),
     Withdraw(bool, u8),
     Take,
     Clear,
@@ -263,6 +265,8 @@ enum Op {
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         6 => (any::<bool>(), 0u8..40, 0u8..4).prop_map(|(v6, i, k)| Op::Announce(v6, i, k)),
+        2 => (any::<bool>(), prop::collection::vec(0u8..40, 0..10), 0u8..4)
+            .prop_map(|(v6, is, k)| Op::AnnounceMany(v6, is, k)),
         4 => (any::<bool>(), 0u8..40).prop_map(|(v6, i)| Op::Withdraw(v6, i)),
         1 => Just(Op::Take),
         1 => Just(Op::Clear),
@@ -329,6 +333,19 @@ proptest! {
                     let changed = model.get(&(f, p)) != Some(&k);
                     model.insert((f, p), k);
                     prop_assert_eq!(rib.announce(f, p, k), changed);
+                }
+                Op::AnnounceMany(v6, ref is, k) => {
+                    let mut changed = 0;
+                    let mut ps = Vec::new();
+                    for &i in is {
+                        let (f, p) = route(v6, i);
+                        if model.insert((f, p), k) != Some(k) {
+                            changed += 1;
+                        }
+                        ps.push(p);
+                    }
+                    let f = if v6 { V6 } else { V4 };
+                    prop_assert_eq!(rib.announce_many(f, ps.into_iter(), k), changed);
                 }
                 Op::Withdraw(v6, i) => {
                     let (f, p) = route(v6, i);

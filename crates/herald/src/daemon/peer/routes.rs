@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Instant;
 
-use herald_config::Route;
+use herald_config::{AttrSet, Route};
 use herald_rib::AdjRibOut;
 use herald_wire::route_refresh::RefreshSubtype;
 use herald_wire::{builder, Context, Family, Message, Prefix, RouteRefresh};
@@ -143,12 +143,34 @@ impl Out {
     fn apply(&mut self, d: Deferred) {
         match d {
             Deferred::Routes(changes, api) => {
-                for (announce, r) in changes.iter() {
-                    if *announce {
+                // Runs of announcements with one set (`announce attributes … nlri`) go in
+                // together, the set looked up once.
+                let mut rest = changes.as_slice();
+                while let Some(((announce, r), tail)) = rest.split_first() {
+                    if !*announce {
+                        self.rib.withdraw(r.family, r.prefix);
+                        rest = tail;
+                        continue;
+                    }
+                    let run = 1 + tail
+                        .iter()
+                        .take_while(|(a, x)| {
+                            *a && x.family == r.family
+                                && x.next_hop == r.next_hop
+                                && AttrSet::ptr_eq(&x.attributes, &r.attributes)
+                        })
+                        .count();
+                    let (same, after) = rest.split_at(run.min(rest.len()));
+                    if same.len() == 1 {
                         self.rib.announce(r.family, r.prefix, key(r, api));
                     } else {
-                        self.rib.withdraw(r.family, r.prefix);
+                        self.rib.announce_many(
+                            r.family,
+                            same.iter().map(|(_, x)| x.prefix),
+                            key(r, api),
+                        );
                     }
+                    rest = after;
                 }
             }
             Deferred::Config(export) => {
