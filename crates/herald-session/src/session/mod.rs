@@ -367,17 +367,23 @@ impl Session {
 
     /// RFC 4271 §6.8: `open` arrived on an inbound connection while this session was in OpenSent
     /// or OpenConfirm. The connection initiated by the speaker with the higher BGP Identifier
-    /// stays.
+    /// stays; with equal identifiers (possible between ASes, RFC 6286 §2.3), the one initiated
+    /// by the speaker with the larger AS number. If the existing connection has failed in the
+    /// meantime, the new one is taken, after an [`Output::Close`] for whatever is left of the
+    /// old one, so that the OPEN and KEEPALIVE that follow go on the new connection.
     pub fn resolve_collision(&mut self, now: Instant, open: &Open) -> Collision {
         if !matches!(self.state, State::OpenSent | State::OpenConfirm) {
             return if self.state == State::Established {
                 Collision::KeepExisting
             } else {
+                self.out.push_back(Output::Close);
                 self.take_new(now, open)
             };
         }
-        let local = u32::from(self.config.router_id);
-        let remote = u32::from(open.bgp_id);
+        let (local, remote) = match (u32::from(self.config.router_id), u32::from(open.bgp_id)) {
+            (l, r) if l != r => (u64::from(l), u64::from(r)),
+            _ => (u64::from(self.config.local_as), u64::from(open.asn())),
+        };
         // The existing connection is ours when outbound; the new one is the peer's.
         let keep_existing = if self.outbound {
             local > remote
@@ -397,7 +403,7 @@ impl Session {
         self.out.push_back(Output::Close);
         self.negotiated = None;
         self.timers.stop_all();
-        self.state = State::Active;
+        self.set_state(State::Active);
         self.take_new(now, open)
     }
 

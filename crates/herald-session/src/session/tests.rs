@@ -470,3 +470,95 @@ fn graceful_restart_and_route_refresh_are_advertised_and_seen() {
     assert!(nb.route_refresh);
     assert!(!nb.enhanced_route_refresh, "b did not offer it");
 }
+
+#[test]
+fn collision_after_the_old_connection_failed_closes_it_before_opening_the_new() {
+    // a connected out (OpenSent); b's connection arrives; before b's OPEN is read, a's own
+    // connection breaks. Taking b's connection must close what is left of the old one first,
+    // so that the OPEN and KEEPALIVE that follow go on b's connection.
+    let now = Instant::now();
+    let mut a = Session::new(cfg(65001, 65002, [3, 3, 3, 3]), 1);
+    a.start(now);
+    a.handle_connected(now);
+    drain(&mut a);
+    assert_eq!(a.handle_incoming(now), Incoming::ReadOpen);
+    a.handle_closed(now);
+    assert_ne!(a.state(), State::OpenSent);
+    drain(&mut a);
+    let b_open = Open::new(
+        65002,
+        90,
+        Ipv4Addr::new(2, 2, 2, 2),
+        vec![herald_wire::Capability::FourOctetAs(65002)],
+    );
+    assert_eq!(a.resolve_collision(now, &b_open), Collision::UseNew);
+    let outs = drain(&mut a);
+    let close = outs.iter().position(|o| *o == Output::Close);
+    let open = outs
+        .iter()
+        .position(|o| matches!(o, Output::Send(Message::Open(_))));
+    let keepalive = outs
+        .iter()
+        .position(|o| matches!(o, Output::Send(Message::Keepalive)));
+    assert!(
+        close.is_some() && open > close && keepalive > close,
+        "{outs:?}"
+    );
+    assert_eq!(a.state(), State::OpenConfirm);
+    assert!(
+        outs.iter().any(|o| matches!(
+            o,
+            Output::StateChanged {
+                to: State::OpenSent,
+                ..
+            }
+        )),
+        "{outs:?}"
+    );
+}
+
+#[test]
+fn collision_with_equal_identifiers_keeps_the_connection_of_the_larger_as() {
+    // RFC 6286 §2.3: both 1.1.1.1; a is AS 65001, b AS 65002: b's connection wins whichever
+    // side initiated the existing one.
+    let now = Instant::now();
+    let b_open = Open::new(
+        65002,
+        90,
+        Ipv4Addr::new(1, 1, 1, 1),
+        vec![herald_wire::Capability::FourOctetAs(65002)],
+    );
+    // a's outbound connection exists; b's (new) connection comes from the larger AS: use it.
+    let mut a = Session::new(cfg(65001, 65002, [1, 1, 1, 1]), 1);
+    a.start(now);
+    a.handle_connected(now);
+    drain(&mut a);
+    assert_eq!(a.handle_incoming(now), Incoming::ReadOpen);
+    assert_eq!(a.resolve_collision(now, &b_open), Collision::UseNew);
+    assert!(
+        drain(&mut a).iter().any(|o| matches!(
+            o,
+            Output::StateChanged {
+                to: State::Active,
+                ..
+            }
+        )),
+        "the dropped connection is a state change too"
+    );
+    // a is the larger AS (4-octet, AS_TRANS in the OPEN header): it keeps its own connection.
+    let small_open = Open::new(
+        65000,
+        90,
+        Ipv4Addr::new(1, 1, 1, 1),
+        vec![herald_wire::Capability::FourOctetAs(65000)],
+    );
+    let mut a = Session::new(cfg(4_200_000_000, 65000, [1, 1, 1, 1]), 1);
+    a.start(now);
+    a.handle_connected(now);
+    drain(&mut a);
+    assert_eq!(a.handle_incoming(now), Incoming::ReadOpen);
+    assert_eq!(
+        a.resolve_collision(now, &small_open),
+        Collision::KeepExisting
+    );
+}
