@@ -719,3 +719,59 @@ fn api_terminate_stops_herald_when_a_helper_ends() {
     let rx = Daemon::start(&dir, "rx2", &conf);
     rx.wait("a restart", |_, e| e.contains("process ended; restarting"));
 }
+
+#[test]
+fn a_peer_that_stops_reading_is_closed_after_the_hold_time_even_if_it_keeps_talking() {
+    // herald has a table bigger than the socket buffers for a peer that sends KEEPALIVEs (so
+    // herald's hold timer never fires) and never reads: herald must give the connection up
+    // once its writes take nothing for the hold time (3 s here), not hold it forever.
+    let dir = tempdir("stall");
+    let port = free_port("127.0.40.1");
+    let mut routes = String::new();
+    for i in 0..60_000u32 {
+        routes.push_str(&format!(
+            "  route 10.{}.{}.0/24 next-hop 192.0.2.1 med {i} community [ 65000:1 65000:2 65000:3 65000:4 65000:5 65000:6 65000:7 65000:8 ];\n",
+            i >> 8,
+            i & 255
+        ));
+    }
+    let conf = format!(
+        "neighbor 127.0.40.2 {{\n router-id 10.40.0.1;\n local-address 127.0.40.1;\n local-as 65001;\n peer-as 65002;\n hold-time 3;\n passive;\n listen {port};\n family {{ ipv4 unicast; }}\n static {{\n{routes} }}\n}}\n"
+    );
+    let d = Daemon::start(&dir, "herald", &conf);
+    d.wait("listening", |_, e| e.contains("listening"));
+    // A small receive buffer, so that herald's writes block soon.
+    let sock = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    sock.set_recv_buffer_size(4096).unwrap();
+    sock.bind(&"127.0.40.2:0".parse::<SocketAddr>().unwrap().into())
+        .unwrap();
+    sock.connect(
+        &format!("127.0.40.1:{port}")
+            .parse::<SocketAddr>()
+            .unwrap()
+            .into(),
+    )
+    .unwrap();
+    let mut s: TcpStream = sock.into();
+    let open = Message::Open(herald_wire::Open::new(
+        65002,
+        30,
+        "192.0.2.98".parse().unwrap(),
+        vec![herald_wire::Capability::FourOctetAs(65002)],
+    ));
+    let ka = Message::Keepalive.to_bytes(&Context::default());
+    s.write_all(&open.to_bytes(&Context::default())).unwrap();
+    s.write_all(&ka).unwrap();
+    d.wait("established", |_, e| e.contains("established"));
+    // Keep talking, never read, until herald gives up (or 20 s pass).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline && !d.log().contains("closing the connection") {
+        if s.write_all(&ka).is_err() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    d.wait("the stalled connection given up", |_, e| {
+        e.contains("closing the connection") && e.contains("session down")
+    });
+}

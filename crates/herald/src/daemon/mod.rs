@@ -103,6 +103,10 @@ struct Daemon {
     seed: u64,
     ranges: Ranges,
     dynamic: mpsc::Sender<(tokio::net::TcpStream, IpAddr)>,
+    /// Listeners are bound first (a port in use stops herald before anything starts) but
+    /// accept only once every configured neighbor has its task, so that an early connection
+    /// from a configured neighbor is not refused as unknown.
+    accepting: tokio::sync::watch::Sender<bool>,
 }
 
 /// Run the daemon until SIGTERM/SIGINT.
@@ -155,6 +159,7 @@ pub fn run(opts: Options) -> ExitCode {
             seed,
             ranges: Ranges::default(),
             dynamic,
+            accepting: tokio::sync::watch::Sender::new(false),
         };
         d.set_ranges(&d.config.neighbors);
         if let Err(e) = d.start_listeners() {
@@ -188,6 +193,7 @@ pub fn run(opts: Options) -> ExitCode {
             d.spawn(n);
         }
         d.config.neighbors = without_routes(neighbors);
+        d.accepting.send_replace(true);
         info!(neighbors = d.peers.len(), processes = d.processes.len(), config = %opts.config.display(), "herald running");
         let code = d.signals(&opts.config, &mut dynamic_rx, &mut requests_rx).await;
         if let Some((h, path)) = control {
@@ -417,7 +423,11 @@ impl Daemon {
             let routing = self.routing.clone();
             let ranges = self.ranges.clone();
             let dynamic = self.dynamic.clone();
+            let mut ready = self.accepting.subscribe();
             tokio::spawn(async move {
+                if ready.wait_for(|r| *r).await.is_err() {
+                    return;
+                }
                 loop {
                     match l.accept().await {
                         Ok((stream, remote)) => {

@@ -128,10 +128,14 @@ struct Conn {
     local: IpAddr,
     rbuf: Vec<u8>,
     writer_task: tokio::task::JoinHandle<()>,
+    /// Told when the writer gave up: a write error, or `stall` without any byte taken.
+    write_failed: Arc<Notify>,
 }
 
 impl Conn {
-    fn new(stream: TcpStream) -> Conn {
+    /// `stall`: how long a write may make no progress before the connection is given up (a
+    /// peer that stops reading must not hold a task, a socket and its queue forever).
+    fn new(stream: TcpStream, stall: Duration) -> Conn {
         let local = stream
             .local_addr()
             .map(|a| a.ip())
@@ -141,14 +145,21 @@ impl Conn {
         let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
         let queued = Arc::new(AtomicUsize::new(0));
         let drained = Arc::new(Notify::new());
-        let (q, d) = (queued.clone(), drained.clone());
+        let write_failed = Arc::new(Notify::new());
+        let (q, d, failed) = (queued.clone(), drained.clone(), write_failed.clone());
         let writer_task = tokio::spawn(async move {
             while let Some(buf) = rx.recv().await {
-                let n = buf.len();
-                if w.write_all(&buf).await.is_err() {
-                    break;
+                let mut at = 0;
+                while let Some(rest) = buf.get(at..).filter(|r| !r.is_empty()) {
+                    match tokio::time::timeout(stall, w.write(rest)).await {
+                        Ok(Ok(n)) if n > 0 => at += n,
+                        _ => {
+                            failed.notify_one();
+                            return;
+                        }
+                    }
                 }
-                q.fetch_sub(n, Ordering::AcqRel);
+                q.fetch_sub(buf.len(), Ordering::AcqRel);
                 d.notify_one();
             }
             let _ = w.shutdown().await;
@@ -161,6 +172,7 @@ impl Conn {
             local,
             rbuf: Vec::with_capacity(65536),
             writer_task,
+            write_failed,
         }
     }
 
@@ -247,8 +259,13 @@ impl Peer {
             self.flush_routes();
             if self.stop_done.is_some() && self.conn.is_none() {
                 // Let the last NOTIFICATION reach the peer before reporting done.
-                for h in std::mem::take(&mut self.closing) {
-                    let _ = tokio::time::timeout(Duration::from_secs(2), h).await;
+                for mut h in std::mem::take(&mut self.closing) {
+                    if tokio::time::timeout(Duration::from_secs(2), &mut h)
+                        .await
+                        .is_err()
+                    {
+                        h.abort();
+                    }
                 }
                 if let Some(d) = self.stop_done.take() {
                     let _ = d.send(());
@@ -300,7 +317,7 @@ impl Peer {
                     match r {
                         Ok(stream) => {
                             info!(peer = %self.spec.name, "connected");
-                            self.conn = Some(Conn::new(stream));
+                            self.conn = Some(Conn::new(stream, self.write_stall()));
                             self.events.state(self.view_local(), "connected", None);
                             self.session.handle_connected(now());
                         }
@@ -316,6 +333,15 @@ impl Peer {
         }
     }
 
+    /// How long a write may take no byte before the connection is given up: the hold time
+    /// (at least 3 s), or 90 s without a hold timer.
+    fn write_stall(&self) -> Duration {
+        match self.session.config().hold_time {
+            0 => Duration::from_secs(90),
+            h => Duration::from_secs(u64::from(h.max(3))),
+        }
+    }
+
     fn view_local(&self) -> Option<IpAddr> {
         self.conn.as_ref().map(|c| c.local)
     }
@@ -328,7 +354,7 @@ impl Peer {
                     if let Some(h) = self.connecting.take() {
                         h.abort();
                     }
-                    self.conn = Some(Conn::new(stream));
+                    self.conn = Some(Conn::new(stream, self.write_stall()));
                     self.events.state(self.view_local(), "connected", None);
                 }
                 Incoming::ReadOpen => {
@@ -356,7 +382,7 @@ impl Peer {
                         info!(peer = %self.spec.name, "collision: moving to the peer's connection");
                         // Outputs for the old connection (NOTIFICATION, Close) come first.
                         self.apply_outputs_until_close();
-                        let mut c = Conn::new(stream);
+                        let mut c = Conn::new(stream, self.write_stall());
                         c.rbuf = rest;
                         self.conn = Some(c);
                     }
@@ -500,7 +526,15 @@ impl Peer {
                     // the read side is drained meanwhile, so that closing with unread data does
                     // not reset the connection and lose the NOTIFICATION just sent.
                     self.closing.retain(|h| !h.is_finished());
-                    self.closing.push(c.writer_task);
+                    let mut w = c.writer_task;
+                    self.closing.push(tokio::spawn(async move {
+                        if tokio::time::timeout(Duration::from_secs(5), &mut w)
+                            .await
+                            .is_err()
+                        {
+                            w.abort();
+                        }
+                    }));
                     self.closing.push(tokio::spawn(drain(c.reader)));
                 }
                 self.out.session_down();
@@ -673,8 +707,12 @@ impl Peer {
     fn on_read(&mut self, r: std::io::Result<usize>) {
         match r {
             Ok(0) | Err(_) => {
-                if let Err(e) = &r {
-                    debug!(peer = %self.spec.name, error = %e, "read error");
+                match &r {
+                    Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {
+                        warn!(peer = %self.spec.name, error = %e, "closing the connection");
+                    }
+                    Err(e) => debug!(peer = %self.spec.name, error = %e, "read error"),
+                    Ok(_) => {}
                 }
                 self.conn = None;
                 self.out.session_down();
@@ -797,7 +835,13 @@ async fn read_some(conn: &mut Option<Conn>) -> std::io::Result<usize> {
             if c.rbuf.capacity() - c.rbuf.len() < 4096 {
                 c.rbuf.reserve(65536);
             }
-            c.reader.read_buf(&mut c.rbuf).await
+            tokio::select! {
+                r = c.reader.read_buf(&mut c.rbuf) => r,
+                () = c.write_failed.notified() => Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "the connection takes no more data: the peer stopped reading or the write failed",
+                )),
+            }
         }
         None => std::future::pending().await,
     }
