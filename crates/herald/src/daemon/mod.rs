@@ -439,15 +439,22 @@ impl Daemon {
                                 v4 => v4,
                             };
                             let tx = routing.read().ok().and_then(|r| r.get(&ip).cloned());
+                            // Never wait here for a peer task or the daemon: one stalled peer or a
+                            // reload in progress must not hold up every other neighbor's accept.
+                            // A connection that finds its queue full is closed; the peer retries.
                             match tx {
                                 Some(tx) => {
-                                    let _ = tx.send(Command::Incoming(stream)).await;
+                                    if tx.try_send(Command::Incoming(stream)).is_err() {
+                                        warn!(%remote, "the neighbor's task is busy: connection closed");
+                                    }
                                 }
                                 None if ranges.read().is_ok_and(|r| {
                                     r.iter().any(|n| n.peer_address.contains(&ip))
                                 }) =>
                                 {
-                                    let _ = dynamic.send((stream, ip)).await;
+                                    if dynamic.try_send((stream, ip)).is_err() {
+                                        warn!(%remote, "too many range connections waiting: connection closed");
+                                    }
                                 }
                                 None => {
                                     warn!(%remote, "connection from an address that is not a configured neighbor: closed");
@@ -644,7 +651,9 @@ impl Daemon {
                 }
             }
         };
-        let _ = tx.send(Command::Incoming(stream)).await;
+        if tx.try_send(Command::Incoming(stream)).is_err() {
+            warn!(peer = %ip, "the neighbor's task is busy: connection closed");
+        }
     }
 
     fn stop(
