@@ -83,8 +83,10 @@ EOC
     done
     local t1; t1=$(now_ms)
     local hwm; hwm=$(awk '/VmHWM/ {print $2}' "/proc/$hp/status")
-    printf 'API %-5s -> BIRD  routes=%-8d time=%6.2f s  rate=%9.0f routes/s  herald peak RSS=%4d MiB\n' \
-        "$form" "$n" "$(echo "($t1-$t0)/1000" | bc -l)" "$(echo "$n*1000/($t1-$t0)" | bc -l)" $((hwm / 1024))
+    # herald's CPU time (user + system), in clock ticks in /proc/PID/stat fields 14 and 15
+    local cpu; cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$hp/stat")
+    printf 'API %-5s -> BIRD  routes=%-8d time=%6.2f s  rate=%9.0f routes/s  herald CPU=%5.2f s  peak RSS=%4d MiB\n' \
+        "$form" "$n" "$(echo "($t1-$t0)/1000" | bc -l)" "$(echo "$n*1000/($t1-$t0)" | bc -l)" "$cpu" $((hwm / 1024))
     kill "$hp" "$(cat "$tmp/bird.pid")" 2>/dev/null || true
     wait 2>/dev/null || true
     port=$((port + 1))
