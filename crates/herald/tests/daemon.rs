@@ -775,3 +775,80 @@ fn a_peer_that_stops_reading_is_closed_after_the_hold_time_even_if_it_keeps_talk
         e.contains("closing the connection") && e.contains("session down")
     });
 }
+
+/// A scripted IBGP peer (AS 65001) with graceful restart: connects from `from` to `to`, sends its
+/// OPEN (`flags` in the capability) and a KEEPALIVE.
+fn gr_peer(from: &str, to: SocketAddr, flags: u8) -> TcpStream {
+    let sock = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    sock.bind(&format!("{from}:0").parse::<SocketAddr>().unwrap().into())
+        .unwrap();
+    sock.connect(&to.into()).unwrap();
+    let mut s: TcpStream = sock.into();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let open = Message::Open(herald_wire::Open::new(
+        65001,
+        30,
+        "192.0.2.97".parse().unwrap(),
+        vec![
+            herald_wire::Capability::FourOctetAs(65001),
+            herald_wire::Capability::GracefulRestart {
+                flags,
+                time: 120,
+                families: vec![],
+            },
+        ],
+    ));
+    s.write_all(&open.to_bytes(&Context::default())).unwrap();
+    s.write_all(&Message::Keepalive.to_bytes(&Context::default()))
+        .unwrap();
+    s
+}
+
+#[test]
+fn a_restarted_graceful_restart_peer_reconnecting_replaces_its_established_session() {
+    // RFC 4724 §4.2: the peer comes back on a new connection before herald saw the old one go.
+    // herald must take the new connection (not refuse it with Cease 6/5 until its hold timer
+    // ends) and keep the peer's routes as stale until its End-of-RIB.
+    let dir = tempdir("grback");
+    let port = free_port("127.0.41.1");
+    let conf = format!(
+        "neighbor 127.0.41.2 {{\n router-id 10.41.0.1;\n local-address 127.0.41.1;\n local-as 65001;\n peer-as 65001;\n hold-time 30;\n passive;\n listen {port};\n family {{ ipv4 unicast; }}\n}}\n"
+    );
+    let d = Daemon::start(&dir, "herald", &conf);
+    d.wait("listening", |_, e| e.contains("listening"));
+    let to: SocketAddr = format!("127.0.41.1:{port}").parse().unwrap();
+    let mut first = gr_peer("127.0.41.2", to, 0);
+    // 10.0.0.0/24: ORIGIN IGP, empty AS_PATH, NEXT_HOP 192.0.2.1, LOCAL_PREF 100.
+    let update = hex::decode(
+        "ffffffffffffffffffffffffffffffff0030020000001540010100400200400304c000020140050400000064180a0000",
+    )
+    .unwrap();
+    first.write_all(&update).unwrap();
+    d.wait("the route", |o, _| o.contains(r#""nlri": "10.0.0.0/24""#));
+    let before = read_messages(&mut first, 2);
+    assert!(
+        matches!(before.first(), Some(Message::Open(_))),
+        "{before:?}"
+    );
+
+    let mut second = gr_peer("127.0.41.2", to, 0x8);
+    let got = read_messages(&mut second, 2);
+    assert!(
+        matches!(got.as_slice(), [Message::Open(_), Message::Keepalive]),
+        "the new connection gets OPEN and KEEPALIVE: {got:?}\n{}",
+        d.log()
+    );
+    d.wait("routes kept as stale", |_, e| {
+        e.contains("graceful restart: keeping the peer's routes as stale")
+    });
+    // The old connection is closed by herald, without a NOTIFICATION.
+    let mut rest = Vec::new();
+    let _ = first.read_to_end(&mut rest);
+    assert!(notification_in(&rest).is_none(), "{rest:?}");
+    // The restarted peer's End-of-RIB ends the stale period: its route was not sent again.
+    let eor = hex::decode("ffffffffffffffffffffffffffffffff00170200000000").unwrap();
+    second.write_all(&eor).unwrap();
+    d.wait("stale routes swept", |_, e| {
+        e.contains("End-of-RIB received") && e.contains("stale_removed=1")
+    });
+}

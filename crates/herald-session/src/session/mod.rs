@@ -361,8 +361,18 @@ impl Session {
                 Incoming::Accept
             }
             State::OpenSent | State::OpenConfirm => Incoming::ReadOpen,
+            // A peer that can restart (RFC 4724) may be back before we noticed it was gone:
+            // its OPEN decides (see `resolve_collision`).
+            State::Established if self.peer_can_restart() => Incoming::ReadOpen,
             State::Established => Incoming::Reject,
         }
+    }
+
+    /// The peer advertised graceful restart on the current session.
+    fn peer_can_restart(&self) -> bool {
+        self.negotiated
+            .as_ref()
+            .is_some_and(|n| n.graceful_restart.is_some())
     }
 
     /// RFC 4271 §6.8: `open` arrived on an inbound connection while this session was in OpenSent
@@ -373,7 +383,14 @@ impl Session {
     /// old one, so that the OPEN and KEEPALIVE that follow go on the new connection.
     pub fn resolve_collision(&mut self, now: Instant, open: &Open) -> Collision {
         if !matches!(self.state, State::OpenSent | State::OpenConfirm) {
-            return if self.state == State::Established {
+            return if self.state == State::Established && self.peer_can_restart() {
+                // RFC 4724 §4.2: a new connection from a peer that advertised graceful restart
+                // on the Established session means it restarted: that session ends as if its
+                // TCP connection had closed (its routes are kept as stale by the helper), and
+                // the new connection is taken.
+                self.fail(now, DownReasonKind::Closed);
+                self.take_new(now, open)
+            } else if self.state == State::Established {
                 Collision::KeepExisting
             } else {
                 self.out.push_back(Output::Close);
@@ -441,6 +458,9 @@ impl Session {
                 self.restart_hold(now);
                 self.set_state(State::Established);
                 self.failures = 0;
+                // RFC 4724 §3: the Restart State bit says that we have just restarted; once a
+                // session is up again, later OPENs no longer set it.
+                self.config.capabilities.restarting = false;
                 if let Some(n) = &self.negotiated {
                     self.out.push_back(Output::Established(Box::new(n.clone())));
                 }

@@ -562,3 +562,92 @@ fn collision_with_equal_identifiers_keeps_the_connection_of_the_larger_as() {
         Collision::KeepExisting
     );
 }
+
+fn gr_config(local: u32, peer: u32, id: [u8; 4]) -> Config {
+    let mut c = cfg(local, peer, id);
+    c.capabilities = LocalCapabilities {
+        graceful_restart: Some(120),
+        restarting: true,
+        ..LocalCapabilities::default()
+    };
+    c
+}
+
+fn gr_flags(m: &Message) -> Option<u8> {
+    match m {
+        Message::Open(o) => o.capabilities().find_map(|c| match c {
+            herald_wire::Capability::GracefulRestart { flags, .. } => Some(*flags),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+#[test]
+fn the_restart_state_bit_is_only_set_until_a_session_is_up() {
+    let mut p = Pair::new(
+        gr_config(65001, 65002, [1, 1, 1, 1]),
+        gr_config(65002, 65001, [2, 2, 2, 2]),
+    );
+    p.connect();
+    assert_eq!(p.a.state(), State::Established);
+    let first: Vec<u8> = sent(&p.a_out).iter().filter_map(gr_flags).collect();
+    assert_eq!(first, [0x8], "R set on the first OPEN after a start");
+    // The session resets; the next OPEN is not from a restarted speaker.
+    p.a.handle_closed(p.now);
+    p.a_out.clear();
+    p.advance(Duration::from_secs(120));
+    p.a.handle_connected(p.now);
+    let again: Vec<u8> = sent(&drain(&mut p.a)).iter().filter_map(gr_flags).collect();
+    assert_eq!(again, [0], "R clear once a session has been up");
+}
+
+#[test]
+fn a_new_connection_from_an_established_graceful_restart_peer_replaces_the_session() {
+    // RFC 4724 §4.2: b restarted and connects again while a still has the session Established:
+    // a ends the old session as a closed connection (no NOTIFICATION, so its routes are kept
+    // as stale by the daemon) and takes the new connection.
+    let mut p = Pair::new(
+        cfg(65001, 65002, [1, 1, 1, 1]),
+        gr_config(65002, 65001, [2, 2, 2, 2]),
+    );
+    p.connect();
+    assert_eq!(p.a.state(), State::Established);
+    assert_eq!(p.a.handle_incoming(p.now), Incoming::ReadOpen);
+    let b_open = Open::new(
+        65002,
+        90,
+        Ipv4Addr::new(2, 2, 2, 2),
+        vec![
+            herald_wire::Capability::FourOctetAs(65002),
+            herald_wire::Capability::GracefulRestart {
+                flags: 0x8,
+                time: 120,
+                families: vec![],
+            },
+        ],
+    );
+    assert_eq!(p.a.resolve_collision(p.now, &b_open), Collision::UseNew);
+    let outs = drain(&mut p.a);
+    assert!(notification(&outs).is_none(), "no NOTIFICATION: {outs:?}");
+    let close = outs.iter().position(|o| *o == Output::Close);
+    let down = outs
+        .iter()
+        .position(|o| *o == Output::Down(DownReason::ConnectionClosed));
+    let open = outs
+        .iter()
+        .position(|o| matches!(o, Output::Send(Message::Open(_))));
+    assert!(
+        close.is_some() && down.is_some() && open > close,
+        "{outs:?}"
+    );
+    assert_eq!(p.a.state(), State::OpenConfirm);
+
+    // A peer without graceful restart gets its second connection refused (RFC 4271 §6.8).
+    let mut p = Pair::new(
+        cfg(65001, 65002, [1, 1, 1, 1]),
+        cfg(65002, 65001, [2, 2, 2, 2]),
+    );
+    p.connect();
+    assert_eq!(p.a.handle_incoming(p.now), Incoming::Reject);
+}
