@@ -468,7 +468,18 @@ impl Session {
             (State::Established, Message::Keepalive) => self.restart_hold(now),
             (State::Established, Message::Update(u)) => {
                 self.restart_hold(now);
+                // RFC 7606 §3 and RFC 4760 §7 leave the choice between disabling the family and
+                // resetting the session: herald resets, with the error's NOTIFICATION (the
+                // UPDATE still goes up first, for the programs that log what peers send).
+                let reset = u
+                    .errors
+                    .iter()
+                    .find(|e| e.action >= herald_wire::Action::AfiSafiDisable)
+                    .map(|e| e.error.notification());
                 self.out.push_back(Output::Update(Box::new(u)));
+                if let Some(n) = reset {
+                    self.fail(now, DownReasonKind::Sent(n));
+                }
             }
             (State::Established, Message::RouteRefresh(r)) => {
                 self.restart_hold(now);

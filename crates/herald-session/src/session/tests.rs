@@ -651,3 +651,26 @@ fn a_new_connection_from_an_established_graceful_restart_peer_replaces_the_sessi
     p.connect();
     assert_eq!(p.a.handle_incoming(p.now), Incoming::Reject);
 }
+
+#[test]
+fn a_malformed_mp_reach_resets_the_session_with_its_notification() {
+    // RFC 7606 / RFC 4760 §7: MP_REACH_NLRI whose NLRI does not parse (a /33 in IPv4 unicast):
+    // herald does not disable the family alone, it resets the session with 3/10.
+    let mut p = Pair::new(
+        cfg(65001, 65002, [1, 1, 1, 1]),
+        cfg(65002, 65001, [2, 2, 2, 2]),
+    );
+    p.connect();
+    assert_eq!(p.a.state(), State::Established);
+    let bytes = hex::decode(
+        "ffffffffffffffffffffffffffffffff0025020000000e800e0b0001010 40a00000100 2100"
+            .replace(' ', ""),
+    )
+    .unwrap();
+    let m = Message::decode(&bytes, &Context::default()).unwrap();
+    p.a.handle_message(p.now, m);
+    let outs = drain(&mut p.a);
+    assert!(matches!(outs.first(), Some(Output::Update(_))), "{outs:?}");
+    assert_eq!(notification(&outs).map(|n| (n.0, n.1)), Some((3, 10)));
+    assert_eq!(p.a.state(), State::Idle);
+}
