@@ -175,6 +175,20 @@ fn family(r: &mut Reader<'_>) -> Option<Family> {
     Some(Family::new(Afi(r.u16()?), Safi(r.u8()?)))
 }
 
+/// Whether a next hop of `len` octets is one `family` can carry: IPv4 (4), IPv6 global (16) or
+/// global and link-local (32), with an 8-octet route distinguisher before each address for VPN
+/// families; IPv6 next hops for IPv4 NLRI (RFC 8950); none or one address for flowspec. Other
+/// families are not checked.
+fn next_hop_length_fits(family: Family, len: u8) -> bool {
+    match (family.afi.0, family.safi.0) {
+        (1, 1 | 2 | 4) => matches!(len, 4 | 16 | 32),
+        (2, 1 | 2 | 4) => matches!(len, 16 | 32),
+        (1 | 2, 128 | 129) => matches!(len, 12 | 24 | 48),
+        (1 | 2, 133 | 134) => matches!(len, 0 | 4 | 12 | 16 | 24 | 32),
+        _ => true,
+    }
+}
+
 impl MpReach {
     pub(crate) fn decode(v: &[u8], ctx: &Context) -> Result<MpReach, MpError> {
         let mut r = Reader::new(v);
@@ -187,6 +201,11 @@ impl MpReach {
             in_nlri,
         };
         let nh_len = r.u8().ok_or(err(false))?;
+        // RFC 7606 §7.11: a next hop length the family cannot have makes the attribute
+        // malformed (the NLRI after it cannot be located reliably).
+        if !next_hop_length_fits(fam, nh_len) {
+            return Err(err(false));
+        }
         let nh = r.take(usize::from(nh_len)).ok_or(err(false))?;
         let reserved = r.u8().ok_or(err(false))?;
         let nlri = NlriList::decode(fam, r.rest(), ctx.add_path(fam)).map_err(|_| err(true))?;

@@ -346,6 +346,20 @@ fn rfc7606_session_reset_and_afi_safi_disable_cases() {
     );
     // MP_REACH too short to name its family: session reset.
     assert_eq!(err("80 0e 02 0001", &c), (Action::SessionReset, 3, 9));
+    // RFC 7606 §7.11: a 5-octet next hop for IPv4 unicast, and a 4-octet one for IPv6 unicast.
+    assert_eq!(
+        err("80 0e 0e 0001 01 05 0a00000100 00 18 0a0000", &c),
+        (Action::AfiSafiDisable, 3, 9)
+    );
+    assert_eq!(
+        err("80 0e 0c 0002 01 04 0a000001 00 10 2001", &c),
+        (Action::AfiSafiDisable, 3, 9)
+    );
+    // The lengths each family can have still decode: IPv6 next hop for IPv4 (RFC 8950).
+    let ok = hex::decode("800e190001011020010db800000000000000000000000100180a0000").unwrap();
+    let mut errors = Vec::new();
+    assert!(decode_attributes(&ok, &c, 0, &mut errors).is_ok());
+    assert!(errors.is_empty(), "{errors:?}");
 }
 
 #[test]
