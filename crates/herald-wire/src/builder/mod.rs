@@ -2,8 +2,9 @@
 //! negotiated maximum message size, with no allocation per prefix.
 //!
 //! The attributes of a route set are encoded once into an [`AttrBlock`]; each UPDATE is then
-//! the header, a copy of the block (with MP_REACH_NLRI spliced in at its place in type-code
-//! order for non-IPv4-unicast families), and prefix octets appended until the next would not fit.
+//! the header, MP_REACH_NLRI for non-IPv4-unicast families (first, as RFC 7606 §5.1 asks, so
+//! that a receiver finds the NLRI even when a later attribute is malformed), a copy of the
+//! block, and prefix octets appended until the next would not fit.
 
 use crate::attr::{Attribute, NextHop};
 use crate::iana::{attr_flags as F, attr_type as T, Family};
@@ -16,27 +17,20 @@ use crate::Context;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct AttrBlock {
     bytes: Vec<u8>,
-    /// Offset where MP_REACH_NLRI goes: before the first attribute with a type code above 14.
-    mp_at: usize,
 }
 
 impl AttrBlock {
     /// Encode `attrs` in the order given. MP attributes among them are skipped.
     pub fn new(attrs: &[Attribute], ctx: &Context) -> AttrBlock {
         let mut bytes = Vec::with_capacity(64);
-        let mut mp_at = None;
         for a in attrs {
             let t = a.value.type_code();
             if t == T::MP_REACH_NLRI || t == T::MP_UNREACH_NLRI {
                 continue;
             }
-            if t > T::MP_REACH_NLRI && mp_at.is_none() {
-                mp_at = Some(bytes.len());
-            }
             a.encode(ctx, &mut bytes);
         }
-        let mp_at = mp_at.unwrap_or(bytes.len());
-        AttrBlock { bytes, mp_at }
+        AttrBlock { bytes }
     }
 
     /// The encoded octets.
@@ -134,8 +128,7 @@ pub fn announce(
                 p.encode(add_path, out);
             }
         } else {
-            let (before, after) = block.bytes.split_at(block.mp_at.min(block.bytes.len()));
-            out.extend_from_slice(before);
+            // MP_REACH_NLRI first (RFC 7606 §5.1), then the other attributes.
             let value_len = 3 + 1 + nh_len + 1 + used;
             if value_len > 255 {
                 out.extend_from_slice(&[F::OPTIONAL | F::EXTENDED_LENGTH, T::MP_REACH_NLRI]);
@@ -153,7 +146,7 @@ pub fn announce(
             for p in now {
                 p.encode(add_path, out);
             }
-            out.extend_from_slice(after);
+            out.extend_from_slice(&block.bytes);
             let end = out.len();
             // The attribute length runs to the end of the attributes, NLRI included here.
             let alen = end - alen_at - 2;

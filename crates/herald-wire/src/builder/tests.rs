@@ -109,7 +109,8 @@ fn extended_message_packs_into_65535() {
 }
 
 #[test]
-fn ipv6_goes_in_mp_reach_at_its_type_code_place() {
+fn ipv6_goes_in_mp_reach_first_rfc7606() {
+    // RFC 7606 §5.1: MP_REACH_NLRI is the very first attribute.
     let ctx = Context {
         add_path: vec![Family::IPV6_UNICAST],
         ..Context::default()
@@ -136,7 +137,7 @@ fn ipv6_goes_in_mp_reach_at_its_type_code_place() {
     let mut got = Vec::new();
     for u in &ups {
         let codes: Vec<u8> = u.attributes.iter().map(|a| a.value.type_code()).collect();
-        assert_eq!(codes, vec![1, 2, 4, 14, 32]);
+        assert_eq!(codes, vec![14, 1, 2, 4, 32]);
         let m = u.mp_reach().unwrap();
         assert_eq!(m.next_hop, nh);
         got.extend_from_slice(m.nlri.prefixes());
@@ -159,8 +160,8 @@ fn small_mp_reach_uses_a_one_octet_length() {
         &v4(2),
     )
     .unwrap();
-    let mp_at = 23 + block.mp_at;
-    assert_eq!(&out[mp_at..mp_at + 3], &[0x80, 14, 3 + 1 + 4 + 1 + 8]);
+    // Right after the header and the two length fields: MP_REACH_NLRI comes first.
+    assert_eq!(&out[23..26], &[0x80, 14, 3 + 1 + 4 + 1 + 8]);
 }
 
 #[test]
