@@ -237,6 +237,33 @@ pub struct AttrError {
     pub error: DecodeError,
 }
 
+impl AttrError {
+    /// Whether this is an attribute whose length runs past the end of the attribute block
+    /// (RFC 7606 §4): parsing stopped there, so nothing after it (an MP_REACH_NLRI or
+    /// MP_UNREACH_NLRI included) was seen.
+    pub fn overruns_block(&self) -> bool {
+        let ErrorKind::AttributeLength { attribute } = &self.error.kind else {
+            return false;
+        };
+        let Some(&flags) = attribute.first() else {
+            return false;
+        };
+        let (header, declared) = if flags & crate::iana::attr_flags::EXTENDED_LENGTH != 0 {
+            let len = match (attribute.get(2), attribute.get(3)) {
+                (Some(&a), Some(&b)) => usize::from(u16::from_be_bytes([a, b])),
+                _ => return true,
+            };
+            (4, len)
+        } else {
+            match attribute.get(2) {
+                Some(&l) => (3, usize::from(l)),
+                None => return true,
+            }
+        };
+        attribute.len() < header + declared
+    }
+}
+
 impl fmt::Display for AttrError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let act = match self.action {

@@ -368,6 +368,25 @@ impl Session {
         }
     }
 
+    /// RFC 7606 §4 and §5.3: an attribute whose length overran the attribute block ended the
+    /// parsing, so an MP_REACH_NLRI or MP_UNREACH_NLRI after it could not be located and its
+    /// routes cannot be treated as withdrawn. When no MP attribute came before the overrun and
+    /// the session carries families other than IPv4 unicast, that error resets the session.
+    fn unlocatable_mp_nlri<'u>(
+        &self,
+        u: &'u herald_wire::Update,
+    ) -> Option<&'u herald_wire::AttrError> {
+        let multiprotocol = self.negotiated.as_ref().is_some_and(|n| {
+            n.families
+                .iter()
+                .any(|f| *f != herald_wire::Family::IPV4_UNICAST)
+        });
+        if !multiprotocol || u.mp_reach().is_some() || u.mp_unreach().is_some() {
+            return None;
+        }
+        u.errors.iter().find(|e| e.overruns_block())
+    }
+
     /// The peer advertised graceful restart on the current session.
     fn peer_can_restart(&self) -> bool {
         self.negotiated
@@ -475,6 +494,7 @@ impl Session {
                     .errors
                     .iter()
                     .find(|e| e.action >= herald_wire::Action::AfiSafiDisable)
+                    .or_else(|| self.unlocatable_mp_nlri(&u))
                     .map(|e| e.error.notification());
                 self.out.push_back(Output::Update(Box::new(u)));
                 if let Some(n) = reset {

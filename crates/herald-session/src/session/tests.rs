@@ -674,3 +674,34 @@ fn a_malformed_mp_reach_resets_the_session_with_its_notification() {
     assert_eq!(notification(&outs).map(|n| (n.0, n.1)), Some((3, 10)));
     assert_eq!(p.a.state(), State::Idle);
 }
+
+#[test]
+fn an_attribute_overrunning_the_block_resets_only_when_mp_nlri_could_be_lost() {
+    // ORIGIN, then a MED whose length (0x20) runs past the 12-octet attribute block, then one
+    // classic prefix. Parsing stops at the MED: whatever followed it is unseen.
+    let update = hex::decode(
+        "ffffffffffffffffffffffffffffffff002702000000 0c 40010100 4004200000000000 180a0000"
+            .replace(' ', ""),
+    )
+    .unwrap();
+    let run = |families: Vec<Family>| {
+        let mut a = cfg(65001, 65002, [1, 1, 1, 1]);
+        a.capabilities.families = families.clone();
+        let mut b = cfg(65002, 65001, [2, 2, 2, 2]);
+        b.capabilities.families = families;
+        let mut p = Pair::new(a, b);
+        p.connect();
+        assert_eq!(p.a.state(), State::Established);
+        let m = Message::decode(&update, &Context::default()).unwrap();
+        p.a.handle_message(p.now, m);
+        (drain(&mut p.a), p.a.state())
+    };
+    // IPv4 unicast only: no MP_REACH can have been hidden: treat-as-withdraw, session kept.
+    let (outs, state) = run(vec![Family::IPV4_UNICAST]);
+    assert!(notification(&outs).is_none(), "{outs:?}");
+    assert_eq!(state, State::Established);
+    // With IPv6 too, an MP_REACH_NLRI after the MED would be lost: session reset, 3/5.
+    let (outs, state) = run(vec![Family::IPV4_UNICAST, Family::IPV6_UNICAST]);
+    assert_eq!(notification(&outs).map(|n| (n.0, n.1)), Some((3, 5)));
+    assert_eq!(state, State::Idle);
+}

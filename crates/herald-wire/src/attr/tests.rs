@@ -378,3 +378,27 @@ fn notification_data_is_the_offending_attribute() {
     decode_attributes(&bytes, &Context::default(), 0, &mut errors).unwrap();
     assert_eq!(errors[0].error.notification().data, bytes);
 }
+
+#[test]
+fn only_an_attribute_running_past_the_block_overruns_it() {
+    let c = Context::default();
+    let errors_of = |h: &str| {
+        let bytes = hex::decode(h.replace(' ', "")).unwrap();
+        let mut errors = Vec::new();
+        let _ = decode_attributes(&bytes, &c, 0, &mut errors);
+        errors
+    };
+    // MED declaring 32 octets with 4 left: overrun, parsing stops.
+    let e = errors_of("40010100 4004200000000000");
+    assert_eq!(e.len(), 1);
+    assert!(e[0].overruns_block());
+    // Extended length form too.
+    let e = errors_of("40010100 5004 0020 00000000");
+    assert!(e.first().is_some_and(|e| e.overruns_block()), "{e:?}");
+    // An ORIGIN of two octets is a length error inside the block: parsing goes on.
+    let e = errors_of("40010200 00 4004 04 00000001");
+    assert!(
+        !e.is_empty() && e.iter().all(|e| !e.overruns_block()),
+        "{e:?}"
+    );
+}
