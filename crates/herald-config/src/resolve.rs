@@ -173,7 +173,20 @@ fn neighbor(
     let md5 = match d.md5_password {
         None => None,
         Some((pw, s)) => {
-            let key = if d.md5_base64.is_some_and(|b| b.0 == Some(true)) {
+            let auto = d.md5_base64.is_some_and(|b| b.0.is_none());
+            let key = if auto
+                && !pw.is_empty()
+                && pw
+                    .bytes()
+                    .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+            {
+                // `md5-base64 auto`, as ExaBGP reads it: a key written only in lowercase hex
+                // digits may be base64 without its padding; it is decoded when it is, and taken
+                // as written otherwise. Any other key is taken as written.
+                base64_decode(&pw)
+                    .filter(|k| !k.is_empty())
+                    .unwrap_or_else(|| pw.into_bytes())
+            } else if d.md5_base64.is_some_and(|b| b.0 == Some(true)) {
                 match base64_decode(&pw) {
                     Some(k) => k,
                     None => {
@@ -201,6 +214,46 @@ fn neighbor(
             })
         }
     };
+
+    // Settings ExaBGP has and herald does not act on: refused rather than accepted and ignored.
+    let refuse = |errors: &mut Vec<ConfigError>, span: Span, what: &str, why: &str| {
+        errors.push(e(span, what, format!("unsupported: {what} ({why})")));
+    };
+    if let Some((Some(_), s)) = d.rate_limit {
+        refuse(errors, s, "rate-limit", "UPDATEs are not rate limited");
+    }
+    if let Some((_, s)) = &d.source_interface {
+        refuse(
+            errors,
+            *s,
+            "source-interface",
+            "bind with local-address instead",
+        );
+    }
+    if let Some((ip, s)) = d.md5_ip {
+        if Some(ip) != local_address {
+            refuse(
+                errors,
+                s,
+                "md5-ip",
+                "an address other than local-address; the MD5 key is bound to the peer's address",
+            );
+        }
+    }
+    for (set, name) in [
+        (&d.cap.multi_session, "multi-session"),
+        (&d.cap.operational, "operational"),
+        (&d.cap.aigp, "aigp"),
+    ] {
+        if let Some((true, s)) = set {
+            refuse(
+                errors,
+                *s,
+                &format!("capability {name}"),
+                "herald does not advertise it",
+            );
+        }
+    }
 
     // Families: the family block, or IPv4 and IPv6 unicast plus whatever the routes use.
     let explicit = d.families.is_some();

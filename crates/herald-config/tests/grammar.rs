@@ -66,7 +66,7 @@ fn every_neighbor_setting() {
             connect 1180;
             md5-password aGVsbG8=;
             md5-base64 true;
-            md5-ip 10.0.0.253;
+            md5-ip 10.0.0.254;
             outgoing-ttl 1;
             incoming-ttl 254;
             group-updates false;
@@ -76,8 +76,6 @@ fn every_neighbor_setting() {
             manual-eor true;
             host-name my-host;
             domain-name example.com;
-            rate-limit 100;
-            source-interface eth0;
         }"#,
     );
     let n = &c.neighbors[0];
@@ -91,14 +89,52 @@ fn every_neighbor_setting() {
     assert_eq!((n.listen, n.connect), (Some(1179), Some(1180)));
     let md5 = n.md5.as_ref().unwrap();
     assert_eq!(md5.key, b"hello");
-    assert_eq!(md5.ip, Some("10.0.0.253".parse().unwrap()));
+    assert_eq!(md5.ip, Some("10.0.0.254".parse().unwrap()));
     assert_eq!((n.outgoing_ttl, n.incoming_ttl), (Some(1), Some(254)));
     assert!(!n.group_updates && !n.auto_flush && !n.adj_rib_out && !n.adj_rib_in);
     assert!(n.manual_eor);
     assert_eq!(n.host_name.as_deref(), Some("my-host"));
     assert_eq!(n.domain_name.as_deref(), Some("example.com"));
-    assert_eq!(n.rate_limit, Some(100));
-    assert_eq!(n.source_interface.as_deref(), Some("eth0"));
+}
+
+#[test]
+fn settings_herald_does_not_act_on_are_refused_where_written() {
+    let text = "neighbor 10.0.0.1 {
+  local-address 10.0.0.2; local-as 1; peer-as 1;
+  md5-password secret; md5-ip 10.0.0.9;
+  rate-limit 100;
+  source-interface eth0;
+  capability { multi-session enable; operational; aigp; }
+}
+";
+    let errors = herald_config::parse_str(text, std::path::Path::new("t.conf")).unwrap_err();
+    let got: Vec<(u32, u32, &str)> = errors
+        .iter()
+        .map(|e| {
+            (
+                e.line,
+                e.col,
+                e.unsupported_feature().unwrap_or("NOT UNSUPPORTED"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (3, 24, "md5-ip"),
+            (4, 3, "rate-limit"),
+            (5, 3, "source-interface"),
+            (6, 16, "capability multi-session"),
+            (6, 38, "capability operational"),
+            (6, 51, "capability aigp"),
+        ]
+    );
+    // The same values where they mean what herald does are accepted.
+    herald_config::parse_str(
+        "neighbor 10.0.0.1 { local-address 10.0.0.2; local-as 1; peer-as 1; md5-password s; md5-ip 10.0.0.2; rate-limit disable; capability { multi-session disable; aigp disable; } }",
+        std::path::Path::new("t.conf"),
+    )
+    .unwrap();
 }
 
 #[test]
@@ -118,13 +154,13 @@ fn capabilities_block() {
            family { ipv4 unicast; ipv6 unicast; }
            nexthop { ipv4 unicast ipv6; }
            capability { asn4 disable; route-refresh; graceful-restart; add-path send/receive;
-             extended-message disable; multi-session enable; operational; aigp; software-version; }
+             extended-message disable; multi-session disable; software-version; }
          }",
     );
     let n = &c.neighbors[0];
     let cap = &n.capabilities;
     assert!(!cap.asn4 && cap.route_refresh && !cap.extended_message);
-    assert!(cap.multi_session && cap.operational && cap.aigp && cap.software_version);
+    assert!(!cap.multi_session && !cap.operational && !cap.aigp && cap.software_version);
     // A bare graceful-restart takes the hold time.
     assert_eq!(cap.graceful_restart, Some(90));
     assert_eq!(cap.add_path, Some(AddPathMode::SendReceive));

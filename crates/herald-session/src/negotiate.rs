@@ -31,6 +31,9 @@ pub struct LocalCapabilities {
     pub extended_next_hop: Vec<(Family, Afi)>,
     /// FQDN capability: host name and domain name.
     pub hostname: Option<(String, String)>,
+    /// Software version capability (code 75, draft-abraitis-bgp-version-capability): the
+    /// string to advertise, at most 64 octets.
+    pub software_version: Option<String>,
 }
 
 impl Default for LocalCapabilities {
@@ -46,6 +49,7 @@ impl Default for LocalCapabilities {
             extended_message: true,
             extended_next_hop: Vec::new(),
             hostname: None,
+            software_version: None,
         }
     }
 }
@@ -105,6 +109,18 @@ impl LocalCapabilities {
                 hostname: h.clone(),
                 domain: d.clone(),
             });
+        }
+        if let Some(s) = &self.software_version {
+            // One length octet, then the UTF-8 text cut at 64 octets on a character boundary.
+            let mut end = s.len().min(64);
+            while !s.is_char_boundary(end) {
+                end -= 1;
+            }
+            let text = s.get(..end).unwrap_or_default().as_bytes();
+            let mut data = Vec::with_capacity(text.len() + 1);
+            data.push(text.len() as u8);
+            data.extend_from_slice(text);
+            v.push(Capability::Unknown { code: 75, data });
         }
         v
     }

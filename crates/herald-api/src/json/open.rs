@@ -136,8 +136,20 @@ fn write_capability(out: &mut String, c: &Capability) {
             out.push_str(" ] }");
             Ok(())
         }
+        // Software version (75): ExaBGP prints the text alone.
+        Capability::Unknown { code: 75, data } => match software_version(data) {
+            Some(text) => write!(out, "{{ \"software\": \"{}\" }}", escape(&text)),
+            None => write_unknown(out, 75, data),
+        },
         Capability::Unknown { code, data } => write_unknown(out, *code, data),
     };
+}
+
+/// The text of a software version capability: a length octet, then that many octets of UTF-8.
+fn software_version(data: &[u8]) -> Option<String> {
+    let (&len, rest) = data.split_first()?;
+    let text = rest.get(..usize::from(len))?;
+    Some(String::from_utf8_lossy(text).into_owned())
 }
 
 /// A capability ExaBGP does not decode: its IANA status, code and value in hexadecimal.

@@ -350,3 +350,13 @@ fn open_extended_next_hop_hostname_and_llgr_as_exabgp() {
         r#", "open": { "version": 4, "asn": 65001, "hold_time": 90, "router_id": "192.0.2.61", "capabilities": { "5": { "name": "nexthop", "conversion": [ "ipv4/unicast/ipv6" ] }, "73": { "host-name": "vm", "domain-name": "" }, "71": { "name": "unknown", "iana": "unassigned", "value": 71, "raw": "00010180000E10" } } } } }"#
     );
 }
+
+#[test]
+fn open_software_version_as_exabgp() {
+    // Capability 75 (draft-abraitis-bgp-version-capability) as ExaBGP 5 sends and prints it.
+    let s = decode("ffffffffffffffffffffffffffffffff002f0104fde9005ac000023d1202104b0e0d4578614247502f352e302e3135", &Context::default());
+    assert_eq!(
+        payload(&s),
+        r#", "open": { "version": 4, "asn": 65001, "hold_time": 90, "router_id": "192.0.2.61", "capabilities": { "75": { "software": "ExaBGP/5.0.15" } } } } }"#
+    );
+}

@@ -440,6 +440,30 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
         self.counts.clear();
     }
 
+    /// Drop, without recording changes, every route whose set matches `drop` (for a session
+    /// that went down: what the next session is sent). Returns how many routes went.
+    pub fn forget_where(&mut self, mut drop: impl FnMut(&K) -> bool) -> usize {
+        let mut gone = 0;
+        for g in &mut self.groups {
+            if !g.prefixes.is_empty() && drop(&g.key) {
+                gone += g.prefixes.len();
+                let family = g.family;
+                let n = g.prefixes.len();
+                g.prefixes = Vec::new();
+                if let Ok(i) = self.counts.binary_search_by_key(&family, |c| c.0) {
+                    if let Some(c) = self.counts.get_mut(i) {
+                        c.1 = c.1.saturating_sub(n);
+                    }
+                }
+            }
+        }
+        if gone > 0 {
+            // Rebuilt from the groups on the next change.
+            self.index = None;
+        }
+        gone
+    }
+
     /// The routes, one slice per set in first-seen order (empty sets skipped), for a full
     /// dump. Within a set, routes are in the order added, except that a removal moves the
     /// set's last route into the freed place.

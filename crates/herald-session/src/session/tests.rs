@@ -705,3 +705,25 @@ fn an_attribute_overrunning_the_block_resets_only_when_mp_nlri_could_be_lost() {
     assert_eq!(notification(&outs).map(|n| (n.0, n.1)), Some((3, 5)));
     assert_eq!(state, State::Idle);
 }
+
+#[test]
+fn software_version_is_advertised_as_capability_75() {
+    let caps = LocalCapabilities {
+        software_version: Some("herald/0.1.0".to_string()),
+        ..LocalCapabilities::default()
+    };
+    let v = caps.to_capabilities(65001);
+    let mut data = vec![12u8];
+    data.extend_from_slice(b"herald/0.1.0");
+    assert!(
+        v.contains(&herald_wire::Capability::Unknown { code: 75, data }),
+        "{v:?}"
+    );
+    // Cut at 64 octets.
+    let caps = LocalCapabilities {
+        software_version: Some("x".repeat(100)),
+        ..LocalCapabilities::default()
+    };
+    let long = caps.to_capabilities(65001);
+    assert!(long.iter().any(|c| matches!(c, herald_wire::Capability::Unknown { code: 75, data } if data.len() == 65 && data[0] == 64)));
+}

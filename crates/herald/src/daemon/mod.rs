@@ -513,6 +513,10 @@ impl Daemon {
                 .host_name
                 .clone()
                 .map(|h| (h, n.domain_name.clone().unwrap_or_default())),
+            software_version: n
+                .capabilities
+                .software_version
+                .then(|| format!("herald/{}", env!("CARGO_PKG_VERSION"))),
         };
         let mut description: Vec<(String, String)> = vec![
             ("local-as".into(), local_as.to_string()),
@@ -552,6 +556,8 @@ impl Daemon {
             export: Export::from_routes(&n.routes),
             watchdogs: export::watchdogs(&n.routes),
             adj_rib_in: n.adj_rib_in,
+            group_updates: n.group_updates,
+            adj_rib_out: n.adj_rib_out,
             limits: n
                 .prefix_limits
                 .iter()

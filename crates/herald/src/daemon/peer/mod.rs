@@ -114,6 +114,11 @@ pub struct PeerSpec {
     pub watchdogs: super::export::Watchdogs,
     /// Keep the routes received (`adj-rib-in`).
     pub adj_rib_in: bool,
+    /// Pack routes that share attributes into one UPDATE (`group-updates`, true by default);
+    /// false sends one UPDATE per route, as ExaBGP does.
+    pub group_updates: bool,
+    /// Keep program routes across a session reset (`adj-rib-out`).
+    pub adj_rib_out: bool,
     /// Per-family prefix limits.
     pub limits: Vec<(Family, PrefixLimit)>,
     /// What `show neighbor configuration` prints.
@@ -232,7 +237,12 @@ impl Peer {
         let export = std::mem::take(&mut spec.export);
         let limits = LimitTracker::new();
         Peer {
-            out: routes::Out::new(spec.name.clone(), export),
+            out: routes::Out::new(
+                spec.name.clone(),
+                export,
+                spec.group_updates,
+                spec.adj_rib_out,
+            ),
             spec,
             session,
             conn: None,

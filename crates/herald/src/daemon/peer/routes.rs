@@ -55,6 +55,11 @@ pub struct Out {
     rib: AdjRibOut<OutKey>,
     dump: Option<Dump>,
     deferred: Vec<Deferred>,
+    /// Routes per UPDATE: as many as fit (`group-updates true`) or one.
+    per_update: usize,
+    /// Keep the routes programs announced across a session reset (`adj-rib-out`, true by
+    /// default); without it the next session gets the configuration's routes only.
+    keep_api: bool,
 }
 
 /// The messages that open and close a dump: BoRR/EoRR (RFC 7313) for a refresh when enhanced
@@ -87,12 +92,16 @@ pub fn dump_end(
 
 impl Out {
     /// The configuration's routes.
-    pub fn new(name: String, export: Export) -> Out {
+    /// `grouped`: pack routes that share attributes into one UPDATE (else one per route);
+    /// `keep_api`: keep program routes across a session reset.
+    pub fn new(name: String, export: Export, grouped: bool, keep_api: bool) -> Out {
         Out {
             name,
             rib: AdjRibOut::from_groups(config_groups(export)),
             dump: None,
             deferred: Vec::new(),
+            per_update: if grouped { usize::MAX } else { 1 },
+            keep_api,
         }
     }
 
@@ -220,6 +229,12 @@ impl Out {
         self.dump = None;
         self.apply_deferred();
         self.discard_changes();
+        if !self.keep_api {
+            let n = self.rib.forget_where(|k| k.api);
+            if n > 0 {
+                info!(peer = %self.name, routes = n, "adj-rib-out false: routes from programs forgotten with the session");
+            }
+        }
     }
 
     /// Drop pending changes (not established: the next dump sends the table as it is).
@@ -288,8 +303,11 @@ impl Out {
             let rest = prefixes.get(d.offset..).unwrap_or_default();
             let take = rest.len().min(budget);
             if let (Some(Some(p)), Some(slice)) = (d.prepared.get(d.group), rest.get(..take)) {
-                if let Err(why) = export::announce(&mut out, &d.ctx, p, slice) {
-                    warn!(peer = %peer, "not announcing: {why}");
+                for part in slice.chunks(self.per_update) {
+                    if let Err(why) = export::announce(&mut out, &d.ctx, p, part) {
+                        warn!(peer = %peer, "not announcing: {why}");
+                        break;
+                    }
                 }
                 d.sent += take;
                 budget -= take;
@@ -331,14 +349,19 @@ impl Out {
         let ctx = view.negotiated.send_context();
         for (f, ps) in &changes.withdrawn {
             if view.negotiated.families.contains(f) && !ps.is_empty() {
-                builder::withdraw(&mut out, &ctx, *f, ps);
+                for part in ps.chunks(self.per_update) {
+                    builder::withdraw(&mut out, &ctx, *f, part);
+                }
             }
         }
         for (k, _f, ps) in &changes.announced {
             match export::prepare(&k.group, view, &ctx) {
                 Ok(p) => {
-                    if let Err(why) = export::announce(&mut out, &ctx, &p, ps) {
-                        warn!(peer = %peer, "not announcing: {why}");
+                    for part in ps.chunks(self.per_update) {
+                        if let Err(why) = export::announce(&mut out, &ctx, &p, part) {
+                            warn!(peer = %peer, "not announcing: {why}");
+                            break;
+                        }
                     }
                 }
                 Err(why) => warn!(peer = %peer, routes = ps.len(), "not announcing: {why}"),
