@@ -633,3 +633,22 @@ fn prefix_limit_is_read_per_family_and_needs_the_adj_rib_in() {
     let zero = "neighbor 192.0.2.1 { router-id 1.1.1.1; local-as 1; peer-as 2;\n prefix-limit { ipv4 unicast 0; } }\n";
     assert!(herald_config::parse_str(zero, std::path::Path::new("t.conf")).is_err());
 }
+
+#[test]
+fn md5_base64_auto_decodes_a_hex_looking_key_as_exabgp_does() {
+    let key = |pw: &str| {
+        let c = parse(&format!(
+            "neighbor 10.0.0.3 {{ local-address 10.0.0.2; local-as 1; peer-as 1; md5-password {pw}; md5-base64 auto; }}"
+        ));
+        c.neighbors[0].md5.as_ref().unwrap().key.clone()
+    };
+    // Only lowercase hex digits: read as base64 without its padding.
+    assert_eq!(key("abcd"), [0x69, 0xb7, 0x1d]);
+    // Anything else: as written.
+    assert_eq!(key("Secret1"), b"Secret1");
+    // Without `auto` the hex-looking key is taken as written.
+    let c = parse(
+        "neighbor 10.0.0.3 { local-address 10.0.0.2; local-as 1; peer-as 1; md5-password abcd; }",
+    );
+    assert_eq!(c.neighbors[0].md5.as_ref().unwrap().key, b"abcd");
+}

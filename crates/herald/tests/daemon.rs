@@ -854,3 +854,90 @@ fn a_restarted_graceful_restart_peer_reconnecting_replaces_its_established_sessi
         e.contains("End-of-RIB received") && e.contains("stale_removed=1")
     });
 }
+
+#[test]
+fn group_updates_false_sends_one_update_per_route() {
+    // Three routes sharing their attributes: one UPDATE by default, three with
+    // `group-updates false` (as ExaBGP sends them).
+    for (grouped, updates) in [(true, 1), (false, 3)] {
+        let dir = tempdir(if grouped { "grouped" } else { "ungrouped" });
+        let port = free_port("127.0.42.2");
+        let rx = Daemon::start(
+            &dir,
+            "rx",
+            &receiver_conf("127.0.42.2", "127.0.42.1", port, 65002, 65001),
+        );
+        rx.wait("listening", |_, e| e.contains("listening"));
+        let routes = "  route 192.0.2.0/26 next-hop 198.51.100.1 med 5;\n  route 192.0.2.64/26 next-hop 198.51.100.1 med 5;\n  route 192.0.2.128/26 next-hop 198.51.100.1 med 5;";
+        let conf = sender_conf("127.0.42.1", "127.0.42.2", port, 65001, 65002, routes);
+        let conf = if grouped {
+            conf
+        } else {
+            conf.replacen(
+                " hold-time 30;\n",
+                " hold-time 30;\n group-updates false;\n",
+                1,
+            )
+        };
+        let tx = Daemon::start(&dir, "tx", &conf);
+        rx.wait("the End-of-RIBs", |o, _| count(o, "\"eor\"") == 2);
+        let out = rx.out();
+        let with_routes = out.lines().filter(|l| l.contains("\"announce\"")).count();
+        assert_eq!(with_routes, updates, "grouped={grouped}\n{out}");
+        assert_eq!(count(&out, "\"nlri\": \"192.0.2."), 3, "{out}");
+        drop(tx);
+    }
+}
+
+#[test]
+fn adj_rib_out_false_forgets_program_routes_with_the_session() {
+    // A program announces 10.9.0.0/24 next to a configuration route. The receiver restarts:
+    // with `adj-rib-out false` the new session gets the configuration route only.
+    let dir = tempdir("adjribout");
+    let port = free_port("127.0.43.2");
+    let script = dir.join("announce.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\necho 'announce route 10.9.0.0/24 next-hop 198.51.100.9'\nexec sleep 600\n",
+    )
+    .unwrap();
+    let mut perm = std::fs::metadata(&script).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perm, 0o755);
+    std::fs::set_permissions(&script, perm).unwrap();
+    let rx_conf = receiver_conf("127.0.43.2", "127.0.43.1", port, 65002, 65001);
+    let rx = Daemon::start(&dir, "rx", &rx_conf);
+    rx.wait("listening", |_, e| e.contains("listening"));
+    let conf = sender_conf(
+        "127.0.43.1",
+        "127.0.43.2",
+        port,
+        65001,
+        65002,
+        "  route 192.0.2.0/24 next-hop 198.51.100.1;",
+    )
+    .replacen(
+        " hold-time 30;\n",
+        " hold-time 30;\n adj-rib-out false;\n api { processes [ announcer ]; }\n",
+        1,
+    );
+    let tx = Daemon::start(
+        &dir,
+        "tx",
+        &format!("process announcer {{ run ./announce.sh; encoder text; }}\n{conf}"),
+    );
+    rx.wait("both routes", |o, _| {
+        o.contains(r#""nlri": "10.9.0.0/24""#) && o.contains(r#""nlri": "192.0.2.0/24""#)
+    });
+    drop(rx);
+    let rx2 = Daemon::start(&dir, "rx2", &rx_conf);
+    rx2.wait("the configuration route again", |o, _| {
+        o.contains(r#""nlri": "192.0.2.0/24""#) && count(o, "\"eor\"") == 2
+    });
+    assert!(!rx2.out().contains("10.9.0.0/24"), "{}", rx2.out());
+    assert!(
+        tx.log()
+            .contains("adj-rib-out false: routes from programs forgotten"),
+        "{}",
+        tx.log()
+    );
+}
