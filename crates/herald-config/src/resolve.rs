@@ -96,6 +96,16 @@ fn neighbor(
     // A neighbor that inherits a missing template would report every setting the template
     // held as missing: the unknown template is the one error worth showing.
     let local_as = match d.local_as {
+        // The daemon needs its AS before the OPEN it sends: refused here rather than a
+        // neighbor skipped at run time.
+        Some((None, s)) => {
+            errors.push(e(
+                s,
+                "local-as auto",
+                "unsupported: local-as auto (give the local AS number)",
+            ));
+            None
+        }
         Some((a, _)) => a,
         None => {
             if !missing_template {

@@ -1,6 +1,7 @@
-//! `herald check CONFIG [--updates]`: validate a configuration; with `--updates`, print the
-//! UPDATEs each neighbor would be sent (hex line, then its JSON line), assuming the peer accepts
-//! every configured family and capability. No socket is opened.
+//! `herald check CONFIG… [--updates]`: validate configurations (every error and warning on
+//! stderr, as `herald run` reports them; non-zero exit when any file has an error); with
+//! `--updates`, print the UPDATEs each neighbor would be sent (hex line, then its JSON line),
+//! assuming the peer accepts every configured family and capability. No socket is opened.
 
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr};
@@ -17,8 +18,9 @@ use crate::daemon::export::{self, Export, SessionView};
 /// Arguments of `herald check`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The configuration file.
-    config: PathBuf,
+    /// The configuration files.
+    #[arg(required = true, num_args = 1..)]
+    config: Vec<PathBuf>,
     /// Print the UPDATEs (hex, then JSON) that each neighbor would be sent.
     #[arg(long)]
     updates: bool,
@@ -26,23 +28,48 @@ pub struct Args {
 
 /// Run `herald check`.
 pub fn run(args: Args) -> ExitCode {
-    let Some(config) = crate::daemon::load_config(&args.config) else {
-        return ExitCode::FAILURE;
-    };
-    if crate::daemon::load_env().is_none() {
-        return ExitCode::FAILURE;
+    let env_ok = crate::daemon::load_env().is_some();
+    let mut failed = !env_ok;
+    for path in &args.config {
+        match herald_config::load(path) {
+            Ok(config) => {
+                for w in &config.warnings {
+                    eprintln!("{w}");
+                }
+                let routes: usize = config.neighbors.iter().map(|n| n.routes.len()).sum();
+                eprintln!(
+                    "{}: ok, {} neighbor(s), {} route(s), {} process(es){}",
+                    path.display(),
+                    config.neighbors.len(),
+                    routes,
+                    config.processes.len(),
+                    match config.warnings.len() {
+                        0 => String::new(),
+                        n => format!(", {n} warning(s)"),
+                    }
+                );
+                if args.updates && env_ok && !print_updates(&config) {
+                    break;
+                }
+            }
+            Err(errors) => {
+                for e in &errors {
+                    eprintln!("{e}");
+                }
+                eprintln!("{}: {} error(s)", path.display(), errors.len());
+                failed = true;
+            }
+        }
     }
-    let routes: usize = config.neighbors.iter().map(|n| n.routes.len()).sum();
-    eprintln!(
-        "{}: ok, {} neighbor(s), {} route(s), {} process(es)",
-        args.config.display(),
-        config.neighbors.len(),
-        routes,
-        config.processes.len()
-    );
-    if !args.updates {
-        return ExitCode::SUCCESS;
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
+}
+
+/// Print what each neighbor of `config` would be sent; false when stdout went away.
+fn print_updates(config: &herald_config::Config) -> bool {
     let mut line = String::new();
     let mut stdout = std::io::stdout().lock();
     for n in &config.neighbors {
@@ -118,7 +145,7 @@ pub fn run(args: Args) -> ExitCode {
             rest = tail;
             counter += 1;
             if writeln!(stdout, "{}", hex::encode(m)).is_err() {
-                return ExitCode::SUCCESS; // the reader went away (e.g. `| head`)
+                return false; // the reader went away (e.g. `| head`)
             }
             if let Ok(msg) = Message::decode(m, &ctx) {
                 line.clear();
@@ -134,10 +161,10 @@ pub fn run(args: Args) -> ExitCode {
                 };
                 json::write_message(&mut line, &env, &msg, &ctx);
                 if writeln!(stdout, "{line}").is_err() {
-                    return ExitCode::SUCCESS;
+                    return false;
                 }
             }
         }
     }
-    ExitCode::SUCCESS
+    true
 }

@@ -1,0 +1,70 @@
+//! `herald check`: several files in one run, warnings shown as `herald run` logs them, a non-zero
+//! exit when any file has an error (and the others still checked).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn write(dir: &std::path::Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn check_reports_every_file_its_warnings_and_fails_on_errors() {
+    let dir = std::env::temp_dir().join(format!("herald-check-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let neighbor = "neighbor 192.0.2.1 { router-id 192.0.2.2; local-address 192.0.2.2; local-as 65001; peer-as 65001;\n";
+    // A stray `}` and a route defined twice: warnings, the file is still good.
+    let warned = write(
+        &dir,
+        "warned.conf",
+        &format!("{neighbor} static {{\n  route 10.0.0.0/24 next-hop 192.0.2.9;\n  route 10.0.0.0/24 next-hop 192.0.2.8;\n }}\n}}\n}}\n"),
+    );
+    let good = write(&dir, "good.conf", &format!("{neighbor}}}\n"));
+    let bad = write(
+        &dir,
+        "bad.conf",
+        "neighbor 192.0.2.1 { local-as auto; peer-as 1; router-id 1.1.1.1; }\n",
+    );
+    let run = |files: &[&PathBuf]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_herald"))
+            .arg("check")
+            .args(files)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, err) = run(&[&warned, &good]);
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("warned.conf:7:1: '}' does not close any block"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warned.conf:4:3: route 10.0.0.0/24 is defined again"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warned.conf: ok, 1 neighbor(s), 1 route(s), 0 process(es), 2 warning(s)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("good.conf: ok, 1 neighbor(s), 0 route(s), 0 process(es)\n"),
+        "{err}"
+    );
+
+    // An error in one file: reported with its place, the next file still checked, exit 1.
+    let (ok, err) = run(&[&bad, &good]);
+    assert!(!ok, "{err}");
+    assert!(
+        err.contains("bad.conf:1:22: unsupported: local-as auto"),
+        "{err}"
+    );
+    assert!(err.contains("bad.conf: 1 error(s)"), "{err}");
+    assert!(err.contains("good.conf: ok"), "{err}");
+}
