@@ -23,6 +23,16 @@ impl Daemon {
     }
 
     fn start_with_env(dir: &Path, name: &str, config: &str, env: &[(&str, &str)]) -> Daemon {
+        Self::start_with_args(dir, name, config, env, &[])
+    }
+
+    fn start_with_args(
+        dir: &Path,
+        name: &str,
+        config: &str,
+        env: &[(&str, &str)],
+        args: &[&str],
+    ) -> Daemon {
         let conf = dir.join(format!("{name}.conf"));
         std::fs::write(&conf, config).unwrap();
         let stdout = dir.join(format!("{name}.out"));
@@ -35,6 +45,7 @@ impl Daemon {
                 "--log-level",
                 "debug",
             ])
+            .args(args)
             .stdout(Stdio::from(std::fs::File::create(&stdout).unwrap()))
             .stderr(Stdio::from(std::fs::File::create(&stderr).unwrap()))
             .envs(env.iter().copied())
@@ -940,4 +951,72 @@ fn adj_rib_out_false_forgets_program_routes_with_the_session() {
         "{}",
         tx.log()
     );
+}
+
+#[test]
+fn a_reload_during_the_initial_dump_withdraws_what_was_already_sent() {
+    // 60,000 routes go out, each in its own UPDATE (a MED each: more than the write backlog,
+    // so the dump waits for the peer); a reload that keeps only the first 10 arrives while
+    // they are being sent. The peer must end up with exactly those 10.
+    let dir = tempdir("reloaddump");
+    let port = free_port("127.0.44.2");
+    let sock = dir.join("rx.sock");
+    let rx_conf = receiver_conf("127.0.44.2", "127.0.44.1", port, 65001, 65001);
+    let rx = Daemon::start_with_args(
+        &dir,
+        "rx",
+        &rx_conf,
+        &[],
+        &["--control", sock.to_str().unwrap()],
+    );
+    rx.wait("listening", |_, e| e.contains("listening"));
+    let routes = |n: u32| {
+        let mut s = String::new();
+        for i in 0..n {
+            s.push_str(&format!(
+                "  route 10.{}.{}.0/24 next-hop 198.51.100.1 med {i};\n",
+                i >> 8,
+                i & 255,
+            ));
+        }
+        s
+    };
+    let conf = |n| sender_conf("127.0.44.1", "127.0.44.2", port, 65001, 65001, &routes(n));
+    let tx = Daemon::start(&dir, "tx", &conf(60_000));
+    std::fs::write(dir.join("next.conf"), conf(10)).unwrap();
+    tx.wait("established", |_, e| e.contains("to=\"established\""));
+    std::fs::rename(dir.join("next.conf"), dir.join("tx.conf")).unwrap();
+    tx.signal("HUP");
+    tx.wait("reload applied", |_, e| e.contains("reload applied"));
+    let held = || {
+        let out = Command::new(env!("CARGO_BIN_EXE_herald"))
+            .args(["ctl", "-s", sock.to_str().unwrap(), "show", "adj-rib", "in"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.contains(" ipv4 unicast "))
+            .count()
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut n = held();
+    while n != 10 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+        n = held();
+    }
+    assert_eq!(
+        n,
+        10,
+        "{}",
+        tx.log()
+            .lines()
+            .filter(|l| !l.contains("DEBUG"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    // And it stays so (no late announcement of a withdrawn route).
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(held(), 10);
+    let log = tx.log();
+    assert_eq!(count(&log, "to=\"established\""), 1, "no reset");
 }
