@@ -1020,3 +1020,42 @@ fn a_reload_during_the_initial_dump_withdraws_what_was_already_sent() {
     let log = tx.log();
     assert_eq!(count(&log, "to=\"established\""), 1, "no reset");
 }
+
+#[test]
+fn range_sessions_end_with_their_connection_and_with_their_range() {
+    let dir = tempdir("rangereap");
+    let port = free_port("127.0.46.1");
+    let range = |prefix: &str| {
+        format!(
+            "neighbor {prefix} {{\n router-id 127.0.46.1;\n local-address 127.0.46.1;\n local-as 65001;\n peer-as 65001;\n hold-time 30;\n passive;\n listen {port};\n family {{ ipv4 unicast; }}\n}}\n"
+        )
+    };
+    let d = Daemon::start(&dir, "herald", &range("127.0.46.0/28"));
+    d.wait("listening", |_, e| e.contains("listening"));
+    let to: SocketAddr = format!("127.0.46.1:{port}").parse().unwrap();
+    let up = |s: &mut TcpStream| {
+        let got = read_messages(s, 2);
+        matches!(got.as_slice(), [Message::Open(_), Message::Keepalive, ..])
+    };
+    // A session from .2 comes up; its connection closes; its task ends; .2 can come back.
+    let mut a = gr_peer("127.0.46.2", to, 0);
+    assert!(up(&mut a), "{}", d.log());
+    drop(a);
+    d.wait("the range session's task ended", |_, e| {
+        e.contains("session from a range neighbor ended: its task ends too")
+    });
+    let mut a = gr_peer("127.0.46.2", to, 0);
+    assert!(up(&mut a), "the address can come back: {}", d.log());
+    // The range goes away on reload: its sessions get Cease 6/3 (Peer De-configured).
+    let mut b = gr_peer("127.0.46.3", to, 0);
+    assert!(up(&mut b), "{}", d.log());
+    std::fs::write(dir.join("next.conf"), range("127.0.47.0/28")).unwrap();
+    std::fs::rename(dir.join("next.conf"), dir.join("herald.conf")).unwrap();
+    d.signal("HUP");
+    for s in [&mut a, &mut b] {
+        let mut rest = Vec::new();
+        let _ = s.read_to_end(&mut rest);
+        let n = notification_in(&rest);
+        assert_eq!(n.map(|n| (n.code, n.subcode)), Some((6, 3)), "{}", d.log());
+    }
+}

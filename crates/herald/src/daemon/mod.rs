@@ -80,7 +80,14 @@ struct PeerHandle {
     task: tokio::task::JoinHandle<()>,
     address: IpAddr,
     meta: PeerMeta,
+    /// The range neighbor this session was made from (sessions of a range end with their
+    /// connection and are reaped).
+    range: Option<NeighborKey>,
 }
+
+/// Sessions at once from the addresses of one range neighbor; more are refused with Cease
+/// 6/8 (Out of Resources).
+const MAX_SESSIONS_PER_RANGE: usize = 256;
 
 type Routing = Arc<RwLock<HashMap<IpAddr, mpsc::Sender<Command>>>>;
 
@@ -442,31 +449,38 @@ impl Daemon {
                             // Never wait here for a peer task or the daemon: one stalled peer or a
                             // reload in progress must not hold up every other neighbor's accept.
                             // A connection that finds its queue full is closed; the peer retries.
-                            match tx {
-                                Some(tx) => {
-                                    if tx.try_send(Command::Incoming(stream)).is_err() {
+                            // One whose task has ended (a range session) goes on to the daemon,
+                            // which reaps the old task and starts a new one.
+                            let stream = match tx {
+                                None => stream,
+                                Some(tx) => match tx.try_send(Command::Incoming(stream)) {
+                                    Ok(()) => continue,
+                                    Err(mpsc::error::TrySendError::Closed(Command::Incoming(
+                                        s,
+                                    ))) => s,
+                                    Err(_) => {
                                         warn!(%remote, "the neighbor's task is busy: connection closed");
+                                        continue;
                                     }
+                                },
+                            };
+                            if ranges
+                                .read()
+                                .is_ok_and(|r| r.iter().any(|n| n.peer_address.contains(&ip)))
+                            {
+                                if dynamic.try_send((stream, ip)).is_err() {
+                                    warn!(%remote, "too many range connections waiting: connection closed");
                                 }
-                                None if ranges.read().is_ok_and(|r| {
-                                    r.iter().any(|n| n.peer_address.contains(&ip))
-                                }) =>
-                                {
-                                    if dynamic.try_send((stream, ip)).is_err() {
-                                        warn!(%remote, "too many range connections waiting: connection closed");
-                                    }
-                                }
-                                None => {
-                                    warn!(%remote, "connection from an address that is not a configured neighbor: closed");
-                                    tokio::spawn(peer::reject(
-                                        stream,
-                                        herald_wire::Notification::new(
-                                            6,
-                                            cease::CONNECTION_REJECTED,
-                                            Vec::new(),
-                                        ),
-                                    ));
-                                }
+                            } else {
+                                warn!(%remote, "connection from an address that is not a configured neighbor: closed");
+                                tokio::spawn(peer::reject(
+                                    stream,
+                                    herald_wire::Notification::new(
+                                        6,
+                                        cease::CONNECTION_REJECTED,
+                                        Vec::new(),
+                                    ),
+                                ));
                             }
                         }
                         Err(e) => {
@@ -481,6 +495,11 @@ impl Daemon {
     }
 
     fn spawn(&mut self, n: &Neighbor) {
+        self.spawn_from(n, None);
+    }
+
+    /// Start the task of neighbor `n`; `range`: the range neighbor it was made from.
+    fn spawn_from(&mut self, n: &Neighbor, range: Option<NeighborKey>) {
         let key = n.key();
         if n.peer_address.prefix_len() != n.peer_address.max_prefix_len() {
             info!(neighbor = %key, "accepting sessions from this range");
@@ -543,6 +562,7 @@ impl Daemon {
                 .join(", "),
         ));
         let spec = PeerSpec {
+            dynamic: range.is_some(),
             name: key.to_string(),
             address,
             port: n.connect.unwrap_or(self.env.tcp_port),
@@ -614,6 +634,7 @@ impl Daemon {
                 task,
                 address,
                 meta,
+                range,
             },
         );
     }
@@ -633,6 +654,7 @@ impl Daemon {
     /// A connection from inside a range neighbor: start a session for that address (the most
     /// specific range wins) and hand it the connection.
     async fn accept_in_range(&mut self, stream: tokio::net::TcpStream, ip: IpAddr) {
+        self.reap_range_sessions();
         let existing = self.routing.read().ok().and_then(|r| r.get(&ip).cloned());
         let tx = match existing {
             Some(tx) => tx,
@@ -647,10 +669,24 @@ impl Daemon {
                 let Ok(host) = ipnet::IpNet::new(ip, if ip.is_ipv4() { 32 } else { 128 }) else {
                     return;
                 };
+                let range_key = n.key();
+                let live = self
+                    .peers
+                    .values()
+                    .filter(|h| h.range.as_ref() == Some(&range_key))
+                    .count();
+                if live >= MAX_SESSIONS_PER_RANGE {
+                    warn!(range = %n.peer_address, peer = %ip, sessions = live, "too many sessions from this range: connection refused (Cease 6/8)");
+                    tokio::spawn(peer::reject(
+                        stream,
+                        herald_wire::Notification::new(6, cease::OUT_OF_RESOURCES, Vec::new()),
+                    ));
+                    return;
+                }
                 info!(range = %n.peer_address, peer = %ip, "session for a neighbor in a range");
                 n.peer_address = host;
                 n.passive = true;
-                self.spawn(&n);
+                self.spawn_from(&n, Some(range_key));
                 match self.routing.read().ok().and_then(|r| r.get(&ip).cloned()) {
                     Some(tx) => tx,
                     None => return,
@@ -659,6 +695,23 @@ impl Daemon {
         };
         if tx.try_send(Command::Incoming(stream)).is_err() {
             warn!(peer = %ip, "the neighbor's task is busy: connection closed");
+        }
+    }
+
+    /// Forget the sessions of range neighbors whose task has ended with their connection.
+    fn reap_range_sessions(&mut self) {
+        let ended: Vec<NeighborKey> = self
+            .peers
+            .iter()
+            .filter(|(_, h)| h.range.is_some() && h.task.is_finished())
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in ended {
+            if let Some(h) = self.peers.remove(&k) {
+                if let Ok(mut r) = self.routing.write() {
+                    r.remove(&h.address);
+                }
+            }
         }
     }
 
@@ -712,6 +765,34 @@ impl Daemon {
         for k in &d.reset {
             waits.extend(self.stop(k, cease::OTHER_CONFIG_CHANGE, "neighbor settings changed"));
         }
+        // The sessions made from a range that went away or whose settings changed end too (the
+        // peer reconnects under the new range settings, if any).
+        self.reap_range_sessions();
+        let children: Vec<(NeighborKey, bool)> = self
+            .peers
+            .iter()
+            .filter_map(|(k, h)| {
+                let r = h.range.as_ref()?;
+                if d.removed.contains(r) {
+                    Some((k.clone(), true))
+                } else if d.reset.contains(r) {
+                    Some((k.clone(), false))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        for (k, removed) in children {
+            waits.extend(if removed {
+                self.stop(
+                    &k,
+                    cease::PEER_DECONFIGURED,
+                    "range removed from the configuration",
+                )
+            } else {
+                self.stop(&k, cease::OTHER_CONFIG_CHANGE, "range settings changed")
+            });
+        }
         let _ = tokio::time::timeout(Duration::from_secs(3), futures_all(waits)).await;
         let neighbors = std::mem::take(&mut self.config.neighbors);
         self.set_ranges(&neighbors);
@@ -725,14 +806,21 @@ impl Daemon {
             if d.added.contains(&key) || d.reset.contains(&key) {
                 continue;
             }
-            if let Some(h) = self.peers.get(&key) {
-                let _ =
-                    h.tx.send(Command::Routes(
+            // The neighbor's own task, or the sessions made from it when it is a range.
+            let txs: Vec<mpsc::Sender<Command>> = self
+                .peers
+                .iter()
+                .filter(|(k, h)| **k == key || h.range.as_ref() == Some(&key))
+                .map(|(_, h)| h.tx.clone())
+                .collect();
+            for tx in txs {
+                let _ = tx
+                    .send(Command::Routes(
                         Export::from_routes(&n.routes),
                         export::watchdogs(&n.routes),
                     ))
                     .await;
-                let _ = h.tx.send(Command::Events(self.subs(n))).await;
+                let _ = tx.send(Command::Events(self.subs(n))).await;
             }
         }
         self.config.neighbors = without_routes(neighbors);

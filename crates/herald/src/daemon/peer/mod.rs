@@ -100,6 +100,9 @@ pub enum Command {
 pub struct PeerSpec {
     /// For logs: the peer address.
     pub name: String,
+    /// Made for one address of a range neighbor: the task ends with its session (the next
+    /// connection from that address gets a task of its own).
+    pub dynamic: bool,
     /// Peer address.
     pub address: IpAddr,
     /// Port to connect to.
@@ -653,6 +656,10 @@ impl Peer {
         self.view = None;
         self.up_since = None;
         self.out.session_down();
+        if self.spec.dynamic && self.stop_done.is_none() {
+            info!(peer = %self.spec.name, "session from a range neighbor ended: its task ends too");
+            self.stop_done = Some(oneshot::channel().0);
+        }
     }
 
     fn update(&mut self, u: herald_wire::Update) {
