@@ -77,10 +77,25 @@ done
 
 # --- configs -----------------------------------------------------------------------------------
 # BIRD listening ports (every protocol listens on its own address, strict bind) and herald's
-P1="$(h_free_port 127.0.15.2)" P1B="$(h_free_port 127.0.15.14)" P3="$(h_free_port 127.0.15.6)"
-P5A="$(h_free_port 127.0.15.10)" Q2="$(h_free_port 127.0.15.4)" Q4="$(h_free_port 127.0.15.8)"
-Q5B="$(h_free_port 127.0.15.12)"
-P2="$(h_free_port 127.0.15.3)" P4="$(h_free_port 127.0.15.7)" P5B="$(h_free_port 127.0.15.11)"
+# (one OS-chosen free port per address, in one python run: h_free_port costs ~0.1 s a call)
+free_ports() {
+    python3 - "$@" <<'PY'
+import socket, sys
+socks = []
+for a in sys.argv[1:]:
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind((a, 0))
+    socks.append(s)
+for s in socks:
+    print(s.getsockname()[1])
+    s.close()
+PY
+}
+mapfile -t PP < <(free_ports 127.0.15.2 127.0.15.14 127.0.15.6 127.0.15.10 127.0.15.4 127.0.15.8 \
+    127.0.15.12 127.0.15.3 127.0.15.7 127.0.15.11)
+[ "${#PP[@]}" = 10 ] || h_fail "cannot pick free ports on 127.0.15.x"
+P1="${PP[0]}" P1B="${PP[1]}" P3="${PP[2]}" P5A="${PP[3]}" Q2="${PP[4]}" Q4="${PP[5]}" Q5B="${PP[6]}"
+P2="${PP[7]}" P4="${PP[8]}" P5B="${PP[9]}"
 h_say "ports: BIRD p1=$P1 p1b=$P1B p3=$P3 p5a=$P5A (p2=$Q2 p4=$Q4 p5b=$Q5B); herald-p p2=$P2 p4=$P4 p5b=$P5B"
 B64_1B="$(printf '%s' 'md5 good 1b' | base64)"
 
@@ -255,7 +270,10 @@ NEG=(
     "p5a $HA 127.0.15.10 127.0.15.9 127.0.15.10 $P5A"
     "p5b $HP 127.0.15.12 127.0.15.12 127.0.15.11 $P5B"
 )
-declare -A TRIED=()
+declare -A TRIED=() WHAT=(
+    [p3]="3 (herald -> BIRD, wrong key)" [p4]="4 (BIRD -> herald's listener, wrong key)"
+    [p5a]="5a (herald without key -> BIRD with key)" [p5b]="5b (BIRD with key -> herald's listener without key)"
+)
 end="$(awk -v t="$T_UP" -v l="$NEG_WINDOW" 'BEGIN { printf "%.3f", t + l }')"
 h_say "3/4/5a/5b: watching the wrong-key and no-key pairs until ${NEG_WINDOW} s after the start"
 while awk -v t="$EPOCHREALTIME" -v d="$end" 'BEGIN { exit !(t < d) }'; do
@@ -281,7 +299,7 @@ for n in "${NEG[@]}"; do
     fi
     [ -n "${TRIED[$proto]:-}" ] ||
         h_fail "$proto: never saw a SYN-SENT socket $src -> $dst:$port: the connecting side did not even try, so 'not Established' proves nothing"
-    h_ok "$proto: not Established after ${NEG_WINDOW} s ($src -> $dst:$port tried; BIRD: $(proto_line "$proto" | tr -s ' '))"
+    h_ok "${WHAT[$proto]}: no connection, not Established after ${NEG_WINDOW} s ($src -> $dst:$port tried; BIRD: $(proto_line "$proto" | tr -s ' '))"
 done
 
 while IFS== read -r k v; do C1[$k]=$v; done < <(md5_counters)

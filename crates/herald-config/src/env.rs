@@ -286,11 +286,6 @@ impl Env {
             }
         };
         check(
-            self.tcp_attempts != d.tcp_attempts,
-            "tcp.attempts / tcp.once",
-            "herald keeps trying to connect",
-        );
-        check(
             self.tcp_delay != d.tcp_delay,
             "tcp.delay",
             "routes are announced as soon as a session is up",
@@ -309,11 +304,6 @@ impl Env {
             self.log_packets || self.log_routes,
             "log.packets / log.routes",
             "use --log-level debug, or an api block with `receive { packets; }`",
-        );
-        check(
-            !self.daemon_pid.is_empty(),
-            "daemon.pid",
-            "herald writes no pid file",
         );
         check(
             self.daemon_daemonize,

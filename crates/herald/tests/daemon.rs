@@ -1059,3 +1059,34 @@ fn range_sessions_end_with_their_connection_and_with_their_range() {
         assert_eq!(n.map(|n| (n.code, n.subcode)), Some((6, 3)), "{}", d.log());
     }
 }
+
+#[test]
+fn exabgp_daemon_pid_is_written_and_removed_and_tcp_once_gives_up() {
+    let dir = tempdir("pidfile");
+    let pid = dir.join("herald.pid");
+    // Nothing listens on this port: with `tcp.once` herald tries once and gives up.
+    let port = free_port("127.0.48.2");
+    let conf = sender_conf("127.0.48.1", "127.0.48.2", port, 65001, 65002, "");
+    let mut d = Daemon::start_with_env(
+        &dir,
+        "herald",
+        &conf,
+        &[
+            ("exabgp.daemon.pid", pid.to_str().unwrap()),
+            ("exabgp.tcp.once", "true"),
+        ],
+    );
+    d.wait("gave up", |_, e| {
+        e.contains("giving up after 1 failed attempts in a row (tcp.attempts)")
+    });
+    let written = std::fs::read_to_string(&pid).unwrap();
+    assert_eq!(written.trim(), d.child.id().to_string());
+    d.signal("TERM");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while d.child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "herald did not exit");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(!pid.exists(), "the pid file is removed at exit");
+    assert_eq!(count(&d.log(), "connecting"), 1, "{}", d.log());
+}

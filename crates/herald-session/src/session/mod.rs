@@ -79,6 +79,10 @@ pub struct Config {
     pub connect_retry_max: Duration,
     /// Hold time while waiting for the peer's OPEN (RFC 4271 suggests 4 minutes).
     pub open_hold: Duration,
+    /// Give up after this many failed attempts in a row (a connection that could not be made
+    /// or a session that ended; an established session starts the count again); 0 = never
+    /// (ExaBGP's `tcp.attempts`, `tcp.once` = 1).
+    pub attempts: u32,
 }
 
 impl Config {
@@ -94,6 +98,7 @@ impl Config {
             connect_retry: Duration::from_secs(2),
             connect_retry_max: Duration::from_secs(60),
             open_hold: Duration::from_secs(240),
+            attempts: 0,
         }
     }
 }
@@ -144,6 +149,11 @@ pub enum Output {
     Update(Box<Update>),
     /// A ROUTE-REFRESH from the peer.
     RouteRefresh(RouteRefresh),
+    /// `attempts` failed in a row: no more connections are made or accepted.
+    GaveUp {
+        /// How many.
+        attempts: u32,
+    },
     /// A NOTIFICATION was sent or received outside an established session (for logs).
     Notification {
         /// True when we sent it.
@@ -345,8 +355,7 @@ impl Session {
         if self.state == State::Connect {
             self.failures = self.failures.saturating_add(1);
             self.set_state(State::Active);
-            let d = self.retry_delay();
-            self.timers.set(Timer::ConnectRetry, now + d);
+            self.retry_or_give_up(now);
         }
     }
 
@@ -634,9 +643,26 @@ impl Session {
         self.set_state(State::Idle);
         if !self.stopped {
             self.failures = self.failures.saturating_add(1);
-            let d = self.retry_delay();
-            self.timers.set(Timer::ConnectRetry, now + d);
+            self.retry_or_give_up(now);
         }
+    }
+
+    /// Schedule the next attempt, or stop for good once `attempts` failures in a row are
+    /// reached (the session stays Idle; [`Output::GaveUp`] says so).
+    fn retry_or_give_up(&mut self, now: Instant) {
+        if self.config.attempts > 0 && self.failures >= self.config.attempts {
+            self.stopped = true;
+            self.timers.stop_all();
+            if self.state != State::Idle {
+                self.set_state(State::Idle);
+            }
+            self.out.push_back(Output::GaveUp {
+                attempts: self.failures,
+            });
+            return;
+        }
+        let d = self.retry_delay();
+        self.timers.set(Timer::ConnectRetry, now + d);
     }
 }
 

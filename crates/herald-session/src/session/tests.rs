@@ -727,3 +727,33 @@ fn software_version_is_advertised_as_capability_75() {
     let long = caps.to_capabilities(65001);
     assert!(long.iter().any(|c| matches!(c, herald_wire::Capability::Unknown { code: 75, data } if data.len() == 65 && data[0] == 64)));
 }
+
+#[test]
+fn attempts_give_up_after_that_many_failures_in_a_row() {
+    let mut c = cfg(65001, 65002, [1, 1, 1, 1]);
+    c.attempts = 2;
+    let mut s = Session::new(c, 1);
+    let mut now = Instant::now();
+    s.start(now);
+    let mut connects = 0;
+    let mut gave_up = None;
+    for _ in 0..10 {
+        for o in drain(&mut s) {
+            match o {
+                Output::Connect => {
+                    connects += 1;
+                    s.handle_connect_failed(now);
+                }
+                Output::GaveUp { attempts } => gave_up = Some(attempts),
+                _ => {}
+            }
+        }
+        now += Duration::from_secs(120);
+        s.handle_timeout(now);
+    }
+    assert_eq!(connects, 2);
+    assert_eq!(gave_up, Some(2));
+    assert_eq!(s.state(), State::Idle);
+    assert_eq!(s.poll_timeout(), None, "no retry is scheduled");
+    assert_eq!(s.handle_incoming(now), Incoming::Reject);
+}

@@ -131,6 +131,22 @@ pub fn run(opts: Options) -> ExitCode {
     let Some(config) = load_config(&opts.config) else {
         return ExitCode::FAILURE;
     };
+    // `daemon.pid`: written before the runtime starts, removed on the way out.
+    let pid_file = (!env.daemon_pid.is_empty()).then(|| PathBuf::from(&env.daemon_pid));
+    if let Some(p) = &pid_file {
+        if let Err(e) = std::fs::write(p, format!("{}\n", std::process::id())) {
+            eprintln!("herald: cannot write the pid file {}: {e}", p.display());
+            return ExitCode::FAILURE;
+        }
+    }
+    let code = run_with(opts, env, config);
+    if let Some(p) = &pid_file {
+        let _ = std::fs::remove_file(p);
+    }
+    code
+}
+
+fn run_with(opts: Options, env: Env, config: Config) -> ExitCode {
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -515,6 +531,8 @@ impl Daemon {
         sc.passive = n.passive || self.env.bgp_passive;
         // `bgp.openwait`: how long to wait for the peer's OPEN (ExaBGP's default, 60 s).
         sc.open_hold = Duration::from_secs(u64::from(self.env.bgp_openwait.max(1)));
+        // `tcp.attempts` / `tcp.once`: give up after that many failures in a row.
+        sc.attempts = self.env.tcp_attempts;
         sc.capabilities = LocalCapabilities {
             families: n.families.clone(),
             asn4: n.capabilities.asn4,

@@ -578,6 +578,9 @@ impl Peer {
                     RefreshSubtype::Other(_) => {}
                 }
             }
+            Output::GaveUp { attempts } => {
+                warn!(peer = %self.spec.name, attempts, "giving up after {attempts} failed attempts in a row (tcp.attempts): the neighbor stays down until a reload or restart");
+            }
             Output::Notification { sent, notification } => {
                 if !sent {
                     warn!(peer = %self.spec.name, "received NOTIFICATION {}", notification.describe());
