@@ -48,6 +48,11 @@ impl<'t, 'a> Cursor<'t, 'a> {
         self.toks.get(self.i)
     }
 
+    /// The token before the next one.
+    pub fn previous(&self) -> Option<&Token<'a>> {
+        self.i.checked_sub(1).and_then(|i| self.toks.get(i))
+    }
+
     /// The next token, which must be a word or quoted string; `after` is the keyword it
     /// belongs to, for the error.
     pub fn value(&mut self, after: &Token<'_>, what: &str) -> Result<Token<'a>> {

@@ -182,6 +182,12 @@ impl Notification {
             s.push_str(": \"");
             s.push_str(m);
             s.push('"');
+        } else if !self.data.is_empty() {
+            // Anything else is shown as octets: it need not be text.
+            s.push_str(", data 0x");
+            for b in &self.data {
+                s.push_str(&format!("{b:02x}"));
+            }
         }
         s
     }
@@ -236,6 +242,19 @@ mod tests {
         let n = Notification::cease_with_message(cease::ADMIN_RESET, &text);
         assert_eq!(n.data[0], 254);
         assert_eq!(n.shutdown_message().unwrap().chars().count(), 127);
+    }
+
+    #[test]
+    fn data_that_is_not_a_shutdown_message_is_shown_as_octets() {
+        // A shutdown communication that is not UTF-8, and data of another error.
+        let n = Notification::decode(b"\x06\x02\x02\xff\xfe").unwrap();
+        assert_eq!(
+            n.describe(),
+            "Cease (6/2): Administrative shutdown, data 0x02fffe"
+        );
+        let n = Notification::decode(b"\x02\x02\xfd\xe9").unwrap();
+        assert!(n.describe().ends_with(", data 0xfde9"), "{}", n.describe());
+        assert!(!n.describe().contains('\u{fffd}'));
     }
 
     #[test]

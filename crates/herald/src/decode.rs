@@ -43,6 +43,8 @@ struct Out {
     line: String,
     stdout: std::io::BufWriter<std::io::StdoutLock<'static>>,
     failed: bool,
+    /// The reader went away (`| head`): nothing more is written, and that is no failure.
+    closed: bool,
 }
 
 impl Out {
@@ -58,9 +60,21 @@ impl Out {
             direction: Direction::Decode,
             compact: false,
         };
+        if self.closed {
+            return;
+        }
         json::write_message(&mut self.line, &env, msg, ctx);
         self.line.push('\n');
-        if self.stdout.write_all(self.line.as_bytes()).is_err() {
+        if let Err(e) = self.stdout.write_all(self.line.as_bytes()) {
+            self.write_failed(&e);
+        }
+    }
+
+    fn write_failed(&mut self, e: &std::io::Error) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            self.closed = true;
+        } else {
+            eprintln!("herald decode: cannot write: {e}");
             self.failed = true;
         }
     }
@@ -310,6 +324,7 @@ pub fn run(args: Args) -> ExitCode {
         line: String::with_capacity(4096),
         stdout: std::io::BufWriter::new(stdout.lock()),
         failed: false,
+        closed: false,
     };
     let ctx = match context(&args) {
         Ok(c) => c,
@@ -340,14 +355,19 @@ pub fn run(args: Args) -> ExitCode {
                     break;
                 }
             };
+            if out.closed {
+                break;
+            }
             if line.trim().is_empty() || line.trim_start().starts_with('#') {
                 continue;
             }
             decode_hex(&mut out, &what, &line, args.open, &ctx, &peer, &mut counter);
         }
     }
-    if out.stdout.flush().is_err() {
-        out.failed = true;
+    if !out.closed {
+        if let Err(e) = out.stdout.flush() {
+            out.write_failed(&e);
+        }
     }
     if out.failed {
         ExitCode::FAILURE

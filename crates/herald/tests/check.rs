@@ -68,3 +68,71 @@ fn check_reports_every_file_its_warnings_and_fails_on_errors() {
     assert!(err.contains("bad.conf: 1 error(s)"), "{err}");
     assert!(err.contains("good.conf: ok"), "{err}");
 }
+
+#[test]
+fn messages_a_person_reads() {
+    let dir = std::env::temp_dir().join(format!("herald-msgs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let herald = || Command::new(env!("CARGO_BIN_EXE_herald"));
+    // An unreadable file: its name and why, no 0:0 place and no token.
+    let missing = dir.join("missing.conf");
+    let out = herald().arg("check").arg(&missing).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "{}: cannot read the file: No such file",
+            missing.display()
+        )),
+        "{err}"
+    );
+    assert!(
+        !err.contains(":0:0:") && !err.contains("end of input"),
+        "{err}"
+    );
+    // A statement whose ';' is missing says so, with the line it is missing from.
+    let f = write(
+        &dir,
+        "semi.conf",
+        "neighbor 10.0.0.1 {\n local-address 10.0.0.2;\n local-as 1\n peer-as 1;\n}\n",
+    );
+    let out = herald().arg("check").arg(&f).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("semi.conf:4:2: missing ';' after '1' at the end of line 3"),
+        "{err}"
+    );
+    // decode into a reader that goes away ends quietly with 0.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_herald"))
+        .arg("decode")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        for _ in 0..2000 {
+            if stdin
+                .write_all(b"ffffffffffffffffffffffffffffffff001304\n")
+                .is_err()
+            {
+                break;
+            }
+        }
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{:?} {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

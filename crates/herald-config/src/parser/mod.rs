@@ -453,9 +453,17 @@ pub(crate) fn bool_value(cur: &mut Cursor<'_, '_>, kw: &Token<'_>) -> Result<boo
 
 /// Error if tokens are left in the statement.
 pub(crate) fn end_of(cur: &Cursor<'_, '_>) -> Result<(), ConfigError> {
-    match cur.peek() {
-        Some(t) => Err(err(t, format!("unexpected '{}'", t.text))),
-        None => Ok(()),
+    match (cur.peek(), cur.previous()) {
+        // A statement that runs on past the end of its line has most likely lost its ';'.
+        (Some(t), Some(p)) if t.line > p.line => Err(err(
+            t,
+            format!(
+                "missing ';' after '{}' at the end of line {} (or unexpected '{}')",
+                p.text, p.line, t.text
+            ),
+        )),
+        (Some(t), _) => Err(err(t, format!("unexpected '{}'", t.text))),
+        (None, _) => Ok(()),
     }
 }
 
