@@ -75,6 +75,13 @@ pub fn load_env() -> Option<Env> {
     }
 }
 
+/// A listening socket and the TCP-MD5 keys it holds.
+struct Listener {
+    addr: SocketAddr,
+    sock: Arc<tokio::net::TcpListener>,
+    keys: HashMap<ipnet::IpNet, Vec<u8>>,
+}
+
 struct PeerHandle {
     tx: mpsc::Sender<Command>,
     task: tokio::task::JoinHandle<()>,
@@ -107,6 +114,8 @@ struct Daemon {
     peers: HashMap<NeighborKey, PeerHandle>,
     routing: Routing,
     listening: Vec<SocketAddr>,
+    /// The listening sockets, with the TCP-MD5 keys installed on each (by peer or prefix).
+    listeners: Vec<Listener>,
     seed: u64,
     ranges: Ranges,
     dynamic: mpsc::Sender<(tokio::net::TcpStream, IpAddr)>,
@@ -179,6 +188,7 @@ fn run_with(opts: Options, env: Env, config: Config) -> ExitCode {
             peers: HashMap::new(),
             routing: Routing::default(),
             listening: Vec::new(),
+            listeners: Vec::new(),
             seed,
             ranges: Ranges::default(),
             dynamic,
@@ -432,15 +442,12 @@ impl Daemon {
                 continue;
             }
             let l = socket::listen(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-            for n in &self.config.neighbors {
-                if let Some(m) = &n.md5 {
-                    if n.peer_address.addr().is_ipv4() == addr.is_ipv4() {
-                        if let Err(e) = socket::listener_md5(&l, n.peer_address.addr(), &m.key) {
-                            warn!(%addr, peer = %n.peer_address.addr(), "cannot set the TCP-MD5 key: {e}");
-                        }
-                    }
-                }
-            }
+            let l = Arc::new(l);
+            self.listeners.push(Listener {
+                addr,
+                sock: l.clone(),
+                keys: HashMap::new(),
+            });
             info!(%addr, "listening");
             self.listening.push(addr);
             let routing = self.routing.clone();
@@ -507,7 +514,57 @@ impl Daemon {
                 }
             });
         }
-        Ok(())
+        self.apply_listener_keys()
+    }
+
+    /// Make every listener hold exactly the TCP-MD5 keys of the configured neighbors (of its
+    /// address family): added, changed and removed ones alike, on start and on reload. A key
+    /// the kernel refuses is an error naming the neighbor: a neighbor with a password must
+    /// never be reachable without it.
+    fn apply_listener_keys(&mut self) -> Result<(), String> {
+        let wanted: HashMap<ipnet::IpNet, Vec<u8>> = self
+            .config
+            .neighbors
+            .iter()
+            .filter_map(|n| n.md5.as_ref().map(|m| (n.peer_address, m.key.clone())))
+            .collect();
+        let mut errors = Vec::new();
+        for l in &mut self.listeners {
+            let v4 = l.addr.is_ipv4();
+            let gone: Vec<ipnet::IpNet> = l
+                .keys
+                .keys()
+                .filter(|k| !wanted.contains_key(k))
+                .copied()
+                .collect();
+            for net in gone {
+                if let Err(e) = socket::listener_md5(&l.sock, net, &[]) {
+                    errors.push(format!("cannot remove the TCP-MD5 key of {net} on {}: {e}", l.addr));
+                } else {
+                    l.keys.remove(&net);
+                    info!(addr = %l.addr, peer = %net, "TCP-MD5 key removed from the listener");
+                }
+            }
+            for (net, key) in &wanted {
+                if net.addr().is_ipv4() != v4 || l.keys.get(net) == Some(key) {
+                    continue;
+                }
+                match socket::listener_md5(&l.sock, *net, key) {
+                    Ok(()) => {
+                        l.keys.insert(*net, key.clone());
+                    }
+                    Err(e) => errors.push(format!(
+                        "neighbor {net}: the kernel refused its TCP-MD5 key on {}: {e}",
+                        l.addr
+                    )),
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors.join("; "))
+        }
     }
 
     fn spawn(&mut self, n: &Neighbor) {

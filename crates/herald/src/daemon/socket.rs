@@ -70,9 +70,11 @@ pub fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
     TcpListener::from_std(s.into())
 }
 
-/// Install a TCP-MD5 key for `peer` on a listening socket.
-pub fn listener_md5(l: &TcpListener, peer: IpAddr, key: &[u8]) -> io::Result<()> {
-    md5::set(&SockRef::from(l), peer, key)
+/// Install the TCP-MD5 key for the peers of `peers` (one address, or a range neighbor's
+/// prefix, with TCP_MD5SIG_EXT) on a listening socket; an empty key removes it.
+pub fn listener_md5(l: &TcpListener, peers: ipnet::IpNet, key: &[u8]) -> io::Result<()> {
+    let prefix = (peers.prefix_len() < peers.max_prefix_len()).then(|| peers.prefix_len());
+    md5::set_ext(&SockRef::from(l), peers.addr(), prefix, key)
 }
 
 /// The Linux socket options socket2 does not wrap: TCP_MD5SIG and IP_MINTTL.
@@ -85,6 +87,8 @@ mod md5 {
     use socket2::{SockAddr, SockRef};
 
     const TCP_MD5SIG: libc::c_int = 14;
+    const TCP_MD5SIG_EXT: libc::c_int = 32;
+    const TCP_MD5SIG_FLAG_PREFIX: u8 = 1;
     const TCP_MD5SIG_MAXKEYLEN: usize = 80;
 
     /// `struct tcp_md5sig` from linux/tcp.h.
@@ -99,6 +103,17 @@ mod md5 {
     }
 
     pub(super) fn set(s: &SockRef<'_>, peer: IpAddr, key: &[u8]) -> io::Result<()> {
+        set_ext(s, peer, None, key)
+    }
+
+    /// `prefix`: the key covers every peer in `peer/prefix` (Linux 4.13+); an empty key
+    /// deletes the key of that address or prefix.
+    pub(super) fn set_ext(
+        s: &SockRef<'_>,
+        peer: IpAddr,
+        prefix: Option<u8>,
+        key: &[u8],
+    ) -> io::Result<()> {
         if key.len() > TCP_MD5SIG_MAXKEYLEN {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
@@ -118,6 +133,15 @@ mod md5 {
             );
         }
         sig.keylen = key.len() as u16;
+        if let Some(p) = prefix {
+            sig.flags = TCP_MD5SIG_FLAG_PREFIX;
+            sig.prefixlen = p;
+        }
+        let optname = if prefix.is_some() {
+            TCP_MD5SIG_EXT
+        } else {
+            TCP_MD5SIG
+        };
         if let Some(dst) = sig.key.get_mut(..key.len()) {
             dst.copy_from_slice(key);
         }
@@ -127,7 +151,7 @@ mod md5 {
             libc::setsockopt(
                 s.as_raw_fd(),
                 libc::IPPROTO_TCP,
-                TCP_MD5SIG,
+                optname,
                 &sig as *const TcpMd5Sig as *const libc::c_void,
                 std::mem::size_of::<TcpMd5Sig>() as libc::socklen_t,
             )
