@@ -18,7 +18,7 @@ use herald_wire::{Context, Family, Message};
 pub struct Args {
     /// Messages in hex. Without any, and without --pcap/--mrt, one message per stdin line.
     hex: Vec<String>,
-    /// Read BGP messages from the TCP streams of a pcap capture.
+    /// Read BGP messages from the TCP streams of a capture (pcap or pcapng).
     #[arg(long, value_name = "FILE", conflicts_with = "mrt")]
     pcap: Option<PathBuf>,
     /// Read BGP messages from an MRT file (BGP4MP, TABLE_DUMP_V2; plain, .gz or .bz2).

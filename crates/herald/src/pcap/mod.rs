@@ -1,11 +1,11 @@
-//! BGP messages out of packet captures: a hand-written reader for classic pcap files (either
-//! byte order, micro- or nanosecond timestamps), the link, IP and TCP layers beneath BGP, TCP
-//! reassembly per direction, and framing of each byte stream into whole BGP messages.
+//! BGP messages out of packet captures: pcap and pcapng files (read with the `pcap-parser`
+//! crate), the link, IP and TCP layers beneath BGP, TCP reassembly per direction, and framing
+//! of each byte stream into whole BGP messages.
 //!
 //! Link types: BSD loopback/NULL (0), Ethernet (1, with 802.1Q/802.1ad tags), raw IP (12, 14,
 //! 101, 228, 229), Cisco HDLC (104), Linux cooked SLL (113) and SLL2 (276); MPLS label stacks
 //! under Ethernet or HDLC are skipped. IPv4 and IPv6 (with extension headers); IP fragments
-//! are ignored. pcapng files are refused with a clear error.
+//! are ignored.
 //!
 //! Reassembly: every TCP direction is rebuilt in sequence order, whatever the port (BGP test
 //! rigs use 1179 and others); retransmitted and overlapping octets are delivered once, early
@@ -29,8 +29,6 @@ use herald_wire::{frame, Capability, Context, Family, Message};
 
 /// The largest BGP message a stream is framed with (RFC 8654).
 const MAX_LEN: usize = herald_wire::message::MAX_EXTENDED_LEN;
-/// The largest pcap record accepted.
-const MAX_RECORD: usize = 1 << 24;
 /// Out-of-order segments held for one direction before the missing one is given up on.
 const MAX_PENDING: usize = 1024;
 
@@ -92,47 +90,112 @@ pub fn parse_capture(data: &[u8]) -> anyhow::Result<Vec<PcapMessage>> {
 
 // ---- pcap file ----
 
-/// Call `f(time, link type, frame)` for every record of a classic pcap file.
+/// The link types whose frames herald can take apart.
+fn link_supported(link: u32) -> bool {
+    matches!(link, 0 | 1 | 12 | 14 | 101 | 104 | 113 | 228 | 229 | 276)
+}
+
+/// Call `f(time, link type, frame)` for every packet of a capture, classic pcap (either byte
+/// order, micro- or nanosecond time stamps) or pcapng (every section and interface), read with
+/// the `pcap-parser` crate.
 fn for_each_packet(data: &[u8], mut f: impl FnMut(f64, u32, &[u8])) -> anyhow::Result<()> {
     let Some(magic) = data.first_chunk::<4>() else {
-        bail!("not a pcap file: {} octets", data.len());
+        bail!("not a pcap or pcapng file: {} octets", data.len());
     };
-    let (big, nanos) = match *magic {
-        [0xd4, 0xc3, 0xb2, 0xa1] => (false, false),
-        [0xa1, 0xb2, 0xc3, 0xd4] => (true, false),
-        [0x4d, 0x3c, 0xb2, 0xa1] => (false, true),
-        [0xa1, 0xb2, 0x3c, 0x4d] => (true, true),
-        [0x0a, 0x0d, 0x0d, 0x0a] => {
-            bail!("this is a pcapng file; convert it with `editcap -F pcap in.pcapng out.pcap`")
-        }
-        m => bail!("not a pcap file: magic {:02x?}", m),
-    };
-    let u32_at = |at: usize| -> Option<u32> {
-        let b = *data.get(at..)?.first_chunk::<4>()?;
-        Some(if big {
-            u32::from_be_bytes(b)
-        } else {
-            u32::from_le_bytes(b)
-        })
-    };
+    if *magic == [0x0a, 0x0d, 0x0d, 0x0a] {
+        return for_each_pcapng_packet(data, f);
+    }
+    let (mut rest, header) = pcap_parser::parse_pcap_header(data)
+        .map_err(|_| anyhow::anyhow!("not a pcap or pcapng file: magic {magic:02x?}"))?;
     // The upper 16 bits of the link-type field may carry FCS information (pcap-savefile(5)).
-    let link = u32_at(20).context("truncated pcap header")? & 0xffff;
-    if !matches!(link, 0 | 1 | 12 | 14 | 101 | 104 | 113 | 228 | 229 | 276) {
+    let link = (header.network.0 as u32) & 0xffff;
+    if !link_supported(link) {
         bail!("unsupported pcap link type {link}");
     }
-    let mut at = 24;
-    // A record cut short at the end of the file (an interrupted capture) ends the reading.
-    while let (Some(sec), Some(frac), Some(incl)) = (u32_at(at), u32_at(at + 4), u32_at(at + 8)) {
-        let incl = incl as usize;
-        if incl > MAX_RECORD {
-            bail!("pcap record at offset {at} claims {incl} octets");
-        }
-        let Some(frame) = data.get(at + 16..at + 16 + incl) else {
-            break;
+    let unit = if header.is_nanosecond_precision() {
+        1e9
+    } else {
+        1e6
+    };
+    let big = header.is_bigendian();
+    if header.is_modified_format() && big {
+        bail!("big-endian modified (Kuznetzov) pcap files are not supported");
+    }
+    loop {
+        let frame = if header.is_modified_format() {
+            pcap_parser::pcap::parse_pcap_frame_modified(rest)
+        } else if big {
+            pcap_parser::pcap::parse_pcap_frame_be(rest)
+        } else {
+            pcap_parser::pcap::parse_pcap_frame(rest)
         };
-        let frac = f64::from(frac) / if nanos { 1e9 } else { 1e6 };
-        f(f64::from(sec) + frac, link, frame);
-        at += 16 + incl;
+        // A record cut short at the end of the file (an interrupted capture) ends the reading.
+        let Ok((next, b)) = frame else { break };
+        f(
+            f64::from(b.ts_sec) + f64::from(b.ts_usec) / unit,
+            link,
+            b.data,
+        );
+        rest = next;
+    }
+    Ok(())
+}
+
+/// [`for_each_packet`] for pcapng: each packet with its interface's link type and time stamp
+/// resolution; packets of interfaces of other link types are skipped (an error when none is
+/// readable).
+fn for_each_pcapng_packet(data: &[u8], mut f: impl FnMut(f64, u32, &[u8])) -> anyhow::Result<()> {
+    use pcap_parser::pcapng::Block;
+    use pcap_parser::traits::PcapNGPacketBlock;
+    let cap = pcap_parser::PcapNGCapture::from_file(data)
+        .map_err(|e| anyhow::anyhow!("not a readable pcapng file ({e:?})"))?;
+    let mut other_links = Vec::new();
+    let mut packets = 0usize;
+    for section in &cap.sections {
+        // Interfaces are numbered from 0 in each section, in the order they are described.
+        let mut interfaces: Vec<(u32, u64, f64)> = Vec::new();
+        for block in &section.blocks {
+            match block {
+                Block::InterfaceDescription(idb) => {
+                    let link = (idb.linktype.0 as u32) & 0xffff;
+                    let resolution = idb.ts_resolution().unwrap_or(1_000_000).max(1);
+                    interfaces.push((link, resolution, idb.ts_offset() as f64));
+                }
+                Block::EnhancedPacket(epb) => {
+                    let Some(&(link, resolution, offset)) = interfaces.get(epb.if_id as usize)
+                    else {
+                        continue;
+                    };
+                    if !link_supported(link) {
+                        other_links.push(link);
+                        continue;
+                    }
+                    let ts = (u64::from(epb.ts_high) << 32) | u64::from(epb.ts_low);
+                    let time = offset
+                        + (ts / resolution) as f64
+                        + (ts % resolution) as f64 / resolution as f64;
+                    packets += 1;
+                    f(time, link, epb.packet_data());
+                }
+                Block::SimplePacket(spb) => {
+                    let Some(&(link, _, _)) = interfaces.first() else {
+                        continue;
+                    };
+                    if !link_supported(link) {
+                        other_links.push(link);
+                        continue;
+                    }
+                    packets += 1;
+                    f(0.0, link, spb.packet_data());
+                }
+                _ => {}
+            }
+        }
+    }
+    if packets == 0 {
+        if let Some(link) = other_links.first() {
+            bail!("unsupported pcapng link type {link}");
+        }
     }
     Ok(())
 }

@@ -209,9 +209,19 @@ fn other_link_layers_carry_the_same_segments() {
 }
 
 #[test]
-fn pcapng_and_garbage_are_clear_errors_and_never_panic() {
+fn broken_pcapng_and_garbage_are_clear_errors_and_never_panic() {
     let err = parse_capture(&[0x0a, 0x0d, 0x0d, 0x0a, 0, 0, 0, 0]).unwrap_err();
     assert!(err.to_string().contains("pcapng"), "{err}");
+    let ng = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pcap/pcapng/bgp_withdraw.pcapng"),
+    )
+    .unwrap();
+    for n in 0..ng.len() {
+        let _ = parse_capture(&ng[..n]);
+        let mut f = ng.clone();
+        f[n] ^= 0xa5;
+        let _ = parse_capture(&f);
+    }
     assert!(parse_capture(b"hello").is_err());
     assert!(parse_capture(&pcap(false, 9, &[])).is_err());
     let file = pcap(
@@ -290,4 +300,29 @@ fn every_sample_capture_yields_messages_that_decode_and_reencode() {
             .is_some_and(|x| x == "cap")
     });
     assert_eq!(on_disk.count(), SAMPLES.len());
+}
+
+/// pcapng files as tshark/editcap/mergecap write them (the format Wireshark saves by default)
+/// give the same messages as the classic captures they were made from; a file merged from
+/// three captures has one interface per link type (Ethernet, Cisco HDLC, NULL) and all their
+/// messages.
+#[test]
+fn pcapng_files_give_the_messages_of_their_pcap_originals() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pcap");
+    for name in ["16-bit-asn", "bgp-add-path", "BGP_MP_NLRI", "bgp_withdraw"] {
+        let classic = read_bgp_messages(&dir.join(format!("{name}.cap"))).unwrap();
+        let ng = read_bgp_messages(&dir.join(format!("pcapng/{name}.pcapng"))).unwrap();
+        assert!(!classic.is_empty(), "{name}");
+        assert_eq!(ng, classic, "{name}");
+    }
+    let merged = read_bgp_messages(&dir.join("pcapng/merged-ether-chdlc-null.pcapng")).unwrap();
+    assert_eq!(merged.len(), 24 + 2 + 2);
+    for name in ["16-bit-asn.cap", "BGP_redist.cap", "bgp_withdraw.cap"] {
+        for m in read_bgp_messages(&dir.join(name)).unwrap() {
+            assert!(
+                merged.iter().any(|x| x.bytes == m.bytes && x.src == m.src),
+                "{name}: a message is missing from the merged pcapng"
+            );
+        }
+    }
 }
