@@ -539,7 +539,10 @@ impl Daemon {
                 .collect();
             for net in gone {
                 if let Err(e) = socket::listener_md5(&l.sock, net, &[]) {
-                    errors.push(format!("cannot remove the TCP-MD5 key of {net} on {}: {e}", l.addr));
+                    errors.push(format!(
+                        "cannot remove the TCP-MD5 key of {net} on {}: {e}",
+                        l.addr
+                    ));
                 } else {
                     l.keys.remove(&net);
                     info!(addr = %l.addr, peer = %net, "TCP-MD5 key removed from the listener");
