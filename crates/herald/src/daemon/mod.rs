@@ -80,12 +80,16 @@ struct Listener {
     addr: SocketAddr,
     sock: Arc<tokio::net::TcpListener>,
     keys: HashMap<ipnet::IpNet, Vec<u8>>,
+    /// The IP_MINTTL set on it (0: none).
+    min_ttl: u8,
 }
 
 struct PeerHandle {
     tx: mpsc::Sender<Command>,
     task: tokio::task::JoinHandle<()>,
     address: IpAddr,
+    /// The local port its peer connects to (its `listen`, else `tcp.port`).
+    listen_port: u16,
     meta: PeerMeta,
     /// The range neighbor this session was made from (sessions of a range end with their
     /// connection and are reaped).
@@ -96,7 +100,9 @@ struct PeerHandle {
 /// 6/8 (Out of Resources).
 const MAX_SESSIONS_PER_RANGE: usize = 256;
 
-type Routing = Arc<RwLock<HashMap<IpAddr, mpsc::Sender<Command>>>>;
+/// Peer tasks by (peer address, local port the peer connects to): two neighbors may share an
+/// address when they listen on different ports.
+type Routing = Arc<RwLock<HashMap<(IpAddr, u16), mpsc::Sender<Command>>>>;
 
 /// Passive neighbors configured for an address range: a connection from inside the range gets a
 /// session of its own, made from the range's settings.
@@ -118,7 +124,7 @@ struct Daemon {
     listeners: Vec<Listener>,
     seed: u64,
     ranges: Ranges,
-    dynamic: mpsc::Sender<(tokio::net::TcpStream, IpAddr)>,
+    dynamic: mpsc::Sender<(tokio::net::TcpStream, IpAddr, u16)>,
     /// Listeners are bound first (a port in use stops herald before anything starts) but
     /// accept only once every configured neighbor has its task, so that an early connection
     /// from a configured neighbor is not refused as unknown.
@@ -254,7 +260,7 @@ impl Daemon {
     async fn signals(
         &mut self,
         path: &Path,
-        dynamic: &mut mpsc::Receiver<(tokio::net::TcpStream, IpAddr)>,
+        dynamic: &mut mpsc::Receiver<(tokio::net::TcpStream, IpAddr, u16)>,
         requests: &mut mpsc::Receiver<Request>,
     ) -> ExitCode {
         let (Ok(mut hup), Ok(mut term), Ok(mut int)) = (
@@ -268,7 +274,7 @@ impl Daemon {
         loop {
             tokio::select! {
                 _ = hup.recv() => self.reload(path).await,
-                Some((stream, ip)) = dynamic.recv() => self.accept_in_range(stream, ip).await,
+                Some((stream, ip, port)) = dynamic.recv() => self.accept_in_range(stream, ip, port).await,
                 Some(req) = requests.recv() => match self.dispatch(req).await {
                     After::Continue => {}
                     After::Reload => self.reload(path).await,
@@ -447,10 +453,12 @@ impl Daemon {
                 addr,
                 sock: l.clone(),
                 keys: HashMap::new(),
+                min_ttl: 0,
             });
             info!(%addr, "listening");
             self.listening.push(addr);
             let routing = self.routing.clone();
+            let (port, default_port) = (addr.port(), self.env.tcp_port);
             let ranges = self.ranges.clone();
             let dynamic = self.dynamic.clone();
             let mut ready = self.accepting.subscribe();
@@ -468,7 +476,10 @@ impl Daemon {
                                     .unwrap_or(IpAddr::V6(v6)),
                                 v4 => v4,
                             };
-                            let tx = routing.read().ok().and_then(|r| r.get(&ip).cloned());
+                            let tx = routing
+                                .read()
+                                .ok()
+                                .and_then(|r| r.get(&(ip, port)).cloned());
                             // Never wait here for a peer task or the daemon: one stalled peer or a
                             // reload in progress must not hold up every other neighbor's accept.
                             // A connection that finds its queue full is closed; the peer retries.
@@ -487,11 +498,13 @@ impl Daemon {
                                     }
                                 },
                             };
-                            if ranges
-                                .read()
-                                .is_ok_and(|r| r.iter().any(|n| n.peer_address.contains(&ip)))
-                            {
-                                if dynamic.try_send((stream, ip)).is_err() {
+                            if ranges.read().is_ok_and(|r| {
+                                r.iter().any(|n| {
+                                    n.peer_address.contains(&ip)
+                                        && n.listen.unwrap_or(default_port) == port
+                                })
+                            }) {
+                                if dynamic.try_send((stream, ip, port)).is_err() {
                                     warn!(%remote, "too many range connections waiting: connection closed");
                                 }
                             } else {
@@ -529,8 +542,37 @@ impl Daemon {
             .filter_map(|n| n.md5.as_ref().map(|m| (n.peer_address, m.key.clone())))
             .collect();
         let mut errors = Vec::new();
+        let default_port = self.env.tcp_port;
         for l in &mut self.listeners {
             let v4 = l.addr.is_ipv4();
+            // GTSM: when every neighbor reached through this listener has an incoming-ttl, the
+            // listener itself refuses packets below the lowest of them (SYN included); each
+            // accepted connection then gets its neighbor's own value. With neighbors without
+            // one on the same listener, only the accepted connection is held to it.
+            let ttls: Vec<Option<u8>> = self
+                .config
+                .neighbors
+                .iter()
+                .filter(|n| {
+                    n.peer_address.addr().is_ipv4() == v4
+                        && n.listen.unwrap_or(default_port) == l.addr.port()
+                })
+                .map(|n| n.incoming_ttl)
+                .collect();
+            let floor = if !ttls.is_empty() && ttls.iter().all(Option::is_some) {
+                ttls.iter().flatten().copied().min().unwrap_or(0)
+            } else {
+                0
+            };
+            if floor != l.min_ttl {
+                match socket::listener_min_ttl(&l.sock, floor) {
+                    Ok(()) => l.min_ttl = floor,
+                    Err(e) => errors.push(format!(
+                        "cannot set the minimum TTL {floor} on {}: {e}",
+                        l.addr
+                    )),
+                }
+            }
             let gone: Vec<ipnet::IpNet> = l
                 .keys
                 .keys()
@@ -689,8 +731,9 @@ impl Daemon {
         let (tx, rx) = mpsc::channel(1024);
         let p = Peer::new(spec, session, events, tx.clone());
         let task = tokio::spawn(p.run(rx));
+        let listen_port = n.listen.unwrap_or(self.env.tcp_port);
         if let Ok(mut r) = self.routing.write() {
-            r.insert(address, tx.clone());
+            r.insert((address, listen_port), tx.clone());
         }
         let meta = PeerMeta {
             address,
@@ -711,6 +754,7 @@ impl Daemon {
                 tx,
                 task,
                 address,
+                listen_port,
                 meta,
                 range,
             },
@@ -731,15 +775,22 @@ impl Daemon {
 
     /// A connection from inside a range neighbor: start a session for that address (the most
     /// specific range wins) and hand it the connection.
-    async fn accept_in_range(&mut self, stream: tokio::net::TcpStream, ip: IpAddr) {
+    async fn accept_in_range(&mut self, stream: tokio::net::TcpStream, ip: IpAddr, port: u16) {
         self.reap_range_sessions();
-        let existing = self.routing.read().ok().and_then(|r| r.get(&ip).cloned());
+        let existing = self
+            .routing
+            .read()
+            .ok()
+            .and_then(|r| r.get(&(ip, port)).cloned());
         let tx = match existing {
             Some(tx) => tx,
             None => {
                 let range = self.ranges.read().ok().and_then(|r| {
                     r.iter()
-                        .filter(|n| n.peer_address.contains(&ip))
+                        .filter(|n| {
+                            n.peer_address.contains(&ip)
+                                && n.listen.unwrap_or(self.env.tcp_port) == port
+                        })
                         .max_by_key(|n| n.peer_address.prefix_len())
                         .cloned()
                 });
@@ -765,7 +816,12 @@ impl Daemon {
                 n.peer_address = host;
                 n.passive = true;
                 self.spawn_from(&n, Some(range_key));
-                match self.routing.read().ok().and_then(|r| r.get(&ip).cloned()) {
+                match self
+                    .routing
+                    .read()
+                    .ok()
+                    .and_then(|r| r.get(&(ip, port)).cloned())
+                {
                     Some(tx) => tx,
                     None => return,
                 }
@@ -787,7 +843,7 @@ impl Daemon {
         for k in ended {
             if let Some(h) = self.peers.remove(&k) {
                 if let Ok(mut r) = self.routing.write() {
-                    r.remove(&h.address);
+                    r.remove(&(h.address, h.listen_port));
                 }
             }
         }
@@ -801,7 +857,7 @@ impl Daemon {
     ) -> Option<oneshot::Receiver<()>> {
         let h = self.peers.remove(key)?;
         if let Ok(mut r) = self.routing.write() {
-            r.remove(&h.address);
+            r.remove(&(h.address, h.listen_port));
         }
         let (done, wait) = oneshot::channel();
         if h.tx

@@ -38,6 +38,13 @@ pub async fn connect(peer: SocketAddr, opts: &SocketOptions) -> io::Result<TcpSt
     sock.connect(peer).await
 }
 
+/// The TTL settings of a neighbor on a connection it opened to us: the TTL of what we send
+/// (`outgoing-ttl`) and the lowest TTL accepted from it (`incoming-ttl`, GTSM, RFC 5082).
+pub fn accepted(stream: &TcpStream, opts: &SocketOptions) -> io::Result<()> {
+    let v4 = stream.peer_addr().map(|a| a.is_ipv4()).unwrap_or(true);
+    apply_ttl(&SockRef::from(stream), v4, opts)
+}
+
 fn apply_ttl(s: &SockRef<'_>, v4: bool, opts: &SocketOptions) -> io::Result<()> {
     if let Some(t) = opts.ttl {
         if v4 {
@@ -68,6 +75,13 @@ pub fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
     s.bind(&addr.into())?;
     s.listen(1024)?;
     TcpListener::from_std(s.into())
+}
+
+/// The lowest TTL a listening socket accepts (0: any); the connections it accepts inherit it,
+/// so that a peer too far away is refused from its SYN on.
+pub fn listener_min_ttl(l: &TcpListener, ttl: u8) -> io::Result<()> {
+    let v4 = l.local_addr().map(|a| a.is_ipv4()).unwrap_or(true);
+    md5::set_min_ttl(&SockRef::from(l), v4, ttl)
 }
 
 /// Install the TCP-MD5 key for the peers of `peers` (one address, or a range neighbor's

@@ -361,6 +361,11 @@ impl Peer {
 
     fn command(&mut self, c: Command) {
         match c {
+            // GTSM (RFC 5082) and the outgoing TTL apply to connections the peer opens too; a
+            // connection they cannot be applied to is not used.
+            Command::Incoming(stream) if socket::accepted(&stream, &self.spec.socket).is_err() => {
+                warn!(peer = %self.spec.name, "cannot apply incoming-ttl/outgoing-ttl to the peer's connection: closed");
+            }
             Command::Incoming(stream) => match self.session.handle_incoming(now()) {
                 Incoming::Accept => {
                     info!(peer = %self.spec.name, "accepted connection");
