@@ -35,6 +35,10 @@ pub use show::{family_words, NeighborStatus, RibQuery};
 
 /// Octets queued for writing above which the route dump pauses.
 pub const WRITE_BACKLOG: usize = 1 << 20;
+/// Most octets waiting for one peer's socket (route changes from programs are not paced like
+/// the dump): past it the peer is not reading fast enough to keep, and its connection is given
+/// up as a stalled one is.
+pub const MAX_PENDING_OUTPUT: usize = 256 << 20;
 /// Commands taken from the channel before pending route changes are sent.
 const COMMAND_BATCH: usize = 256;
 
@@ -185,7 +189,12 @@ impl Conn {
     }
 
     fn send(&self, buf: Vec<u8>) {
-        self.queued.fetch_add(buf.len(), Ordering::AcqRel);
+        let before = self.queued.fetch_add(buf.len(), Ordering::AcqRel);
+        if before > MAX_PENDING_OUTPUT {
+            // Bounded memory per peer: the reader task sees the failure and drops the session.
+            self.write_failed.notify_one();
+            return;
+        }
         if self.writer.send(buf).is_err() {
             debug!("write to a closed connection dropped");
         }
