@@ -76,6 +76,16 @@ fn print_updates(config: &herald_config::Config) -> bool {
         let local_as = n.local_as.unwrap_or(0);
         let peer_as = n.peer_as.unwrap_or(local_as);
         let local_address = n.local_address.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        if n.local_address.is_none()
+            && n.routes
+                .iter()
+                .any(|r| r.next_hop == herald_config::NextHopSpec::SelfAddr)
+        {
+            eprintln!(
+                "neighbor {}: `next-hop self` is the session's local address, unknown without a connection and without local-address: shown as 0.0.0.0 below",
+                n.key()
+            );
+        }
         let neg = Negotiated {
             peer_as,
             local_as,

@@ -136,3 +136,26 @@ fn messages_a_person_reads() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn check_updates_says_next_hop_self_is_unknown_without_a_local_address() {
+    let dir = std::env::temp_dir().join(format!("herald-nhself-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = write(
+        &dir,
+        "self.conf",
+        "neighbor 10.0.0.1 { router-id 1.1.1.1; local-as 1; peer-as 1; static { route 10.1.0.0/24 next-hop self; } }\n",
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args(["check", "--updates"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("`next-hop self` is the session's local address"),
+        "{err}"
+    );
+}
