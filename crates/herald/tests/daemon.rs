@@ -1090,3 +1090,55 @@ fn exabgp_daemon_pid_is_written_and_removed_and_tcp_once_gives_up() {
     assert!(!pid.exists(), "the pid file is removed at exit");
     assert_eq!(count(&d.log(), "connecting"), 1, "{}", d.log());
 }
+
+#[test]
+fn a_flood_of_strangers_is_refused_cheaply_and_neighbors_still_connect() {
+    let dir = tempdir("strangers");
+    let port = free_port("127.0.49.2");
+    let rx = Daemon::start(
+        &dir,
+        "rx",
+        &receiver_conf("127.0.49.2", "127.0.49.1", port, 65002, 65001),
+    );
+    rx.wait("listening", |_, e| e.contains("listening"));
+    // 150 connections from an address that is no neighbor, held open and never read.
+    let to: SocketAddr = format!("127.0.49.2:{port}").parse().unwrap();
+    let mut held = Vec::new();
+    for _ in 0..150 {
+        let sock =
+            socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        sock.bind(&"127.0.49.9:0".parse::<SocketAddr>().unwrap().into())
+            .unwrap();
+        if sock.connect(&to.into()).is_ok() {
+            held.push(sock);
+        }
+    }
+    rx.wait("the flood noticed", |_, e| {
+        e.contains("many connections from addresses that are not configured neighbors")
+    });
+    let log = rx.log();
+    assert!(
+        count(
+            &log,
+            "connection from an address that is not a configured neighbor: closed"
+        ) <= 64,
+        "each refusal with a NOTIFICATION is bounded"
+    );
+    let tx = Daemon::start(
+        &dir,
+        "tx",
+        &sender_conf(
+            "127.0.49.1",
+            "127.0.49.2",
+            port,
+            65001,
+            65002,
+            "  route 10.49.0.0/24 next-hop 198.51.100.1;",
+        ),
+    );
+    rx.wait("the neighbor's route", |o, _| {
+        o.contains(r#""nlri": "10.49.0.0/24""#)
+    });
+    drop(held);
+    drop(tx);
+}

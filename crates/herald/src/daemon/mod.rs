@@ -96,6 +96,9 @@ struct PeerHandle {
     range: Option<NeighborKey>,
 }
 
+/// Connections from unknown addresses being refused with a NOTIFICATION at once, per listener.
+const REJECTS_AT_ONCE: usize = 64;
+
 /// Sessions at once from the addresses of one range neighbor; more are refused with Cease
 /// 6/8 (Out of Resources).
 const MAX_SESSIONS_PER_RANGE: usize = 256;
@@ -462,6 +465,10 @@ impl Daemon {
             let ranges = self.ranges.clone();
             let dynamic = self.dynamic.clone();
             let mut ready = self.accepting.subscribe();
+            let rejects = Arc::new(tokio::sync::Semaphore::new(REJECTS_AT_ONCE));
+            let mut last_flood_log = tokio::time::Instant::now()
+                .checked_sub(Duration::from_secs(2))
+                .unwrap_or_else(tokio::time::Instant::now);
             tokio::spawn(async move {
                 if ready.wait_for(|r| *r).await.is_err() {
                     return;
@@ -508,15 +515,33 @@ impl Daemon {
                                     warn!(%remote, "too many range connections waiting: connection closed");
                                 }
                             } else {
-                                warn!(%remote, "connection from an address that is not a configured neighbor: closed");
-                                tokio::spawn(peer::reject(
-                                    stream,
-                                    herald_wire::Notification::new(
-                                        6,
-                                        cease::CONNECTION_REJECTED,
-                                        Vec::new(),
-                                    ),
-                                ));
+                                // Each refusal lingers a few seconds to deliver its Cease; a
+                                // flood of strangers gets at most REJECTS_AT_ONCE of them, the
+                                // rest a plain close, and one log line per second.
+                                match rejects.clone().try_acquire_owned() {
+                                    Ok(permit) => {
+                                        warn!(%remote, "connection from an address that is not a configured neighbor: closed");
+                                        tokio::spawn(async move {
+                                            peer::reject(
+                                                stream,
+                                                herald_wire::Notification::new(
+                                                    6,
+                                                    cease::CONNECTION_REJECTED,
+                                                    Vec::new(),
+                                                ),
+                                            )
+                                            .await;
+                                            drop(permit);
+                                        });
+                                    }
+                                    Err(_) => {
+                                        drop(stream);
+                                        if last_flood_log.elapsed() >= Duration::from_secs(1) {
+                                            last_flood_log = tokio::time::Instant::now();
+                                            warn!(%remote, "many connections from addresses that are not configured neighbors: closing them without a NOTIFICATION");
+                                        }
+                                    }
+                                }
                             }
                         }
                         Err(e) => {
