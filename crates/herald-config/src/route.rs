@@ -188,6 +188,20 @@ impl RouteDraft {
 
     /// Add (or replace: the last one written wins) an attribute.
     fn set(&mut self, value: AttrValue) {
+        // An empty list (`community [ ]`) means none: no attribute is sent, as ExaBGP does (an
+        // empty list attribute on the wire is malformed, RFC 7606 §7.8).
+        let empty = match &value {
+            AttrValue::Communities(c) => c.is_empty(),
+            AttrValue::ExtCommunities(c) => c.is_empty(),
+            AttrValue::LargeCommunities(c) => c.is_empty(),
+            AttrValue::ClusterList(c) => c.is_empty(),
+            _ => false,
+        };
+        if empty {
+            let code = value.type_code();
+            self.attrs.retain(|x| x.value.type_code() != code);
+            return;
+        }
         self.set_attr(Attribute::new(value));
     }
 

@@ -410,6 +410,11 @@ impl Session {
     /// meantime, the new one is taken, after an [`Output::Close`] for whatever is left of the
     /// old one, so that the OPEN and KEEPALIVE that follow go on the new connection.
     pub fn resolve_collision(&mut self, now: Instant, open: &Open) -> Collision {
+        // Stopped, given up or ceased to stay down: no connection is taken (the new one is
+        // refused like a collision lost).
+        if self.stopped {
+            return Collision::KeepExisting;
+        }
         if !matches!(self.state, State::OpenSent | State::OpenConfirm) {
             return if self.state == State::Established && self.peer_can_restart() {
                 // RFC 4724 §4.2: a new connection from a peer that advertised graceful restart
@@ -417,6 +422,10 @@ impl Session {
                 // TCP connection had closed (its routes are kept as stale by the helper), and
                 // the new connection is taken.
                 self.fail(now, DownReasonKind::Closed);
+                if self.stopped {
+                    // That was the last attempt allowed (`attempts`).
+                    return Collision::KeepExisting;
+                }
                 self.take_new(now, open)
             } else if self.state == State::Established {
                 Collision::KeepExisting
@@ -480,6 +489,7 @@ impl Session {
             }
             return;
         }
+        let kind = msg.kind().code();
         match (self.state, msg) {
             (State::OpenSent, Message::Open(open)) => self.receive_open(now, open),
             (State::OpenConfirm, Message::Keepalive) => {
@@ -514,18 +524,20 @@ impl Session {
                 self.restart_hold(now);
                 self.out.push_back(Output::RouteRefresh(r));
             }
-            (State::OpenSent, _) => self.fsm_error(now, 1),
-            (State::OpenConfirm, _) => self.fsm_error(now, 2),
-            (State::Established, _) => self.fsm_error(now, 3),
+            (State::OpenSent, _) => self.fsm_error(now, 1, kind),
+            (State::OpenConfirm, _) => self.fsm_error(now, 2, kind),
+            (State::Established, _) => self.fsm_error(now, 3, kind),
             // No connection: nothing can arrive.
             _ => {}
         }
     }
 
-    fn fsm_error(&mut self, now: Instant, subcode: u8) {
+    /// RFC 6608 §4: the data of a Finite State Machine Error is the type of the message that
+    /// was not expected.
+    fn fsm_error(&mut self, now: Instant, subcode: u8, unexpected: u8) {
         self.fail(
             now,
-            DownReasonKind::Sent(Notification::new(code::FSM, subcode, Vec::new())),
+            DownReasonKind::Sent(Notification::new(code::FSM, subcode, vec![unexpected])),
         );
     }
 
@@ -596,8 +608,7 @@ impl Session {
                         self.failures = self.failures.saturating_add(1);
                         self.out.push_back(Output::Close);
                         self.set_state(State::Active);
-                        let d = self.retry_delay();
-                        self.timers.set(Timer::ConnectRetry, now + d);
+                        self.retry_or_give_up(now);
                     }
                     State::Idle | State::Active => self.begin_connect(now),
                     _ => {}

@@ -268,7 +268,8 @@ fn unexpected_messages_are_fsm_errors_5_x() {
     s.handle_connected(now);
     drain(&mut s);
     s.handle_message(now, Message::Keepalive);
-    assert_eq!(notification(&drain(&mut s)), Some((5, 1, vec![])));
+    // RFC 6608 §4: the data is the type of the unexpected message (KEEPALIVE, 4).
+    assert_eq!(notification(&drain(&mut s)), Some((5, 1, vec![4])));
 
     let mut p = Pair::new(
         cfg(65001, 65002, [1, 1, 1, 1]),
@@ -281,7 +282,7 @@ fn unexpected_messages_are_fsm_errors_5_x() {
         Message::Open(Open::new(65002, 90, Ipv4Addr::new(2, 2, 2, 2), vec![])),
     );
     let outs = drain(&mut p.a);
-    assert_eq!(notification(&outs), Some((5, 3, vec![])));
+    assert_eq!(notification(&outs), Some((5, 3, vec![1])));
     assert!(outs
         .iter()
         .any(|o| matches!(o, Output::Down(DownReason::NotificationSent(_)))));

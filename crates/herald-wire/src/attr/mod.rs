@@ -319,8 +319,10 @@ fn fixed<const N: usize>(v: &[u8]) -> Option<[u8; N]> {
     v.try_into().ok()
 }
 
+/// `v` as a list of N-octet values; `None` unless its length is a non-zero multiple of N
+/// (RFC 7606 §7.8, §7.10, §7.14, §7.15: an empty list attribute is malformed too).
 fn words<const N: usize, X>(v: &[u8], f: impl Fn([u8; N]) -> X) -> Option<Vec<X>> {
-    if v.len() % N != 0 {
+    if v.is_empty() || v.len() % N != 0 {
         return None;
     }
     // `map` keeps the exact length so that `collect` allocates once; `chunks_exact` makes the
