@@ -375,7 +375,20 @@ fn decode_value(
         T::AS_PATH => AttrValue::AsPath(
             AsPath::decode(v, ctx.asn4).ok_or((ErrorKind::MalformedAsPath, None))?,
         ),
-        T::NEXT_HOP => AttrValue::NextHop(Ipv4Addr::from(fixed::<4>(v).ok_or_else(len_err)?)),
+        T::NEXT_HOP => {
+            let a = Ipv4Addr::from(fixed::<4>(v).ok_or_else(len_err)?);
+            // RFC 4271 §6.3: not a valid host address (0.0.0.0, multicast, class E, broadcast):
+            // the route is ignored without a NOTIFICATION (treat-as-withdraw, 3/8).
+            if a.is_unspecified() || a.is_multicast() || a.octets()[0] >= 240 {
+                return Err((
+                    ErrorKind::InvalidNextHop {
+                        attribute: raw.to_vec(),
+                    },
+                    None,
+                ));
+            }
+            AttrValue::NextHop(a)
+        }
         T::MED => AttrValue::Med(u32v(v).ok_or_else(len_err)?),
         T::LOCAL_PREF => AttrValue::LocalPref(u32v(v).ok_or_else(len_err)?),
         T::ATOMIC_AGGREGATE if v.is_empty() => AttrValue::AtomicAggregate,

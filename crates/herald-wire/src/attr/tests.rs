@@ -402,3 +402,15 @@ fn only_an_attribute_running_past_the_block_overruns_it() {
         "{e:?}"
     );
 }
+
+#[test]
+fn a_next_hop_that_is_no_host_address_is_treat_as_withdraw() {
+    let c = Context::default();
+    for nh in ["00000000", "e0000001", "f0000001", "ffffffff"] {
+        assert_eq!(
+            err(&format!("40 03 04 {nh}"), &c),
+            (Action::TreatAsWithdraw, 3, 8),
+            "{nh}"
+        );
+    }
+}
