@@ -15,9 +15,9 @@
 //! .n+2, good peer .n+3) and its own port; every case starts on a fresh connection once herald
 //! logged the previous session's end (no fixed sleeps).
 //!
-//! The `#[ignore]`d tests are reactions herald gets wrong today (NEXT_HOP semantics, RFC 6608
-//! FSM error data, RFC 7606 length and EBGP rules, RFC 5065 confederation segments); each
-//! asserts the RFC's reaction and passes once herald is fixed.
+//! The `#[ignore]`d tests are reactions herald gets wrong today (a NEXT_HOP equal to herald's
+//! own address, RFC 7606's EBGP-only discard rules, RFC 5065 confederation segments from an
+//! EBGP peer); each asserts the RFC's reaction and passes once herald is fixed.
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
