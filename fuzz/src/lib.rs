@@ -1,7 +1,9 @@
-//! Helpers shared by the herald-wire fuzz targets: choosing a [`Context`] from one input octet
-//! and splitting a byte stream into framed messages.
+//! Helpers shared by the fuzz targets: choosing a [`Context`] from one input octet, splitting a
+//! byte stream into framed messages, and the input format of `session_fsm` ([`fsm`]).
 
 use herald_wire::{frame, Context, Family};
+
+pub mod fsm;
 
 /// Context selector bits (first octet of `decode_message` and `roundtrip` inputs).
 pub mod sel {

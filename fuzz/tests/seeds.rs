@@ -1,4 +1,5 @@
-//! The seed inputs under `fuzz/seeds/<target>/`, made from herald-wire's own encoders.
+//! The generated seed inputs under `fuzz/seeds/<target>/`: messages made by herald-wire's own
+//! encoders, byte patterns for `builder`, operation sequences for `session_fsm`.
 //!
 //! `cargo test --manifest-path fuzz/Cargo.toml --test seeds` checks that the committed seeds
 //! are the ones this file makes and that each message in them decodes cleanly;
@@ -13,6 +14,7 @@ use herald_wire::capability::{AddPathMode, GrFamily};
 use herald_wire::notification::Notification;
 use herald_wire::route_refresh::{RefreshSubtype, RouteRefresh};
 use herald_wire::{AttrValue, Attribute, Capability, Family, Message, Open, Prefix};
+use herald_wire_fuzz::fsm::{self, asn, flag, Cap, Cfg, Op, OpenSpec};
 use herald_wire_fuzz::{context, messages, sel};
 
 fn p(s: &str) -> Prefix {
@@ -209,6 +211,227 @@ fn builder_seeds() -> Vec<(&'static str, Vec<u8>)> {
     ]
 }
 
+/// `session_fsm`: a configuration and operations, in `herald_wire_fuzz::fsm`'s format.
+fn session_seeds() -> Vec<(&'static str, Cfg, Vec<Op>)> {
+    // AS 65001, 1.1.1.1, expecting AS 65002; IPv4 and IPv6 unicast, route refresh, extended
+    // message; hold time 90 s; retry 2 s doubling to 60 s; OPEN wait 240 s.
+    let base = Cfg {
+        flags: flag::ASN4 | flag::ROUTE_REFRESH | flag::EXTENDED_MESSAGE,
+        families: 0b0101,
+        add_path: 0,
+        local_as: 65001,
+        peer_as: 65002,
+        router_id: u32::from(Ipv4Addr::new(1, 1, 1, 1)),
+        hold_time: 90,
+        gr_time: 120,
+        connect_retry_ms: 1999,
+        connect_retry_max_ms: 58_000,
+        open_hold_s: 240,
+        attempts: 0,
+        seed: 1,
+    };
+    // The peer, 2.2.2.2, offering the same.
+    let peer = |hold: u16, extra: Vec<Cap>| {
+        let mut caps = vec![
+            Cap::FourOctetAs,
+            Cap::Multiprotocol(0),
+            Cap::Multiprotocol(2),
+            Cap::RouteRefresh,
+            Cap::EnhancedRouteRefresh,
+            Cap::ExtendedMessage,
+        ];
+        caps.extend(extra);
+        OpenSpec {
+            asn: asn::PEER,
+            raw_as: 0,
+            hold,
+            id: 0,
+            raw_id: u32::from(Ipv4Addr::new(2, 2, 2, 2)),
+            version: 0,
+            caps,
+        }
+    };
+    let gr_cap = || Cap::GracefulRestart(0x8, 120, vec![(0, 0x80), (2, 0x80)]);
+    let text = |s: &str| s.as_bytes().to_vec();
+    let open_body = {
+        let o = Open::new(
+            65002,
+            90,
+            Ipv4Addr::new(2, 2, 2, 2),
+            vec![
+                Capability::FourOctetAs(65002),
+                Capability::Multiprotocol {
+                    family: Family::IPV4_UNICAST,
+                    reserved: 0,
+                },
+                Capability::ExtendedMessage,
+            ],
+        );
+        let mut b = Vec::new();
+        o.encode_body(&mut b);
+        b
+    };
+
+    vec![
+        (
+            "establish_outbound",
+            base.clone(),
+            vec![
+                Op::Start,
+                Op::Connected,
+                Op::Open(peer(90, vec![])),
+                Op::Keepalive,
+                Op::Update(1),
+                Op::Update(4),
+                Op::RouteRefresh(0, 0),
+                Op::Advance(30_000),
+                Op::Keepalive,
+                Op::Advance(30_000),
+                // MP_REACH_NLRI with a /33: reset with 3/10, then reconnect.
+                Op::Update(2),
+                Op::Deadline,
+                Op::Connected,
+                Op::Open(peer(90, vec![])),
+                Op::Keepalive,
+                Op::Stop(2, text("maintenance")),
+                Op::Start,
+            ],
+        ),
+        (
+            "hold_expiry",
+            base.clone(),
+            vec![
+                Op::Start,
+                Op::Connected,
+                Op::Open(peer(9, vec![])),
+                Op::Keepalive,
+                Op::Deadline,
+                Op::Deadline,
+                Op::Deadline,
+                Op::Deadline,
+                Op::ConnectFailed,
+                Op::Deadline,
+                Op::Connected,
+                Op::Notification(6, 2, text("\x05later")),
+            ],
+        ),
+        (
+            "collision",
+            base.clone(),
+            vec![
+                Op::Start,
+                Op::Connected,
+                Op::Incoming,
+                // 2.2.2.2 > 1.1.1.1: the peer's connection wins.
+                Op::Collision(peer(90, vec![])),
+                Op::Keepalive,
+                Op::Update(1),
+                Op::Incoming,
+                Op::Closed,
+                Op::Deadline,
+                Op::Connected,
+                Op::Incoming,
+                Op::Closed,
+                Op::Collision(peer(90, vec![])),
+                Op::Keepalive,
+            ],
+        ),
+        (
+            "graceful_restart",
+            Cfg {
+                flags: base.flags | flag::GRACEFUL_RESTART | flag::RESTARTING,
+                ..base.clone()
+            },
+            vec![
+                Op::Start,
+                Op::Connected,
+                Op::Open(peer(90, vec![gr_cap()])),
+                Op::Keepalive,
+                // The peer restarted: its new connection replaces the established session.
+                Op::Incoming,
+                Op::Collision(peer(90, vec![gr_cap()])),
+                Op::Keepalive,
+                Op::Closed,
+                Op::Deadline,
+                Op::Connected,
+            ],
+        ),
+        (
+            "passive_ibgp",
+            Cfg {
+                flags: flag::PASSIVE | flag::ASN4 | flag::PEER_AS_ANY | flag::IDENTITY,
+                families: 0b0001,
+                add_path: 0b11,
+                ..base.clone()
+            },
+            vec![
+                Op::Start,
+                Op::Incoming,
+                Op::Open(OpenSpec {
+                    asn: asn::LOCAL,
+                    hold: 0,
+                    raw_id: u32::from(Ipv4Addr::new(3, 3, 3, 3)),
+                    caps: vec![Cap::FourOctetAs, Cap::AddPath(0, 3)],
+                    ..OpenSpec::default()
+                }),
+                Op::Keepalive,
+                Op::Update(3),
+                Op::Update(5),
+                Op::Advance(3_600_000),
+                Op::Cease(4, false),
+                Op::Deadline,
+                Op::Incoming,
+                Op::Stop(2, text("bye")),
+                Op::Incoming,
+            ],
+        ),
+        (
+            "retry_give_up",
+            Cfg {
+                attempts: 3,
+                ..base.clone()
+            },
+            vec![
+                Op::Start,
+                Op::ConnectFailed,
+                Op::Deadline,
+                Op::ConnectFailed,
+                Op::Deadline,
+                Op::Connected,
+                // Wrong AS: 2/2.
+                Op::Open(OpenSpec {
+                    asn: 2,
+                    raw_as: 64999,
+                    ..peer(90, vec![])
+                }),
+                Op::Deadline,
+                Op::ConnectFailed,
+                Op::Incoming,
+                Op::Start,
+                Op::Connected,
+            ],
+        ),
+        (
+            "wire",
+            base,
+            vec![
+                Op::Start,
+                Op::Connected,
+                Op::Framed(1, open_body),
+                Op::Framed(4, Vec::new()),
+                Op::Framed(5, vec![0, 1, 0, 1]),
+                Op::Big(2, 5000, 0),
+                Op::Deadline,
+                Op::Connected,
+                Op::Wire(vec![0xff; 19]),
+                Op::Deadline,
+                Op::Connected,
+                Op::Framed(9, Vec::new()),
+            ],
+        ),
+    ]
+}
+
 fn all() -> Vec<(PathBuf, Vec<u8>)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds");
     let mut files = Vec::new();
@@ -222,7 +445,17 @@ fn all() -> Vec<(PathBuf, Vec<u8>)> {
     for (name, input) in builder_seeds() {
         files.push((dir.join("builder").join(name), input));
     }
+    for (name, cfg, ops) in session_seeds() {
+        files.push((dir.join("session_fsm").join(name), fsm::encode(&cfg, &ops)));
+    }
     files
+}
+
+#[test]
+fn session_seeds_decode_to_what_was_encoded() {
+    for (name, cfg, ops) in session_seeds() {
+        assert_eq!(fsm::decode(&fsm::encode(&cfg, &ops)), (cfg, ops), "{name}");
+    }
 }
 
 #[test]
