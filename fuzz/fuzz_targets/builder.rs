@@ -140,9 +140,15 @@ fuzz_target!(|inp: Input| {
         Attribute::new(AttrValue::AsPath(AsPath::sequence(inp.as_path.clone()))),
     ];
     if next_hop.is_none() {
-        attrs.push(Attribute::new(AttrValue::NextHop(Ipv4Addr::from(
-            inp.next_hop.0,
-        ))));
+        // A host address: 0.0.0.0, multicast and class E are no next hop (RFC 4271 §6.3) and
+        // the decoder rightly treats them as withdrawn.
+        let a = Ipv4Addr::from(inp.next_hop.0);
+        let a = if a.is_unspecified() || a.is_multicast() || a.octets()[0] >= 240 {
+            Ipv4Addr::new(192, 0, 2, 1)
+        } else {
+            a
+        };
+        attrs.push(Attribute::new(AttrValue::NextHop(a)));
     }
     if let Some(m) = inp.med {
         attrs.push(Attribute::new(AttrValue::Med(m)));

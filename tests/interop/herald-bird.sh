@@ -190,11 +190,11 @@ h_ok "d: routes kept while herald was down (minimum count ipv4=$min4 ipv6=$min6)
 # --- e. wrong AS -----------------------------------------------------------------------------
 BADL="$W/herald-badas.log"
 h_wait 15 "herald: 'sending NOTIFICATION OPEN message error (2/2)' to 127.0.1.1" \
-    h_log_has "$BADL" 'sending NOTIFICATION OPEN message error \(2/2\): Bad peer AS peer=127\.0\.1\.1$'
+    h_log_has "$BADL" 'sending NOTIFICATION OPEN message error \(2/2\): Bad peer AS, data 0x[0-9a-f]{4} peer=127\.0\.1\.1$'
 wait_proto 15 badas1 'Last error: +Received: Bad peer AS'
 h_ok "e1: herald sent OPEN error 2/2 (Bad peer AS); BIRD: $(proto_all badas1 | grep -E 'Last error' | sed 's/^ *//')"
 h_wait 15 "herald: 'received NOTIFICATION OPEN message error (2/2)' from 127.0.1.6" \
-    h_log_has "$BADL" 'received NOTIFICATION OPEN message error \(2/2\): Bad peer AS peer=127\.0\.1\.6$'
+    h_log_has "$BADL" 'received NOTIFICATION OPEN message error \(2/2\): Bad peer AS(, data 0x[0-9a-f]+)? peer=127\.0\.1\.6$'
 wait_proto 15 badas2 'Last error: +BGP Error: Bad peer AS'
 h_ok "e2: BIRD sent OPEN error 2/2 (BIRD: $(proto_all badas2 | grep -E 'Last error' | sed 's/^ *//')); herald logged it received"
 h_bird_established bird badas1 && h_fail "e: badas1 is Established"

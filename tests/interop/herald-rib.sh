@@ -285,7 +285,8 @@ h_ok "4: adj-rib-in false: session up, BIRD exported 10 routes, herald stores no
 LIMX='peer=127\.0\.11\.21'
 h_wait 10 "herald-b: prefix limit exceeded on 127.0.11.21" \
     h_log_has "$HBL" "prefix limit exceeded: closing the session \(Cease 6/1\) $LIMX family=ipv4 unicast count=150"
-h_log_has "$HBL" "sending NOTIFICATION Cease \(6/1\): Maximum number of prefixes reached $LIMX" ||
+# the RFC 4486 data: AFI 1, SAFI 1, maximum 100
+h_log_has "$HBL" "sending NOTIFICATION Cease \(6/1\): Maximum number of prefixes reached, data 0x00010100000064 $LIMX" ||
     h_fail "3: herald did not log sending Cease 6/1 to 127.0.11.21"
 wait_proto 5 lim 'Last error: +Received: Maximum number of prefixes reached'
 # RFC 4486 section 4: AFI 1, SAFI 1, maximum 100 (BIRD logs the data in hex)
