@@ -34,7 +34,11 @@ NS_R="hg$$-r"
 NS_B="hg$$-b"
 netns_cleanup() {
     local n
-    for n in "$NS_H" "$NS_R" "$NS_B"; do ip netns del "$n" 2>/dev/null || true; done
+    for n in "$NS_H" "$NS_R" "$NS_B"; do
+        # whatever still runs inside (a daemon of a failed run) goes with its namespace
+        ip netns pids "$n" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
+        ip netns del "$n" 2>/dev/null || true
+    done
 }
 trap 'rc=$?; netns_cleanup; (exit $rc); h_cleanup' EXIT
 for n in "$NS_H" "$NS_R" "$NS_B"; do
