@@ -21,7 +21,7 @@ use std::time::Duration;
 use herald_config::{Config, Env, Neighbor, NeighborKey};
 use herald_session::{LocalCapabilities, Session};
 use herald_wire::notification::cease;
-use tokio::signal::unix::{signal, SignalKind};
+use tokio::signal::unix::{signal, Signal, SignalKind};
 use tokio::sync::{mpsc, oneshot};
 use tracing::{error, info, warn};
 
@@ -188,6 +188,16 @@ fn run_with(opts: Options, env: Env, config: Config) -> ExitCode {
             .map(|d| d.as_nanos() as u64)
             .unwrap_or(1);
         let (dynamic, mut dynamic_rx) = mpsc::channel(64);
+        // Signal handlers first: a SIGHUP or SIGTERM that arrives while herald starts (its
+        // sessions may be up before the main loop runs) is kept for the loop, not fatal.
+        let (Ok(hup), Ok(term), Ok(int)) = (
+            signal(SignalKind::hangup()),
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            error!("cannot install signal handlers");
+            return ExitCode::FAILURE;
+        };
         let mut d = Daemon {
             env,
             config,
@@ -237,7 +247,14 @@ fn run_with(opts: Options, env: Env, config: Config) -> ExitCode {
         d.config.neighbors = without_routes(neighbors);
         d.accepting.send_replace(true);
         info!(neighbors = d.peers.len(), processes = d.processes.len(), config = %opts.config.display(), "herald running");
-        let code = d.signals(&opts.config, &mut dynamic_rx, &mut requests_rx).await;
+        let code = d
+            .signals(
+                &opts.config,
+                (hup, term, int),
+                &mut dynamic_rx,
+                &mut requests_rx,
+            )
+            .await;
         if let Some((h, path)) = control {
             h.abort();
             let _ = tokio::fs::remove_file(&path).await;
@@ -263,17 +280,10 @@ impl Daemon {
     async fn signals(
         &mut self,
         path: &Path,
+        (mut hup, mut term, mut int): (Signal, Signal, Signal),
         dynamic: &mut mpsc::Receiver<(tokio::net::TcpStream, IpAddr, u16)>,
         requests: &mut mpsc::Receiver<Request>,
     ) -> ExitCode {
-        let (Ok(mut hup), Ok(mut term), Ok(mut int)) = (
-            signal(SignalKind::hangup()),
-            signal(SignalKind::terminate()),
-            signal(SignalKind::interrupt()),
-        ) else {
-            error!("cannot install signal handlers");
-            return ExitCode::FAILURE;
-        };
         loop {
             tokio::select! {
                 _ = hup.recv() => self.reload(path).await,
