@@ -605,18 +605,21 @@ fn collision_keeps_our_connection_when_our_identifier_is_higher() {
     collision("1.0.0.1", false, "collision-old", 39);
 }
 
+/// Write an executable script (a helper process for herald to run).
+fn write_script(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+    let mut perm = std::fs::metadata(path).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perm, 0o755);
+    std::fs::set_permissions(path, perm).unwrap();
+}
+
 /// A helper process (`rec.sh`, found from the configuration's folder) that copies the events it
 /// gets into `events`, and a receiver neighbor whose parsed UPDATEs and state changes go to it.
 fn recorder_conf(dir: &Path, me: &str, peer: &str, port: u16, process: &str) -> String {
-    let script = dir.join("rec.sh");
-    std::fs::write(
-        &script,
+    write_script(
+        &dir.join("rec.sh"),
         "#!/bin/sh\nexec cat > \"$(dirname \"$0\")/events\"\n",
-    )
-    .unwrap();
-    let mut perm = std::fs::metadata(&script).unwrap().permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut perm, 0o755);
-    std::fs::set_permissions(&script, perm).unwrap();
+    );
     let n = receiver_conf(me, peer, port, 65002, 65001);
     let n = n.replacen(
         " passive;\n",
@@ -906,15 +909,10 @@ fn adj_rib_out_false_forgets_program_routes_with_the_session() {
     // with `adj-rib-out false` the new session gets the configuration route only.
     let dir = tempdir("adjribout");
     let port = free_port("127.0.43.2");
-    let script = dir.join("announce.sh");
-    std::fs::write(
-        &script,
+    write_script(
+        &dir.join("announce.sh"),
         "#!/bin/sh\necho 'announce route 10.9.0.0/24 next-hop 198.51.100.9'\nexec sleep 600\n",
-    )
-    .unwrap();
-    let mut perm = std::fs::metadata(&script).unwrap().permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut perm, 0o755);
-    std::fs::set_permissions(&script, perm).unwrap();
+    );
     let rx_conf = receiver_conf("127.0.43.2", "127.0.43.1", port, 65002, 65001);
     let rx = Daemon::start(&dir, "rx", &rx_conf);
     rx.wait("listening", |_, e| e.contains("listening"));

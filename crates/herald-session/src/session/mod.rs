@@ -664,9 +664,7 @@ impl Session {
         if self.config.attempts > 0 && self.failures >= self.config.attempts {
             self.stopped = true;
             self.timers.stop_all();
-            if self.state != State::Idle {
-                self.set_state(State::Idle);
-            }
+            self.set_state(State::Idle);
             self.out.push_back(Output::GaveUp {
                 attempts: self.failures,
             });

@@ -447,7 +447,7 @@ impl Daemon {
                     IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
                     IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
                 });
-                SocketAddr::new(ip, n.listen.unwrap_or(port))
+                SocketAddr::new(ip, listen_port(n, port))
             })
             .collect();
         v.sort();
@@ -515,12 +515,10 @@ impl Daemon {
                                     }
                                 },
                             };
-                            if ranges.read().is_ok_and(|r| {
-                                r.iter().any(|n| {
-                                    n.peer_address.contains(&ip)
-                                        && n.listen.unwrap_or(default_port) == port
-                                })
-                            }) {
+                            if ranges
+                                .read()
+                                .is_ok_and(|r| r.iter().any(|n| takes(n, ip, port, default_port)))
+                            {
                                 if dynamic.try_send((stream, ip, port)).is_err() {
                                     warn!(%remote, "too many range connections waiting: connection closed");
                                 }
@@ -562,14 +560,15 @@ impl Daemon {
                 }
             });
         }
-        self.apply_listener_keys()
+        self.apply_listener_options()
     }
 
     /// Make every listener hold exactly the TCP-MD5 keys of the configured neighbors (of its
-    /// address family): added, changed and removed ones alike, on start and on reload. A key
+    /// address family), added, changed and removed ones alike, and the GTSM floor of its
+    /// neighbors' `incoming-ttl`, on start and on reload. A key
     /// the kernel refuses is an error naming the neighbor: a neighbor with a password must
     /// never be reachable without it.
-    fn apply_listener_keys(&mut self) -> Result<(), String> {
+    fn apply_listener_options(&mut self) -> Result<(), String> {
         let wanted: HashMap<ipnet::IpNet, Vec<u8>> = self
             .config
             .neighbors
@@ -590,7 +589,7 @@ impl Daemon {
                 .iter()
                 .filter(|n| {
                     n.peer_address.addr().is_ipv4() == v4
-                        && n.listen.unwrap_or(default_port) == l.addr.port()
+                        && listen_port(n, default_port) == l.addr.port()
                 })
                 .map(|n| n.incoming_ttl)
                 .collect();
@@ -766,7 +765,7 @@ impl Daemon {
         let (tx, rx) = mpsc::channel(1024);
         let p = Peer::new(spec, session, events, tx.clone());
         let task = tokio::spawn(p.run(rx));
-        let listen_port = n.listen.unwrap_or(self.env.tcp_port);
+        let listen_port = listen_port(n, self.env.tcp_port);
         if let Ok(mut r) = self.routing.write() {
             r.insert((address, listen_port), tx.clone());
         }
@@ -822,10 +821,7 @@ impl Daemon {
             None => {
                 let range = self.ranges.read().ok().and_then(|r| {
                     r.iter()
-                        .filter(|n| {
-                            n.peer_address.contains(&ip)
-                                && n.listen.unwrap_or(self.env.tcp_port) == port
-                        })
+                        .filter(|n| takes(n, ip, port, self.env.tcp_port))
                         .max_by_key(|n| n.peer_address.prefix_len())
                         .cloned()
                 });
@@ -1000,6 +996,16 @@ impl Daemon {
             "reload applied"
         );
     }
+}
+
+/// The local port a neighbor's peer connects to: its `listen`, else `tcp.port`.
+fn listen_port(n: &Neighbor, default_port: u16) -> u16 {
+    n.listen.unwrap_or(default_port)
+}
+
+/// Whether (range) neighbor `n` takes a connection from `ip` to local `port`.
+fn takes(n: &Neighbor, ip: IpAddr, port: u16, default_port: u16) -> bool {
+    n.peer_address.contains(&ip) && listen_port(n, default_port) == port
 }
 
 /// Drop the routes of every neighbor (they live in the peers' exports once spawned).
