@@ -700,6 +700,7 @@ impl<'a> Driver<'a> {
             asn4: true,
             add_path: Vec::new(),
             max_message_len: MAX_EXTENDED_LEN,
+            ..Context::default()
         };
         let bytes = m.to_bytes(&ctx);
         ensure!(

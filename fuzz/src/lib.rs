@@ -15,9 +15,12 @@ pub mod sel {
     pub const ADD_PATH_V6: u8 = 0x04;
     /// Set: Extended Message (65535-octet messages). Clear: 4096.
     pub const EXTENDED: u8 = 0x08;
+    /// Set: the peer is external (EBGP-only checks on received attributes) and the receiver's
+    /// own address is 192.0.2.1 (a NEXT_HOP equal to it makes no route).
+    pub const EBGP: u8 = 0x10;
 }
 
-/// The context the selector octet describes (bits above [`sel::EXTENDED`] are ignored).
+/// The context the selector octet describes (bits above [`sel::EBGP`] are ignored).
 pub fn context(s: u8) -> Context {
     let mut add_path = Vec::new();
     if s & sel::ADD_PATH_V4 != 0 {
@@ -34,6 +37,8 @@ pub fn context(s: u8) -> Context {
         } else {
             herald_wire::message::MAX_LEN
         },
+        ebgp: s & sel::EBGP != 0,
+        local_address: (s & sel::EBGP != 0).then_some(std::net::IpAddr::from([192, 0, 2, 1])),
     }
 }
 

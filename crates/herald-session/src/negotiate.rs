@@ -175,6 +175,8 @@ impl Negotiated {
             asn4: self.asn4,
             add_path: self.add_path_receive.clone(),
             max_message_len: self.max_len(),
+            ebgp: self.peer_as != self.local_as,
+            local_address: None,
         }
     }
 
@@ -184,6 +186,8 @@ impl Negotiated {
             asn4: self.asn4,
             add_path: self.add_path_send.clone(),
             max_message_len: self.max_len(),
+            ebgp: self.peer_as != self.local_as,
+            local_address: None,
         }
     }
 

@@ -123,6 +123,7 @@ fn load_updates(path: &Path) -> Result<Updates, String> {
                 vec![]
             },
             max_message_len: herald_wire::message::MAX_EXTENDED_LEN,
+            ..Context::default()
         })
         .collect();
     let mut u = Updates {

@@ -52,6 +52,13 @@ pub struct Context {
     pub add_path: Vec<Family>,
     /// Largest message: 4096, or 65535 with Extended Message (RFC 8654).
     pub max_message_len: usize,
+    /// The peer is external (EBGP). Received: LOCAL_PREF, ORIGINATOR_ID and CLUSTER_LIST
+    /// that are malformed are discarded instead of withdrawing the route (RFC 7606 §7.5,
+    /// §7.9, §7.10) and confederation segments make AS_PATH malformed (RFC 5065 §5).
+    pub ebgp: bool,
+    /// Received: this speaker's own address on the connection. A NEXT_HOP equal to it makes
+    /// no route (RFC 4271 §6.3, treat-as-withdraw).
+    pub local_address: Option<std::net::IpAddr>,
 }
 
 impl Default for Context {
@@ -61,6 +68,8 @@ impl Default for Context {
             asn4: true,
             add_path: Vec::new(),
             max_message_len: message::MAX_LEN,
+            ebgp: false,
+            local_address: None,
         }
     }
 }

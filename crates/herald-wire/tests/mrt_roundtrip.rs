@@ -53,6 +53,7 @@ fn every_update_in_routeviews_mrt_file_round_trips_byte_for_byte() {
                 vec![]
             },
             max_message_len: if m.message.len() > 4096 { 65535 } else { 4096 },
+            ..Context::default()
         };
         let where_ = format!(
             "record at offset {} (peer AS{} {}, asn4 {})",

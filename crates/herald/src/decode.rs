@@ -275,6 +275,7 @@ fn decode_mrt(out: &mut Out, path: &std::path::Path) {
             asn4: m.asn4,
             add_path,
             max_message_len: MAX_EXTENDED_LEN,
+            ..Context::default()
         };
         let router_id = match m.local_ip {
             std::net::IpAddr::V4(a) => a,

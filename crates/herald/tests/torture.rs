@@ -14,10 +14,6 @@
 //! Each test uses its own addresses in 127.0.50.0/24 - 127.0.59.0/24 (herald .n+1, torture peer
 //! .n+2, good peer .n+3) and its own port; every case starts on a fresh connection once herald
 //! logged the previous session's end (no fixed sleeps).
-//!
-//! The `#[ignore]`d tests are reactions herald gets wrong today (a NEXT_HOP equal to herald's
-//! own address, RFC 7606's EBGP-only discard rules, RFC 5065 confederation segments from an
-//! EBGP peer); each asserts the RFC's reaction and passes once herald is fixed.
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
@@ -1300,7 +1296,7 @@ fn rfc7606_errors_keep_the_session_and_withdraw_or_discard() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reactions herald gets wrong (each test is ignored with the defect it shows)
+// Receiver-side checks: next hop, EBGP-only attributes, confederation segments
 
 /// RFC 4271 §6.3: a NEXT_HOP that is not a valid host address, or that is the receiving
 /// speaker's own address, must not make a route; no NOTIFICATION (RFC 7606: the session stays).
@@ -1340,7 +1336,6 @@ fn next_hop_0_0_0_0_makes_no_route() {
 }
 
 #[test]
-#[ignore = "herald defect: a route whose NEXT_HOP is herald's own address is installed (RFC 4271 §6.3: SHOULD be ignored)"]
 fn next_hop_of_herald_itself_makes_no_route() {
     next_hop_not_installed("nh-self", 10, |r| r.herald.parse().unwrap());
 }
@@ -1410,7 +1405,6 @@ fn empty_community_attributes_are_treat_as_withdraw() {
 /// RFC 7606 §7.5, §7.9, §7.10: LOCAL_PREF, ORIGINATOR_ID and CLUSTER_LIST from an external
 /// neighbor are discarded ("attribute discard"), malformed or not: the route stays.
 #[test]
-#[ignore = "herald defect: a malformed LOCAL_PREF / ORIGINATOR_ID / CLUSTER_LIST from an EBGP peer withdraws the route (RFC 7606 §7.5, §7.9, §7.10: attribute discard)"]
 fn ibgp_only_attributes_from_an_ebgp_peer_are_discarded() {
     let rig = Rig::start("ebgp-discard", 59, 10, "");
     let good = good_peer(&rig);
@@ -1434,7 +1428,6 @@ fn ibgp_only_attributes_from_an_ebgp_peer_are_discarded() {
 /// RFC 5065 §5: AS_CONFED_SEQUENCE / AS_CONFED_SET segments from a neighbor outside our
 /// confederation (herald has none) make a malformed AS_PATH: treat-as-withdraw (RFC 7606 §7.2).
 #[test]
-#[ignore = "herald defect: AS_PATH with AS_CONFED_SEQUENCE/AS_CONFED_SET from an EBGP peer is accepted (RFC 5065 §5: malformed AS_PATH, RFC 7606: treat-as-withdraw)"]
 fn confederation_segments_from_an_ebgp_peer_are_treat_as_withdraw() {
     let rig = Rig::start("confed", 59, 20, "");
     let good = good_peer(&rig);

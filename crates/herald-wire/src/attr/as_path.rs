@@ -44,6 +44,11 @@ impl SegmentType {
         }
     }
 
+    /// AS_CONFED_SEQUENCE or AS_CONFED_SET.
+    pub fn is_confed(self) -> bool {
+        matches!(self, SegmentType::ConfedSequence | SegmentType::ConfedSet)
+    }
+
     /// ExaBGP's JSON name.
     pub fn name(self) -> &'static str {
         match self {

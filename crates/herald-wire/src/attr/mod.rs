@@ -305,11 +305,13 @@ impl Attribute {
 }
 
 /// RFC 7606 §7 actions for a malformed value of each known attribute.
-fn malformed_action(type_code: u8) -> Action {
+fn malformed_action(type_code: u8, ctx: &Context) -> Action {
     match type_code {
         T::ATOMIC_AGGREGATE | T::AGGREGATOR | T::AS4_PATH | T::AS4_AGGREGATOR | T::AIGP => {
             Action::AttributeDiscard
         }
+        // §7.5, §7.9, §7.10: attributes an external neighbor has no business sending.
+        T::LOCAL_PREF | T::ORIGINATOR_ID | T::CLUSTER_LIST if ctx.ebgp => Action::AttributeDiscard,
         T::MP_REACH_NLRI | T::MP_UNREACH_NLRI => Action::AfiSafiDisable,
         _ => Action::TreatAsWithdraw,
     }
@@ -372,14 +374,25 @@ fn decode_value(
                 ))
             }
         },
-        T::AS_PATH => AttrValue::AsPath(
-            AsPath::decode(v, ctx.asn4).ok_or((ErrorKind::MalformedAsPath, None))?,
-        ),
+        T::AS_PATH => {
+            let path = AsPath::decode(v, ctx.asn4).ok_or((ErrorKind::MalformedAsPath, None))?;
+            // RFC 5065 §5: confederation segments from outside our confederation (herald is
+            // in none, so from any external neighbor) make the path malformed.
+            if ctx.ebgp && path.segments.iter().any(|s| s.kind.is_confed()) {
+                return Err((ErrorKind::MalformedAsPath, None));
+            }
+            AttrValue::AsPath(path)
+        }
         T::NEXT_HOP => {
             let a = Ipv4Addr::from(fixed::<4>(v).ok_or_else(len_err)?);
-            // RFC 4271 §6.3: not a valid host address (0.0.0.0, multicast, class E, broadcast):
-            // the route is ignored without a NOTIFICATION (treat-as-withdraw, 3/8).
-            if a.is_unspecified() || a.is_multicast() || a.octets()[0] >= 240 {
+            // RFC 4271 §6.3: not a valid host address (0.0.0.0, multicast, class E, broadcast)
+            // or the receiving speaker's own address: the route is ignored without a
+            // NOTIFICATION (treat-as-withdraw, 3/8).
+            if a.is_unspecified()
+                || a.is_multicast()
+                || a.octets()[0] >= 240
+                || ctx.local_address == Some(std::net::IpAddr::V4(a))
+            {
                 return Err((
                     ErrorKind::InvalidNextHop {
                         attribute: raw.to_vec(),
@@ -585,6 +598,9 @@ pub(crate) fn decode_attributes(
                 let action = match type_code {
                     T::MP_REACH_NLRI | T::MP_UNREACH_NLRI => Action::SessionReset,
                     T::AS4_PATH | T::AS4_AGGREGATOR | T::AIGP => Action::AttributeDiscard,
+                    T::LOCAL_PREF | T::ORIGINATOR_ID | T::CLUSTER_LIST if ctx.ebgp => {
+                        Action::AttributeDiscard
+                    }
                     _ => Action::TreatAsWithdraw,
                 };
                 let error = DecodeError::new(
@@ -608,7 +624,7 @@ pub(crate) fn decode_attributes(
         match decode_value(type_code, value, ctx, raw) {
             Ok(value) => attrs.push(Attribute { flags, value }),
             Err((kind, family)) => {
-                let mut action = malformed_action(type_code);
+                let mut action = malformed_action(type_code, ctx);
                 if action == Action::AfiSafiDisable && family.is_none() {
                     action = Action::SessionReset;
                 }

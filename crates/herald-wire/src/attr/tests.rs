@@ -414,3 +414,70 @@ fn a_next_hop_that_is_no_host_address_is_treat_as_withdraw() {
         );
     }
 }
+
+#[test]
+fn a_next_hop_equal_to_the_receivers_own_address_is_treat_as_withdraw() {
+    let own = Context {
+        local_address: Some(std::net::IpAddr::from([192, 0, 2, 1])),
+        ..Context::default()
+    };
+    assert_eq!(
+        err("40 03 04 c0000201", &own),
+        (Action::TreatAsWithdraw, 3, 8)
+    );
+    // Another address, or the same one with no local address known, is a next hop.
+    rt_ctx(
+        "40 03 04 c0000202",
+        &own,
+        AttrValue::NextHop(Ipv4Addr::new(192, 0, 2, 2)),
+    );
+    rt(
+        "40 03 04 c0000201",
+        AttrValue::NextHop(Ipv4Addr::new(192, 0, 2, 1)),
+    );
+}
+
+#[test]
+fn ibgp_only_attributes_from_an_external_peer_are_discarded_when_malformed() {
+    let ebgp = Context {
+        ebgp: true,
+        ..Context::default()
+    };
+    let ibgp = Context::default();
+    for (case, hex) in [
+        ("LOCAL_PREF of 3 octets", "40 05 03 000064"),
+        ("ORIGINATOR_ID of 3 octets", "80 09 03 c00002"),
+        ("CLUSTER_LIST of 5 octets", "80 0a 05 c000020101"),
+    ] {
+        assert_eq!(err(hex, &ebgp), (Action::AttributeDiscard, 3, 5), "{case}");
+        assert_eq!(err(hex, &ibgp), (Action::TreatAsWithdraw, 3, 5), "{case}");
+    }
+    // Wrong flags too (RFC 7606 §3(c) takes the attribute's own action).
+    assert_eq!(
+        err("c0 05 04 00000064", &ebgp),
+        (Action::AttributeDiscard, 3, 4)
+    );
+    assert_eq!(
+        err("c0 05 04 00000064", &ibgp),
+        (Action::TreatAsWithdraw, 3, 4)
+    );
+    // A well-formed one is kept as received: herald selects no routes, programs see it.
+    rt_ctx("40 05 04 00000064", &ebgp, AttrValue::LocalPref(100));
+}
+
+#[test]
+fn confederation_segments_from_an_external_peer_make_as_path_malformed() {
+    let ebgp = Context {
+        ebgp: true,
+        ..Context::default()
+    };
+    for seg in ["03 01 0000fdea", "04 01 0000fdea"] {
+        let hex = format!("40 02 0c {seg} 02 01 0000fdea");
+        assert_eq!(err(&hex, &ebgp), (Action::TreatAsWithdraw, 3, 11), "{seg}");
+        // From an internal peer (a confederation member) the path is fine.
+        let bytes = hex::decode(hex.replace(' ', "")).unwrap();
+        let mut errors = Vec::new();
+        decode_attributes(&bytes, &Context::default(), 0, &mut errors).unwrap();
+        assert!(errors.is_empty(), "{errors:?}");
+    }
+}

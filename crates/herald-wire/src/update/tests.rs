@@ -255,7 +255,7 @@ proptest! {
         nlri in proptest::collection::vec(arb_prefix(false, true), 1..50),
         withdrawn in proptest::collection::vec(arb_prefix(false, true), 0..20),
     ) {
-        let ctx = Context { asn4, add_path: if add_path { vec![Family::IPV4_UNICAST] } else { vec![] }, max_message_len: 65535 };
+        let ctx = Context { asn4, add_path: if add_path { vec![Family::IPV4_UNICAST] } else { vec![] }, max_message_len: 65535, ..Context::default() };
         let strip = |v: Vec<Prefix>| v.into_iter().map(|p| Prefix { path_id: if add_path { p.path_id } else { None }, ..p }).collect::<Vec<_>>();
         let mut attrs = attrs;
         if !asn4 {

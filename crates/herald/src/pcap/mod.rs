@@ -66,6 +66,9 @@ impl PcapMessage {
             } else {
                 herald_wire::message::MAX_LEN
             },
+            // A decoder shows what was sent: no receiver-side checks (EBGP-only attributes,
+            // a next hop equal to the receiver).
+            ..Context::default()
         }
     }
 }

@@ -768,11 +768,12 @@ impl Peer {
             if self.conn.is_none() {
                 return;
             }
-            let ctx = self
+            let mut ctx = self
                 .session
                 .negotiated()
                 .map(|n| n.receive_context())
                 .unwrap_or_default();
+            ctx.local_address = self.conn.as_ref().map(|c| c.local);
             let buf = rbuf.get(consumed..).unwrap_or_default();
             match frame(buf, ctx.max_message_len) {
                 Ok(None) => break,
