@@ -46,6 +46,9 @@ pub struct Env {
     pub tcp_delay: u32,
     /// `tcp.acl`: ExaBGP's (unimplemented) ACL switch, kept for completeness.
     pub tcp_acl: bool,
+    /// `tcp.accept-rate` (herald's own): connections accepted per second from one source
+    /// address on a listener, bursts of twice that; more are closed at once (10; 0 = no limit).
+    pub tcp_accept_rate: u32,
     /// `api.ack`: answer `done`/`error` to each API command (true).
     pub api_ack: bool,
     /// `api.encoder`: the default encoder for processes (json).
@@ -94,6 +97,7 @@ impl Default for Env {
             tcp_attempts: 0,
             tcp_delay: 0,
             tcp_acl: false,
+            tcp_accept_rate: 10,
             api_ack: true,
             api_encoder: Encoder::Json,
             api_respawn: true,
@@ -235,6 +239,7 @@ impl Env {
             }
             ("tcp", "delay") => self.tcp_delay = number()?,
             ("tcp", "acl") => self.tcp_acl = boolean()?,
+            ("tcp", "accept_rate") => self.tcp_accept_rate = number()?,
             ("api", "ack") => self.api_ack = boolean()?,
             ("api", "encoder") => {
                 self.api_encoder = match v.to_ascii_lowercase().as_str() {

@@ -1093,10 +1093,13 @@ fn exabgp_daemon_pid_is_written_and_removed_and_tcp_once_gives_up() {
 fn a_flood_of_strangers_is_refused_cheaply_and_neighbors_still_connect() {
     let dir = tempdir("strangers");
     let port = free_port("127.0.49.2");
-    let rx = Daemon::start(
+    // The flood comes from one address: without the per-source rate limit (its own test
+    // below) it would mostly be closed unanswered before reaching the refusal path.
+    let rx = Daemon::start_with_env(
         &dir,
         "rx",
         &receiver_conf("127.0.49.2", "127.0.49.1", port, 65002, 65001),
+        &[("exabgp_tcp_accept_rate", "0")],
     );
     rx.wait("listening", |_, e| e.contains("listening"));
     // 150 connections from an address that is no neighbor, held open and never read.
@@ -1138,5 +1141,68 @@ fn a_flood_of_strangers_is_refused_cheaply_and_neighbors_still_connect() {
         o.contains(r#""nlri": "10.49.0.0/24""#)
     });
     drop(held);
+    drop(tx);
+}
+
+#[test]
+fn connections_from_one_source_beyond_tcp_accept_rate_are_closed_unanswered() {
+    let dir = tempdir("accept-rate");
+    let port = free_port("127.0.45.2");
+    let rx = Daemon::start_with_env(
+        &dir,
+        "rx",
+        &receiver_conf("127.0.45.2", "127.0.45.1", port, 65002, 65001),
+        &[("exabgp.tcp.accept-rate", "2")],
+    );
+    rx.wait("listening", |_, e| e.contains("listening"));
+    // 20 connections at once from an address that is no neighbor: a burst of 4 (twice the
+    // rate) gets the usual refusal (Cease 6/5), the rest are closed before a single octet.
+    let to: SocketAddr = format!("127.0.45.2:{port}").parse().unwrap();
+    let mut socks = Vec::new();
+    for _ in 0..20 {
+        let sock =
+            socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        sock.bind(&"127.0.45.9:0".parse::<SocketAddr>().unwrap().into())
+            .unwrap();
+        sock.connect(&to.into()).unwrap();
+        socks.push(TcpStream::from(sock));
+    }
+    let (mut answered, mut silent) = (0, 0);
+    for mut s in socks {
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut got = Vec::new();
+        let _ = s.read_to_end(&mut got);
+        match notification_in(&got) {
+            Some(n) => {
+                assert_eq!((n.code, n.subcode), (6, 5), "{n:?}");
+                answered += 1;
+            }
+            None => {
+                assert!(got.is_empty(), "{got:02x?}");
+                silent += 1;
+            }
+        }
+    }
+    assert!(
+        (4..=6).contains(&answered) && answered + silent == 20,
+        "answered {answered}, closed unanswered {silent}"
+    );
+    rx.wait("the limit logged", |_, e| e.contains("tcp.accept-rate"));
+    // Another source is not held back by the first.
+    let tx = Daemon::start(
+        &dir,
+        "tx",
+        &sender_conf(
+            "127.0.45.1",
+            "127.0.45.2",
+            port,
+            65001,
+            65002,
+            "  route 10.45.0.0/24 next-hop 198.51.100.1;",
+        ),
+    );
+    rx.wait("the neighbor's route", |o, _| {
+        o.contains(r#""nlri": "10.45.0.0/24""#)
+    });
     drop(tx);
 }

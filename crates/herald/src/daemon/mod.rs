@@ -9,6 +9,7 @@ pub mod events;
 pub mod export;
 pub mod peer;
 pub mod process;
+mod ratelimit;
 pub mod socket;
 
 use std::collections::HashMap;
@@ -479,6 +480,8 @@ impl Daemon {
             let mut last_flood_log = tokio::time::Instant::now()
                 .checked_sub(Duration::from_secs(2))
                 .unwrap_or_else(tokio::time::Instant::now);
+            let mut last_rate_log = last_flood_log;
+            let mut limiter = ratelimit::SourceLimiter::new(self.env.tcp_accept_rate);
             tokio::spawn(async move {
                 if ready.wait_for(|r| *r).await.is_err() {
                     return;
@@ -493,6 +496,14 @@ impl Daemon {
                                     .unwrap_or(IpAddr::V6(v6)),
                                 v4 => v4,
                             };
+                            if !limiter.allow(ip, std::time::Instant::now()) {
+                                drop(stream);
+                                if last_rate_log.elapsed() >= Duration::from_secs(1) {
+                                    last_rate_log = tokio::time::Instant::now();
+                                    warn!(%remote, "connections from this address come faster than tcp.accept-rate allows: closing them unanswered");
+                                }
+                                continue;
+                            }
                             let tx = routing
                                 .read()
                                 .ok()

@@ -142,12 +142,18 @@ struct Conn {
     writer_task: tokio::task::JoinHandle<()>,
     /// Told when the writer gave up: a write error, or `stall` without any byte taken.
     write_failed: Arc<Notify>,
+    /// Most octets queued for the writer ([`MAX_PENDING_OUTPUT`]).
+    limit: usize,
 }
 
 impl Conn {
     /// `stall`: how long a write may make no progress before the connection is given up (a
     /// peer that stops reading must not hold a task, a socket and its queue forever).
     fn new(stream: TcpStream, stall: Duration) -> Conn {
+        Self::with_limit(stream, stall, MAX_PENDING_OUTPUT)
+    }
+
+    fn with_limit(stream: TcpStream, stall: Duration, limit: usize) -> Conn {
         let local = stream
             .local_addr()
             .map(|a| a.ip())
@@ -185,13 +191,15 @@ impl Conn {
             rbuf: Vec::with_capacity(65536),
             writer_task,
             write_failed,
+            limit,
         }
     }
 
     fn send(&self, buf: Vec<u8>) {
         let before = self.queued.fetch_add(buf.len(), Ordering::AcqRel);
-        if before > MAX_PENDING_OUTPUT {
+        if before > self.limit {
             // Bounded memory per peer: the reader task sees the failure and drops the session.
+            self.queued.fetch_sub(buf.len(), Ordering::AcqRel);
             self.write_failed.notify_one();
             return;
         }
@@ -941,4 +949,31 @@ async fn drain(mut r: impl tokio::io::AsyncRead + Unpin) {
         }
     })
     .await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Output for a peer that does not read is bounded: past the limit nothing more is queued
+    /// and the connection is reported failed (the session then goes down as a stalled one).
+    #[tokio::test]
+    async fn output_waiting_for_a_peer_is_bounded() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (client, server) = tokio::join!(TcpStream::connect(addr), listener.accept());
+        let (client, (_server, _)) = (client.unwrap(), server.unwrap());
+        let limit = 8 << 20;
+        let conn = Conn::with_limit(client, Duration::from_secs(60), limit);
+        // 64 MiB offered without yielding: the writer task has not run, nothing has left.
+        let chunk = 64 << 10;
+        for _ in 0..1024 {
+            conn.send(vec![0u8; chunk]);
+            assert!(conn.queued.load(Ordering::Acquire) <= limit + chunk);
+        }
+        tokio::time::timeout(Duration::from_secs(5), conn.write_failed.notified())
+            .await
+            .expect("the connection is reported failed");
+        assert!(conn.queued.load(Ordering::Acquire) > limit);
+    }
 }
