@@ -47,7 +47,7 @@ fn exabgp_example_helper_lines_values() {
     let Command::Announce(r) = l.command else {
         panic!()
     };
-    assert_eq!(r[0].prefix.net.to_string(), "1.2.0.0/24");
+    assert_eq!(r[0].prefix().unwrap().net.to_string(), "1.2.0.0/24");
 }
 
 fn words() -> impl Strategy<Value = String> {

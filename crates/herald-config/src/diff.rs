@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use herald_wire::{Family, Prefix};
+use herald_wire::{Family, Nlri};
 
 use crate::model::{Config, Neighbor, NeighborKey, Route};
 
@@ -99,19 +99,21 @@ fn same_route(a: &Route, b: &Route) -> bool {
 
 /// Route changes from `old` to `new` on one neighbor, keyed by family, prefix and path id.
 pub fn diff_routes(old: &[Route], new: &[Route]) -> (Vec<Route>, Vec<Route>) {
-    let before: HashMap<(Family, Prefix), &Route> = old.iter().map(|r| (r.key(), r)).collect();
+    let key = |r: &'_ Route| (r.family, r.nlri.clone());
+    let before: HashMap<(Family, Nlri), &Route> = old.iter().map(|r| (key(r), r)).collect();
     let mut announce = Vec::new();
-    let mut kept: HashMap<(Family, Prefix), ()> = HashMap::with_capacity(new.len());
+    let mut kept: HashMap<(Family, Nlri), ()> = HashMap::with_capacity(new.len());
     for r in new {
-        kept.insert(r.key(), ());
-        match before.get(&r.key()) {
+        let k = key(r);
+        match before.get(&k) {
             Some(o) if same_route(o, r) => {}
             _ => announce.push(r.clone()),
         }
+        kept.insert(k, ());
     }
     let withdraw = old
         .iter()
-        .filter(|r| !kept.contains_key(&r.key()))
+        .filter(|r| !kept.contains_key(&key(r)))
         .cloned()
         .collect();
     (announce, withdraw)

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use herald_wire::capability::AddPathMode;
-use herald_wire::{Afi, Attribute, Family, Prefix};
+use herald_wire::{Afi, Attribute, Family, Nlri, Prefix};
 use ipnet::IpNet;
 
 use crate::error::{ConfigError, Span};
@@ -418,8 +418,9 @@ pub struct Route {
     /// The family: IPv4/IPv6 unicast, or IPv4 multicast for a 224.0.0.0/4 prefix in `static`
     /// (as ExaBGP does) or a route in `announce { ipv4 { multicast … } }`.
     pub family: Family,
-    /// The prefix, with its ADD-PATH path identifier (`path-information`) if any.
-    pub prefix: Prefix,
+    /// What the route announces: a prefix with its ADD-PATH path identifier
+    /// (`path-information`) if any, or another family's NLRI (flow specification …).
+    pub nlri: Nlri,
     /// The next hop.
     pub next_hop: NextHopSpec,
     /// Path attributes as written, typed, one per type code in type-code order; without
@@ -442,9 +443,22 @@ impl Route {
             .find(|a| a.value.type_code() == type_code)
     }
 
-    /// What identifies the route in a RIB: family, prefix and path identifier.
-    pub fn key(&self) -> (Family, Prefix) {
-        (self.family, self.prefix)
+    /// What identifies the route in a RIB: family, NLRI and path identifier.
+    pub fn key(&self) -> (Family, Nlri) {
+        (self.family, self.nlri.clone())
+    }
+
+    /// The prefix of a unicast or multicast route.
+    pub fn prefix(&self) -> Option<&Prefix> {
+        self.nlri.prefix()
+    }
+
+    /// The prefix as text, or the family's name for other NLRI (for messages).
+    pub fn describe(&self) -> String {
+        match &self.nlri {
+            Nlri::Prefix(p) => p.net.to_string(),
+            Nlri::Encoded(_) => format!("{} route", self.family),
+        }
     }
 
     /// `name`: a label for the route.

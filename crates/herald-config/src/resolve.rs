@@ -491,21 +491,23 @@ fn check_route(
     nexthops: &[(Family, Afi)],
     errors: &mut Vec<ConfigError>,
 ) {
-    let token = || r.prefix.net.to_string();
+    let token = || r.describe();
     if explicit && !families.contains(&r.family) {
         errors.push(e(
             r.origin,
             &token(),
             format!(
                 "route {} is {} but the neighbor's family block does not list it",
-                r.prefix.net, r.family
+                r.describe(),
+                r.family
             ),
         ));
         return;
     }
-    let route_afi = match r.prefix.net {
-        IpNet::V4(_) => Afi::IPV4,
-        IpNet::V6(_) => Afi::IPV6,
+    let route_afi = match r.prefix().map(|p| p.net) {
+        Some(IpNet::V4(_)) => Afi::IPV4,
+        Some(IpNet::V6(_)) => Afi::IPV6,
+        None => r.family.afi,
     };
     let nh_afi = match r.next_hop {
         NextHopSpec::Ip(ip) => Some(afi_of(ip)),
@@ -524,7 +526,7 @@ fn check_route(
                 &token(),
                 format!(
                     "route {} is {route_afi} but {what}: add 'nexthop {{ {} {} {nh}; }}' (RFC 8950)",
-                    r.prefix.net, r.family.afi, r.family.safi
+                    r.describe(), r.family.afi, r.family.safi
                 ),
             ));
         }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use herald_wire::attr::{Aggregator, AsPath, Origin, Segment, SegmentType};
 use herald_wire::iana::attr_type as T;
-use herald_wire::{AttrValue, Attribute, Family, Prefix};
+use herald_wire::{AttrValue, Attribute, Family, Nlri, Prefix};
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
 use crate::error::{ConfigError, Result, Span};
@@ -605,7 +605,7 @@ impl Interner {
         let s = self.get(r)?;
         Some(Route {
             family: s.family,
-            prefix: r.prefix,
+            nlri: Nlri::Prefix(r.prefix),
             next_hop: s.next_hop,
             attributes: s.attributes.clone(),
             labels: s.labels.clone(),

@@ -45,7 +45,7 @@ fn removed_route_is_withdrawn_added_route_announced() {
     assert_eq!(c.key.to_string(), "127.0.0.1");
     let nets = |v: &[herald_config::Route]| {
         v.iter()
-            .map(|r| r.prefix.net.to_string())
+            .map(|r| r.prefix().unwrap().net.to_string())
             .collect::<Vec<_>>()
     };
     assert_eq!(nets(&c.announce), ["3.0.0.0/24"]);
@@ -72,8 +72,8 @@ fn changed_attributes_or_next_hop_are_a_reannounce() {
     let c = &diff(&a, &b).changed[0];
     assert_eq!(c.announce.len(), 1);
     assert_eq!(c.withdraw.len(), 1);
-    assert_eq!(c.announce[0].prefix.path_id, Some(1));
-    assert_eq!(c.withdraw[0].prefix.path_id, None);
+    assert_eq!(c.announce[0].prefix().unwrap().path_id, Some(1));
+    assert_eq!(c.withdraw[0].prefix().unwrap().path_id, None);
 }
 
 #[test]
@@ -141,7 +141,7 @@ fn exabgp_reload_example_withdraws_one_route() {
     let d = diff(&a, &b);
     assert_eq!(d.changed.len(), 1);
     assert_eq!(
-        d.changed[0].withdraw[0].prefix.net.to_string(),
+        d.changed[0].withdraw[0].prefix().unwrap().net.to_string(),
         "2.0.0.0/24"
     );
     assert!(d.changed[0].announce.is_empty());

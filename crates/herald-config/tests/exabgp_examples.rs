@@ -88,7 +88,7 @@ fn spot_checks_of_loaded_examples() {
     let nets: Vec<String> = load("conf-template.conf").neighbors[0]
         .routes
         .iter()
-        .map(|r| r.prefix.net.to_string())
+        .map(|r| r.prefix().unwrap().net.to_string())
         .collect();
     assert_eq!(nets, ["1.0.0.0/8", "2.0.0.0/8", "3.0.0.0/8", "4.0.0.0/8"]);
     // Two /22 split into /24s.

@@ -304,7 +304,11 @@ fn templates_merge_settings_and_routes() {
     assert!(!n.group_updates);
     assert_eq!(n.capabilities.graceful_restart, Some(1200));
     assert_eq!(n.families, vec![Family::IPV4_UNICAST, Family::IPV6_UNICAST]);
-    let nets: Vec<String> = n.routes.iter().map(|r| r.prefix.net.to_string()).collect();
+    let nets: Vec<String> = n
+        .routes
+        .iter()
+        .map(|r| r.prefix().unwrap().net.to_string())
+        .collect();
     assert_eq!(nets, ["1.0.0.0/8", "2001:db8::/32", "2.0.0.0/8"]);
 }
 
@@ -331,7 +335,7 @@ fn static_and_announce_routes() {
     let got: Vec<(String, Family)> = n
         .routes
         .iter()
-        .map(|r| (r.prefix.net.to_string(), r.family))
+        .map(|r| (r.prefix().unwrap().net.to_string(), r.family))
         .collect();
     let v4 = Family::IPV4_UNICAST;
     assert_eq!(
@@ -390,7 +394,7 @@ fn a_route_defined_twice_keeps_the_later_one_with_a_warning() {
     );
     let n = &c.neighbors[0];
     assert_eq!(n.routes.len(), 2);
-    assert_eq!(n.routes[0].prefix.net.to_string(), "10.0.7.0/24");
+    assert_eq!(n.routes[0].prefix().unwrap().net.to_string(), "10.0.7.0/24");
     assert_eq!(n.routes[0].attributes[0].value, AttrValue::Med(5));
     assert_eq!(c.warnings.len(), 1);
     assert_eq!(c.warnings[0].line, 5);
@@ -408,7 +412,7 @@ fn a_route_defined_twice_keeps_the_later_one_with_a_warning() {
     let nets: Vec<String> = c.neighbors[0]
         .routes
         .iter()
-        .map(|r| r.prefix.net.to_string())
+        .map(|r| r.prefix().unwrap().net.to_string())
         .collect();
     assert_eq!(nets, ["10.0.9.0/24", "10.0.8.0/24", "10.0.1.0/24"]);
     assert_eq!(
@@ -428,7 +432,7 @@ fn a_route_defined_twice_keeps_the_later_one_with_a_warning() {
     let nets: Vec<String> = c.neighbors[0]
         .routes
         .iter()
-        .map(|r| r.prefix.net.to_string())
+        .map(|r| r.prefix().unwrap().net.to_string())
         .collect();
     assert_eq!(nets, ["10.0.2.0/24", "10.0.1.0/24", "10.0.3.0/24"]);
     assert!(c.warnings.is_empty());
@@ -531,7 +535,7 @@ fn repeated_attribute_texts_give_the_same_routes() {
             assert_eq!(
                 (
                     g.family,
-                    g.prefix,
+                    &g.nlri,
                     g.next_hop,
                     &g.attributes,
                     &g.labels,
@@ -539,7 +543,7 @@ fn repeated_attribute_texts_give_the_same_routes() {
                 ),
                 (
                     w.family,
-                    w.prefix,
+                    &w.nlri,
                     w.next_hop,
                     &w.attributes,
                     &w.labels,

@@ -77,10 +77,17 @@ fn apply(c: &mut Criterion) {
     });
     g.finish();
 
-    let groups: Vec<(u32, Family, Vec<herald_wire::Prefix>)> = updates
+    let groups: Vec<(u32, Family, Vec<herald_wire::Nlri>)> = updates
         .iter()
         .enumerate()
-        .map(|(i, u)| ((i / 4) as u32, Family::IPV4_UNICAST, u.nlri.clone()))
+        .map(|(i, u)| {
+            let nlri = u
+                .nlri
+                .iter()
+                .map(|p| herald_wire::Nlri::Prefix(*p))
+                .collect();
+            ((i / 4) as u32, Family::IPV4_UNICAST, nlri)
+        })
         .collect();
     let mut g = c.benchmark_group("adj_rib_out");
     g.throughput(Throughput::Elements(ROUTES as u64));
@@ -90,7 +97,10 @@ fn apply(c: &mut Criterion) {
             || groups.clone(),
             |groups| {
                 let mut out = AdjRibOut::from_groups(groups);
-                black_box(out.withdraw(Family::IPV4_UNICAST, updates[0].nlri[0]));
+                black_box(out.withdraw(
+                    Family::IPV4_UNICAST,
+                    herald_wire::Nlri::Prefix(updates[0].nlri[0]),
+                ));
                 out
             },
             BatchSize::LargeInput,

@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 
 use herald_rib::{AdjRibIn, AdjRibOut};
-use herald_wire::{Family, Prefix};
+use herald_wire::{Family, Nlri, Prefix};
 
 #[path = "common/table.rs"]
 mod table;
@@ -133,22 +133,23 @@ fn main() {
     drop(rib);
 
     // Adj-RIB-Out loaded from grouped configuration routes.
-    let mut groups: Vec<(u32, Family, Vec<Prefix>)> = Vec::new();
+    let mut groups: Vec<(u32, Family, Vec<Nlri>)> = Vec::new();
+    let nlri = |ps: &[Prefix]| ps.iter().map(|p| Nlri::Prefix(*p)).collect::<Vec<_>>();
     for (i, u) in updates.iter().enumerate() {
         let key = (i / 4) as u32;
         if let Some(m) = u.mp_reach() {
-            groups.push((key, m.family, m.nlri.prefixes().to_vec()));
+            groups.push((key, m.family, nlri(m.nlri.prefixes())));
         } else {
-            groups.push((key, Family::IPV4_UNICAST, u.nlri.clone()));
+            groups.push((key, Family::IPV4_UNICAST, nlri(&u.nlri)));
         }
     }
     drop(updates);
     let base = mark();
     let input: usize = groups
         .iter()
-        .map(|g| g.2.capacity() * std::mem::size_of::<Prefix>())
+        .map(|g| g.2.capacity() * std::mem::size_of::<Nlri>())
         .sum::<usize>()
-        + groups.capacity() * std::mem::size_of::<(u32, Family, Vec<Prefix>)>();
+        + groups.capacity() * std::mem::size_of::<(u32, Family, Vec<Nlri>)>();
     let t = Instant::now();
     let mut out = AdjRibOut::from_groups(groups);
     let load = t.elapsed();
@@ -161,7 +162,7 @@ fn main() {
     );
     let before_index = LIVE.load(Relaxed);
     let t = Instant::now();
-    let first = out.groups().next().map(|g| (g.1, g.2[0]));
+    let first = out.groups().next().map(|g| (g.1, g.2[0].clone()));
     if let Some((f, p)) = first {
         black_box(out.withdraw(f, p));
     }

@@ -10,7 +10,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
 
 use herald_wire::nlri::{FlowSpec, LabelStack, RouteDistinguisher};
-use herald_wire::{Family, Prefix};
+use herald_wire::{Family, Nlri, Prefix};
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
 use crate::attrs::PathAttributes;
@@ -152,6 +152,22 @@ pub(crate) fn normalized(p: &Prefix) -> Prefix {
     Prefix {
         path_id: p.path_id,
         net: p.net.trunc(),
+    }
+}
+
+/// [`normalized_nlri`] in place.
+pub(crate) fn normalize_in_place(n: &mut Nlri) {
+    if let Nlri::Prefix(p) = n {
+        *p = normalized(p);
+    }
+}
+
+/// [`normalized`] for the prefix of an outbound NLRI; other families' octets are kept as they
+/// are (they are built by herald, not received).
+pub(crate) fn normalized_nlri(n: Nlri) -> Nlri {
+    match n {
+        Nlri::Prefix(p) => Nlri::Prefix(normalized(&p)),
+        e => e,
     }
 }
 

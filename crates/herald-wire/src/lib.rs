@@ -37,7 +37,7 @@ pub use capability::Capability;
 pub use error::{Action, AttrError, DecodeError, ErrorKind};
 pub use iana::{Afi, Family, MessageType, Safi};
 pub use message::{frame, Frame, Message};
-pub use nlri::{NlriList, Prefix};
+pub use nlri::{Nlri, NlriList, Prefix};
 pub use notification::Notification;
 pub use open::Open;
 pub use route_refresh::RouteRefresh;

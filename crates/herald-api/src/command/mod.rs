@@ -726,11 +726,11 @@ fn family_routes(w: &mut Words<'_>, afi_word: &Word<'_>, verb: &str) -> Result<V
     let mut routes = herald_config::parse_route_specs(rest).map_err(|e| from_config(e, offset))?;
     let family = Family::new(afi, safi);
     for r in &mut routes {
-        let is_v4 = r.prefix.net.addr().is_ipv4();
+        let is_v4 = r.prefix().is_some_and(|p| p.net.addr().is_ipv4());
         if is_v4 != (afi == Afi::IPV4) {
             return Err(err(
                 offset + 1,
-                format!("{} is not an {} prefix", r.prefix.net, afi_word.text),
+                format!("{} is not an {} prefix", r.describe(), afi_word.text),
             ));
         }
         r.family = family;

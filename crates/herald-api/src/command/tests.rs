@@ -57,8 +57,8 @@ fn announce_route_with_attributes() {
     assert_eq!(r.len(), 1);
     let r = &r[0];
     assert_eq!(r.family, Family::IPV4_UNICAST);
-    assert_eq!(r.prefix.net, "10.0.0.0/24".parse().unwrap());
-    assert_eq!(r.prefix.path_id, None);
+    assert_eq!(r.prefix().unwrap().net, "10.0.0.0/24".parse().unwrap());
+    assert_eq!(r.prefix().unwrap().path_id, None);
     assert_eq!(r.next_hop, NextHopSpec::Ip(ip("192.0.2.1")));
     assert_eq!(med(r), Some(100));
     assert_eq!(
@@ -84,9 +84,12 @@ fn announce_route_next_hop_self() {
 #[test]
 fn announce_route_host_address_is_a_host_route() {
     let r = announced("announce route 192.0.2.1 next-hop self med 100");
-    assert_eq!(r[0].prefix.net, "192.0.2.1/32".parse().unwrap());
+    assert_eq!(r[0].prefix().unwrap().net, "192.0.2.1/32".parse().unwrap());
     let r = announced("announce route 2001:db8::1 next-hop self");
-    assert_eq!(r[0].prefix.net, "2001:db8::1/128".parse().unwrap());
+    assert_eq!(
+        r[0].prefix().unwrap().net,
+        "2001:db8::1/128".parse().unwrap()
+    );
     assert_eq!(r[0].family, Family::IPV6_UNICAST);
 }
 
@@ -101,7 +104,10 @@ fn announce_route_split_shares_one_attribute_set() {
     let r = announced(
         "announce route 1.0.0.0/21 next-hop 101.1.101.1 med 200 community [2:1] split /23",
     );
-    let nets: Vec<String> = r.iter().map(|r| r.prefix.net.to_string()).collect();
+    let nets: Vec<String> = r
+        .iter()
+        .map(|r| r.prefix().unwrap().net.to_string())
+        .collect();
     assert_eq!(
         nets,
         ["1.0.0.0/23", "1.0.2.0/23", "1.0.4.0/23", "1.0.6.0/23"]
@@ -114,7 +120,7 @@ fn announce_route_split_shares_one_attribute_set() {
 #[test]
 fn announce_route_path_information() {
     let r = announced("announce route 10.0.0.0/24 next-hop 1.2.3.4 path-information 1.2.3.4");
-    assert_eq!(r[0].prefix.path_id, Some(0x0102_0304));
+    assert_eq!(r[0].prefix().unwrap().path_id, Some(0x0102_0304));
 }
 
 #[test]
@@ -152,7 +158,7 @@ fn announce_route_without_next_hop_is_refused() {
 fn withdraw_route_needs_no_next_hop() {
     let r = withdrawn("withdraw route 1.1.0.0/24");
     assert_eq!(r[0].next_hop, NextHopSpec::None);
-    assert_eq!(r[0].prefix.net, "1.1.0.0/24".parse().unwrap());
+    assert_eq!(r[0].prefix().unwrap().net, "1.1.0.0/24".parse().unwrap());
     let r = withdrawn("withdraw route 1.1.0.0/25 next-hop 0.0.0.0");
     assert_eq!(r[0].next_hop, NextHopSpec::Ip(ip("0.0.0.0")));
 }
@@ -297,8 +303,8 @@ fn announce_attributes_nlri_shares_one_attribute_set() {
         "announce attributes med 100 next-hop 101.1.101.1 nlri 1.0.0.1/32 1.0.0.2/32 2001:db8::/32",
     );
     assert_eq!(r.len(), 3);
-    assert_eq!(r[0].prefix.net, "1.0.0.1/32".parse().unwrap());
-    assert_eq!(r[1].prefix.net, "1.0.0.2/32".parse().unwrap());
+    assert_eq!(r[0].prefix().unwrap().net, "1.0.0.1/32".parse().unwrap());
+    assert_eq!(r[1].prefix().unwrap().net, "1.0.0.2/32".parse().unwrap());
     assert_eq!(r[2].family, Family::IPV6_UNICAST);
     assert!(r.iter().all(|x| med(x) == Some(100)));
     assert!(AttrSet::ptr_eq(&r[0].attributes, &r[1].attributes));
@@ -836,7 +842,7 @@ fn healthcheck_lines() {
     let Command::Announce(r) = l.command else {
         panic!()
     };
-    assert_eq!(r[0].prefix.net, "192.0.2.1/32".parse().unwrap());
+    assert_eq!(r[0].prefix().unwrap().net, "192.0.2.1/32".parse().unwrap());
     assert_eq!(r[0].next_hop, NextHopSpec::SelfAddr);
     assert_eq!(med(&r[0]), Some(100));
 
@@ -845,7 +851,7 @@ fn healthcheck_lines() {
     let Command::Announce(r) = l.command else {
         panic!()
     };
-    assert_eq!(r[0].prefix.path_id, Some(7));
+    assert_eq!(r[0].prefix().unwrap().path_id, Some(7));
     assert_eq!(r[0].attributes.len(), 6);
 
     let l = ok("neighbor * withdraw route 192.0.2.1 next-hop self");
@@ -854,7 +860,9 @@ fn healthcheck_lines() {
     );
     let l = ok("neighbor 10.0.0.1, neighbor 10.0.0.2 withdraw route 2001:db8::1 next-hop self path-information 7");
     assert_eq!(l.selectors.len(), 2);
-    assert!(matches!(l.command, Command::Withdraw(ref r) if r[0].prefix.path_id == Some(7)));
+    assert!(
+        matches!(l.command, Command::Withdraw(ref r) if r[0].prefix().unwrap().path_id == Some(7))
+    );
     assert!(matches!(
         ok("neighbor * announce route 2001:db8::1 next-hop self med 1000").command,
         Command::Announce(_)

@@ -195,7 +195,7 @@ fn terms(comp: &Component, v6: bool) -> (Vec<String>, usize) {
 
 /// ExaBGP's text of one flow specification (its `extensive()`, the JSON `"string"`):
 /// `flow destination-ipv4 10.0.0.0/24 protocol =tcp rd 65000:1 next-hop 10.0.0.1`.
-pub(crate) fn flow_string(f: &FlowSpec, v6: bool, nh: Option<&NextHop>) -> String {
+pub fn flow_string(f: &FlowSpec, v6: bool, nh: Option<&NextHop>) -> String {
     let mut text = String::from("flow");
     for comp in &f.components {
         let (t, ops) = terms(comp, v6);

@@ -50,6 +50,7 @@ use herald_wire::attr::NextHop;
 use herald_wire::{Context, Family, Message, NlriList, Notification, Prefix, RouteRefresh, Update};
 
 pub use attributes::write_attributes;
+pub use flow::flow_string;
 
 /// The JSON format version ExaBGP 5 writes in every message.
 pub const JSON_VERSION: &str = "5.0.0";

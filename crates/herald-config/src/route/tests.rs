@@ -34,8 +34,8 @@ fn one_line_route_with_every_common_attribute() {
     )
     .unwrap();
     assert_eq!(r.family, Family::IPV4_UNICAST);
-    assert_eq!(r.prefix.net.to_string(), "10.0.0.0/24");
-    assert_eq!(r.prefix.path_id, None);
+    assert_eq!(r.prefix().unwrap().net.to_string(), "10.0.0.0/24");
+    assert_eq!(r.prefix().unwrap().path_id, None);
     assert_eq!(
         r.next_hop,
         NextHopSpec::Ip(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)))
@@ -231,9 +231,9 @@ fn generic_attribute_known_codes_are_typed() {
 #[test]
 fn host_routes_ipv6_and_multicast() {
     let r = parse_route_spec("193.0.2.1 next-hop 10.0.0.1").unwrap();
-    assert_eq!(r.prefix.net.to_string(), "193.0.2.1/32");
+    assert_eq!(r.prefix().unwrap().net.to_string(), "193.0.2.1/32");
     let r = parse_route_spec("2001:db8::1 next-hop 2001:db8::ff").unwrap();
-    assert_eq!(r.prefix.net.to_string(), "2001:db8::1/128");
+    assert_eq!(r.prefix().unwrap().net.to_string(), "2001:db8::1/128");
     assert_eq!(r.family, Family::IPV6_UNICAST);
     // An IPv4 next hop for an IPv6 route is IPv4-mapped, as ExaBGP does.
     let r = parse_route_spec("2001:db8::/32 next-hop 192.0.2.1").unwrap();
@@ -255,19 +255,22 @@ fn path_information_name_watchdog_withdraw() {
         "10.0.0.10 next-hop 10.10.1.1 path-information 0.0.0.2 name web watchdog dnsr withdraw",
     )
     .unwrap();
-    assert_eq!(r.prefix.path_id, Some(2));
+    assert_eq!(r.prefix().unwrap().path_id, Some(2));
     assert_eq!(r.name(), Some("web"));
     assert_eq!(r.watchdog(), Some("dnsr"));
     assert!(r.withdrawn);
     let r = parse_route_spec("10.0.0.10 path-information 7").unwrap();
-    assert_eq!(r.prefix.path_id, Some(7));
+    assert_eq!(r.prefix().unwrap().path_id, Some(7));
     assert!(parse_route_spec("10.0.0.10 watchdog withdraw").is_err());
 }
 
 #[test]
 fn split_expands_into_more_specifics() {
     let v = parse_route_specs("172.10.0.0/22 next-hop 192.0.2.1 med 200 split /24").unwrap();
-    let nets: Vec<String> = v.iter().map(|r| r.prefix.net.to_string()).collect();
+    let nets: Vec<String> = v
+        .iter()
+        .map(|r| r.prefix().unwrap().net.to_string())
+        .collect();
     assert_eq!(
         nets,
         [
@@ -279,7 +282,7 @@ fn split_expands_into_more_specifics() {
     );
     assert!(v.iter().all(|r| r.attributes == v[0].attributes));
     let v = parse_route_specs("2001:db8::/32 next-hop ::1 split /34").unwrap();
-    assert_eq!(v[3].prefix.net.to_string(), "2001:db8:c000::/34");
+    assert_eq!(v[3].prefix().unwrap().net.to_string(), "2001:db8:c000::/34");
     // Splitting to the same or a shorter length leaves the route alone.
     assert_eq!(parse_route_specs("10.0.0.0/24 split /24").unwrap().len(), 1);
     assert!(parse_route_specs("10.0.0.0/8 split /33").is_err());
@@ -291,7 +294,7 @@ fn split_expands_into_more_specifics() {
 fn attributes_nlri_form() {
     let v = parse_attributes_nlri("med 100 next-hop 1.2.3.4 nlri 1.0.0.0/24 1.0.1.0/24").unwrap();
     assert_eq!(v.len(), 2);
-    assert_eq!(v[1].prefix.net.to_string(), "1.0.1.0/24");
+    assert_eq!(v[1].prefix().unwrap().net.to_string(), "1.0.1.0/24");
     assert_eq!(v[0].attributes, vec![Attribute::new(AttrValue::Med(100))]);
     assert_eq!(v[1].next_hop, v[0].next_hop);
     let e = parse_attributes_nlri("med 100 next-hop 1.2.3.4").unwrap_err();

@@ -24,20 +24,20 @@
 use std::hash::{BuildHasher, Hash};
 
 use hashbrown::{DefaultHashBuilder, HashMap, HashTable};
-use herald_wire::{Family, Prefix};
+use herald_wire::{Family, Nlri};
 
-use crate::key::normalized;
+use crate::key::{normalize_in_place, normalized_nlri};
 
 /// Changes since the previous [`AdjRibOut::take_changes`], coalesced per route.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Changes<K> {
     /// Routes to withdraw, by family in (AFI, SAFI) order; within a family in the order they
     /// first changed.
-    pub withdrawn: Vec<(Family, Vec<Prefix>)>,
+    pub withdrawn: Vec<(Family, Vec<Nlri>)>,
     /// Routes to announce, by attribute set in the table's group order (first seen first);
     /// within a set in the order they first changed. An announcement of a route the peer has
     /// with another set replaces it (RFC 4271 §3.1: implicit withdraw).
-    pub announced: Vec<(K, Family, Vec<Prefix>)>,
+    pub announced: Vec<(K, Family, Vec<Nlri>)>,
 }
 
 impl<K> Changes<K> {
@@ -57,13 +57,13 @@ impl<K> Changes<K> {
 struct Group<K> {
     key: K,
     family: Family,
-    prefixes: Vec<Prefix>,
+    prefixes: Vec<Nlri>,
 }
 
 /// One route's change since the last take: whether it was in the table then, and its group now.
 struct Change {
     family: Family,
-    prefix: Prefix,
+    prefix: Nlri,
     before: bool,
     now: Option<u32>,
 }
@@ -85,7 +85,7 @@ impl Slot {
 
 /// 32 bits of the hash of (family, prefix); the tables keep them in their entries.
 #[inline]
-fn route_hash(hasher: &DefaultHashBuilder, family: Family, prefix: &Prefix) -> u32 {
+fn route_hash(hasher: &DefaultHashBuilder, family: Family, prefix: &Nlri) -> u32 {
     (hasher.hash_one((family, prefix)) >> 32) as u32
 }
 
@@ -98,7 +98,7 @@ fn th(h: u32) -> u64 {
 
 /// The (family, prefix) an index entry points at.
 #[inline]
-fn at<K>(groups: &[Group<K>], e: Slot) -> Option<(Family, &Prefix)> {
+fn at<K>(groups: &[Group<K>], e: Slot) -> Option<(Family, &Nlri)> {
     let (g, pos) = e.place();
     let group = groups.get(g)?;
     Some((group.family, group.prefixes.get(pos)?))
@@ -152,10 +152,10 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
     /// A (family, prefix) should appear once. If one appears in several groups, the last one
     /// wins when the index is built (on the first change, or on [`AdjRibOut::get`] calls made
     /// after one); until then both copies are in [`AdjRibOut::groups`] and in the counts.
-    pub fn from_groups(routes: Vec<(K, Family, Vec<Prefix>)>) -> Self {
+    pub fn from_groups(routes: Vec<(K, Family, Vec<Nlri>)>) -> Self {
         let mut rib = Self::new();
         for (key, family, mut prefixes) in routes {
-            prefixes.iter_mut().for_each(|p| *p = normalized(p));
+            prefixes.iter_mut().for_each(normalize_in_place);
             let n = prefixes.len();
             let Some(g) = rib.group_for(key, family) else {
                 continue;
@@ -260,7 +260,7 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
     }
 
     /// Remove the route at (group, position) with `swap_remove`, keeping the index true.
-    fn remove_at(&mut self, g: usize, pos: usize) -> Option<Prefix> {
+    fn remove_at(&mut self, g: usize, pos: usize) -> Option<Nlri> {
         let index = self.index.as_mut()?;
         let group = self.groups.get_mut(g)?;
         if pos >= group.prefixes.len() {
@@ -283,7 +283,7 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
         Some(removed)
     }
 
-    fn find(&self, family: Family, prefix: &Prefix, h: u32) -> Option<(usize, usize)> {
+    fn find(&self, family: Family, prefix: &Nlri, h: u32) -> Option<(usize, usize)> {
         let groups = &self.groups;
         let e = self.index.as_ref()?.find(th(h), |&e| {
             e.h == h && at(groups, e) == Some((family, prefix))
@@ -293,7 +293,7 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
 
     /// Note a change of (family, prefix): `existed` is whether it was in the table just before
     /// this change, `now` its group after it.
-    fn record(&mut self, family: Family, prefix: Prefix, h: u32, existed: bool, now: Option<u32>) {
+    fn record(&mut self, family: Family, prefix: Nlri, h: u32, existed: bool, now: Option<u32>) {
         let changes = &self.changes;
         let found = self.change_index.find(th(h), |&(i, ih)| {
             ih == h
@@ -322,8 +322,8 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
 
     /// Announce `prefix` of `family` with set `key`, replacing the route with another set if
     /// there is one. Returns whether anything changed (false if the route already had `key`).
-    pub fn announce(&mut self, family: Family, prefix: Prefix, key: K) -> bool {
-        let prefix = normalized(&prefix);
+    pub fn announce(&mut self, family: Family, prefix: Nlri, key: K) -> bool {
+        let prefix = normalized_nlri(prefix);
         self.ensure_index();
         let h = route_hash(&self.hasher, family, &prefix);
         let existing = self.find(family, &prefix, h);
@@ -353,7 +353,7 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
         }
         // The old route was in another group (same family, other key): `pos` still holds.
         if let Some(gr) = self.groups.get_mut(g_new) {
-            gr.prefixes.push(prefix);
+            gr.prefixes.push(prefix.clone());
         }
         if let Some(index) = self.index.as_mut() {
             index.insert_unique(th(h), Slot { g: g32, pos, h }, |e| th(e.h));
@@ -367,7 +367,7 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
     pub fn announce_many(
         &mut self,
         family: Family,
-        prefixes: impl ExactSizeIterator<Item = Prefix>,
+        prefixes: impl ExactSizeIterator<Item = Nlri>,
         key: K,
     ) -> usize {
         self.ensure_index();
@@ -385,7 +385,7 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
         self.changes.reserve(n);
         let mut changed = 0;
         for prefix in prefixes {
-            let prefix = normalized(&prefix);
+            let prefix = normalized_nlri(prefix);
             let h = route_hash(&self.hasher, family, &prefix);
             let existing = self.find(family, &prefix, h);
             match existing {
@@ -401,7 +401,7 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
             let Ok(pos) = u32::try_from(gr.prefixes.len()) else {
                 break;
             };
-            gr.prefixes.push(prefix);
+            gr.prefixes.push(prefix.clone());
             if let Some(index) = self.index.as_mut() {
                 index.insert_unique(th(h), Slot { g: g32, pos, h }, |e| th(e.h));
             }
@@ -412,8 +412,8 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
     }
 
     /// Withdraw `prefix` of `family`. Returns whether there was such a route.
-    pub fn withdraw(&mut self, family: Family, prefix: Prefix) -> bool {
-        let prefix = normalized(&prefix);
+    pub fn withdraw(&mut self, family: Family, prefix: Nlri) -> bool {
+        let prefix = normalized_nlri(prefix);
         self.ensure_index();
         let h = route_hash(&self.hasher, family, &prefix);
         let Some((g, pos)) = self.find(family, &prefix, h) else {
@@ -467,7 +467,7 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
     /// The routes, one slice per set in first-seen order (empty sets skipped), for a full
     /// dump. Within a set, routes are in the order added, except that a removal moves the
     /// set's last route into the freed place.
-    pub fn groups(&self) -> impl Iterator<Item = (&K, Family, &[Prefix])> + '_ {
+    pub fn groups(&self) -> impl Iterator<Item = (&K, Family, &[Nlri])> + '_ {
         self.groups
             .iter()
             .filter(|g| !g.prefixes.is_empty())
@@ -478,7 +478,7 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
     pub fn groups_family(
         &self,
         family: Family,
-    ) -> impl Iterator<Item = (&K, Family, &[Prefix])> + '_ {
+    ) -> impl Iterator<Item = (&K, Family, &[Nlri])> + '_ {
         self.groups().filter(move |g| g.1 == family)
     }
 
@@ -493,8 +493,8 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
         } else {
             self.change_index.clear();
         }
-        let mut withdrawn: Vec<(Family, Vec<Prefix>)> = Vec::new();
-        let mut by_group: HashMap<u32, Vec<Prefix>> = HashMap::default();
+        let mut withdrawn: Vec<(Family, Vec<Nlri>)> = Vec::new();
+        let mut by_group: HashMap<u32, Vec<Nlri>> = HashMap::default();
         for c in log {
             match (c.now, c.before) {
                 (Some(g), _) => by_group.entry(g).or_default().push(c.prefix),
@@ -506,7 +506,7 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
             }
         }
         withdrawn.sort_by_key(|w| w.0);
-        let mut sets: Vec<(u32, Vec<Prefix>)> = by_group.into_iter().collect();
+        let mut sets: Vec<(u32, Vec<Nlri>)> = by_group.into_iter().collect();
         sets.sort_unstable_by_key(|s| s.0);
         let announced = sets
             .into_iter()
@@ -528,8 +528,8 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
 
     /// The set of a route (host bits of `prefix` ignored). Before the index exists (no change
     /// since [`AdjRibOut::from_groups`]) this scans the groups.
-    pub fn get(&self, family: Family, prefix: &Prefix) -> Option<&K> {
-        let prefix = normalized(prefix);
+    pub fn get(&self, family: Family, prefix: &Nlri) -> Option<&K> {
+        let prefix = normalized_nlri(prefix.clone());
         if self.index.is_some() {
             let h = route_hash(&self.hasher, family, &prefix);
             let (g, _) = self.find(family, &prefix, h)?;

@@ -10,19 +10,22 @@ use super::*;
 const V4: Family = Family::IPV4_UNICAST;
 const V6: Family = Family::IPV6_UNICAST;
 
-fn p(s: &str) -> Prefix {
-    Prefix::new(s.parse().unwrap())
+fn p(s: &str) -> Nlri {
+    Nlri::Prefix(herald_wire::Prefix::new(s.parse().unwrap()))
 }
 
-fn v4(i: u32) -> Prefix {
+fn v4(i: u32) -> Nlri {
     p(&format!("10.{}.{}.0/24", i / 256, i % 256))
 }
 
-fn dump<K: Clone + Eq + Hash>(rib: &AdjRibOut<K>) -> StdMap<(Family, Prefix), K> {
+fn dump<K: Clone + Eq + Hash>(rib: &AdjRibOut<K>) -> StdMap<(Family, Nlri), K> {
     let mut m = StdMap::new();
     for (k, f, ps) in rib.groups() {
         for p in ps {
-            assert!(m.insert((f, *p), k.clone()).is_none(), "duplicate {p:?}");
+            assert!(
+                m.insert((f, p.clone()), k.clone()).is_none(),
+                "duplicate {p:?}"
+            );
         }
     }
     m
@@ -139,7 +142,7 @@ fn withdraw_then_announce_is_an_announce() {
 
 #[test]
 fn the_index_is_built_lazily_on_the_first_change() {
-    let routes: Vec<Prefix> = (0..1000).map(v4).collect();
+    let routes: Vec<Nlri> = (0..1000).map(v4).collect();
     let mut rib: AdjRibOut<u32> = AdjRibOut::from_groups(vec![(7, V4, routes)]);
     assert!(!rib.is_indexed());
     assert_eq!(rib.len(), 1000);
@@ -234,16 +237,18 @@ fn clear_withdraws_everything_as_changes() {
 #[test]
 fn path_ids_make_distinct_routes() {
     let mut rib: AdjRibOut<u8> = AdjRibOut::new();
-    let a = Prefix {
-        path_id: Some(1),
-        ..v4(1)
+    let with_id = |id| {
+        let Nlri::Prefix(p) = v4(1) else {
+            unreachable!()
+        };
+        Nlri::Prefix(herald_wire::Prefix {
+            path_id: Some(id),
+            ..p
+        })
     };
-    let b = Prefix {
-        path_id: Some(2),
-        ..v4(1)
-    };
-    assert!(rib.announce(V4, a, 1));
-    assert!(rib.announce(V4, b, 1));
+    let (a, b) = (with_id(1), with_id(2));
+    assert!(rib.announce(V4, a.clone(), 1));
+    assert!(rib.announce(V4, b.clone(), 1));
     assert!(rib.announce(V4, v4(1), 1));
     assert_eq!(rib.len(), 3);
     assert!(rib.withdraw(V4, a));
@@ -273,7 +278,16 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-fn route(v6: bool, i: u8) -> (Family, Prefix) {
+/// Prefixes, and for every fifth index another family's NLRI as octets (a flow rule).
+fn route(v6: bool, i: u8) -> (Family, Nlri) {
+    if i % 5 == 0 {
+        let flow = Family::new(herald_wire::Afi::IPV4, herald_wire::Safi::FLOW);
+        let bytes = [4, 1, 24, 10, i];
+        return (
+            flow,
+            Nlri::Encoded(herald_wire::nlri::EncodedNlri::new(None, &bytes)),
+        );
+    }
     if v6 {
         (V6, p(&format!("2001:db8:{i:x}::/48")))
     } else {
@@ -288,7 +302,7 @@ fn initial() -> impl Strategy<Value = Vec<(u8, bool, Vec<u8>)>> {
     )
 }
 
-type Peer = StdMap<(Family, Prefix), u8>;
+type Peer = StdMap<(Family, Nlri), u8>;
 
 fn apply_changes(peer: &mut Peer, c: Changes<u8>) {
     for (f, ps) in c.withdrawn {
@@ -314,14 +328,25 @@ proptest! {
         let mut groups = Vec::new();
         for (k, v6, idx) in init {
             let mut ps = Vec::new();
+            // A group is one family: flow rules go in a group of their own.
+            let mut flows = Vec::new();
+            let mut flow_family = V4;
             for i in idx {
                 let (f, p) = route(v6, i);
-                if let std::collections::hash_map::Entry::Vacant(e) = model.entry((f, p)) {
+                if let std::collections::hash_map::Entry::Vacant(e) = model.entry((f, p.clone())) {
                     e.insert(k);
-                    ps.push(p);
+                    if f == V4 || f == V6 {
+                        ps.push(p);
+                    } else {
+                        flow_family = f;
+                        flows.push(p);
+                    }
                 }
             }
             groups.push((k, if v6 { V6 } else { V4 }, ps));
+            if !flows.is_empty() {
+                groups.push((k, flow_family, flows));
+            }
         }
         let mut rib = AdjRibOut::from_groups(groups);
         let mut peer = dump(&rib);
@@ -330,26 +355,27 @@ proptest! {
             match *op {
                 Op::Announce(v6, i, k) => {
                     let (f, p) = route(v6, i);
-                    let changed = model.get(&(f, p)) != Some(&k);
-                    model.insert((f, p), k);
+                    let changed = model.get(&(f, p.clone())) != Some(&k);
+                    model.insert((f, p.clone()), k);
                     prop_assert_eq!(rib.announce(f, p, k), changed);
                 }
                 Op::AnnounceMany(v6, ref is, k) => {
                     let mut changed = 0;
                     let mut ps = Vec::new();
-                    for &i in is {
+                    let f = if v6 { V6 } else { V4 };
+                    for &i in is.iter().filter(|&&i| route(v6, i).0 == f) {
                         let (f, p) = route(v6, i);
-                        if model.insert((f, p), k) != Some(k) {
+                        if model.insert((f, p.clone()), k) != Some(k) {
                             changed += 1;
                         }
                         ps.push(p);
                     }
-                    let f = if v6 { V6 } else { V4 };
                     prop_assert_eq!(rib.announce_many(f, ps.into_iter(), k), changed);
                 }
                 Op::Withdraw(v6, i) => {
                     let (f, p) = route(v6, i);
-                    prop_assert_eq!(rib.withdraw(f, p), model.remove(&(f, p)).is_some());
+                    let there = model.remove(&(f, p.clone())).is_some();
+                    prop_assert_eq!(rib.withdraw(f, p), there);
                 }
                 Op::Take => apply_changes(&mut peer, rib.take_changes()),
                 Op::Clear => {

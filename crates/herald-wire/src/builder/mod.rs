@@ -9,7 +9,7 @@
 use crate::attr::{Attribute, NextHop};
 use crate::iana::{attr_flags as F, attr_type as T, Family};
 use crate::message::{HEADER_LEN, MARKER};
-use crate::nlri::Prefix;
+use crate::nlri::WireNlri;
 use crate::update::patch_u16;
 use crate::Context;
 
@@ -77,7 +77,7 @@ fn finish(out: &mut [u8], start: usize) {
 
 /// How many of `prefixes` fit in `room` octets.
 #[inline]
-fn fitting(prefixes: &[Prefix], add_path: bool, room: usize) -> (usize, usize) {
+fn fitting<N: WireNlri>(prefixes: &[N], add_path: bool, room: usize) -> (usize, usize) {
     let mut used = 0;
     for (i, p) in prefixes.iter().enumerate() {
         let l = p.wire_len(add_path);
@@ -94,13 +94,13 @@ fn fitting(prefixes: &[Prefix], add_path: bool, room: usize) -> (usize, usize) {
 /// IPv4 unicast with `next_hop` `None` uses the classic NLRI field (the block must then hold
 /// NEXT_HOP); every other case carries the prefixes and `next_hop` in MP_REACH_NLRI. Returns the
 /// number of UPDATEs written.
-pub fn announce(
+pub fn announce<N: WireNlri>(
     out: &mut Vec<u8>,
     ctx: &Context,
     family: Family,
     next_hop: Option<&NextHop>,
     block: &AttrBlock,
-    mut prefixes: &[Prefix],
+    mut prefixes: &[N],
 ) -> Result<usize, TooLarge> {
     let add_path = ctx.add_path(family);
     let max = ctx.max_message_len;
@@ -163,11 +163,11 @@ pub fn announce(
 
 /// Append UPDATEs withdrawing `prefixes` of `family`: the classic field for IPv4 unicast,
 /// MP_UNREACH_NLRI otherwise. No other attribute is sent. Returns the number of UPDATEs.
-pub fn withdraw(
+pub fn withdraw<N: WireNlri>(
     out: &mut Vec<u8>,
     ctx: &Context,
     family: Family,
-    mut prefixes: &[Prefix],
+    mut prefixes: &[N],
 ) -> usize {
     let add_path = ctx.add_path(family);
     let classic = family == Family::IPV4_UNICAST;

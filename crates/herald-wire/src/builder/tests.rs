@@ -3,6 +3,7 @@
 use super::*;
 use crate::attr::{AsPath, AttrValue, Origin};
 use crate::message::{frame, Message};
+use crate::nlri::Prefix;
 use crate::update::Update;
 use std::net::Ipv4Addr;
 
@@ -207,5 +208,56 @@ fn oversized_attributes_are_refused() {
     assert_eq!(
         announce(&mut out, &ctx, Family::IPV4_UNICAST, None, &block, &v4(1)),
         Err(TooLarge)
+    );
+}
+
+/// Another family's NLRI, stored encoded, goes into MP_REACH/MP_UNREACH as its octets: an IPv4
+/// flow rule "destination 10.0.1.0/24" (RFC 8955) with no next hop, then its withdrawal; with
+/// ADD-PATH its path identifier comes first.
+#[test]
+fn encoded_nlri_byte_for_byte() {
+    use crate::nlri::{EncodedNlri, Nlri};
+    let flow = Family::new(crate::iana::Afi::IPV4, crate::iana::Safi::FLOW);
+    let rule = [Nlri::Encoded(EncodedNlri::new(
+        Some(9),
+        &[0x05, 0x01, 0x18, 0x0a, 0x00, 0x01],
+    ))];
+    let block = AttrBlock::new(
+        &[Attribute::new(AttrValue::Origin(Origin::Igp))],
+        &Context::default(),
+    );
+    let ctx = Context::default();
+    let mut out = Vec::new();
+    assert_eq!(announce(&mut out, &ctx, flow, None, &block, &rule), Ok(1));
+    assert_eq!(
+        hex::encode(&out[16..]),
+        concat!(
+            "0029", "02", "0000", "0012", "800e0b", "0001", "85", "00", "00", "050118", "0a0001",
+            "40010100",
+        )
+    );
+    let mut out = Vec::new();
+    assert_eq!(withdraw(&mut out, &ctx, flow, &rule), 1);
+    assert_eq!(
+        hex::encode(&out[16..]),
+        concat!("0023", "02", "0000", "000c", "800f09", "0001", "85", "050118", "0a0001")
+    );
+    let ctx = Context {
+        add_path: vec![flow],
+        ..Context::default()
+    };
+    let mut out = Vec::new();
+    assert_eq!(withdraw(&mut out, &ctx, flow, &rule), 1);
+    assert_eq!(
+        hex::encode(&out[16..]),
+        concat!(
+            "0027", "02", "0000", "0010", "800f0d", "0001", "85", "00000009", "050118", "0a0001"
+        )
+    );
+    // And the octets decode back to the rule.
+    let u = split(&out, &ctx);
+    let mp = u[0].mp_unreach().unwrap();
+    assert!(
+        matches!(&mp.nlri, crate::NlriList::Flow(f) if f.len() == 1 && f[0].path_id == Some(9))
     );
 }

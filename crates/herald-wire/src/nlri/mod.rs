@@ -12,6 +12,8 @@ pub mod labeled;
 pub mod unicast;
 pub mod vpn;
 
+use std::sync::Arc;
+
 use crate::iana::{Afi, Family, Safi};
 
 pub use flowspec::FlowSpec;
@@ -127,6 +129,124 @@ impl NlriList {
             NlriList::Vpn(p) => p.iter().for_each(|p| p.encode(add_path, out)),
             NlriList::Flow(p) => p.iter().for_each(|p| p.encode(add_path, out)),
             NlriList::Raw(r) => out.extend_from_slice(r),
+        }
+    }
+}
+
+/// What one route announces, as herald stores it for sending: a prefix (IPv4/IPv6 unicast and
+/// multicast, the bulk of every table, kept in its fixed-size form), or the NLRI of any other
+/// family already encoded (flow specification, labeled, VPN, EVPN …), built once when the route
+/// is configured or announced and copied as octets into each UPDATE.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Nlri {
+    /// A unicast or multicast prefix.
+    Prefix(Prefix),
+    /// Another family's NLRI.
+    Encoded(EncodedNlri),
+}
+
+/// The NLRI of one route of a family other than unicast/multicast, as octets (without the
+/// ADD-PATH path identifier, which is kept apart so that it can be left out for peers that
+/// did not negotiate it).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EncodedNlri {
+    /// Path identifier (RFC 7911).
+    pub path_id: Option<u32>,
+    bytes: Arc<[u8]>,
+}
+
+impl EncodedNlri {
+    /// NLRI octets as they go on the wire after the path identifier.
+    pub fn new(path_id: Option<u32>, bytes: &[u8]) -> Self {
+        EncodedNlri {
+            path_id,
+            bytes: Arc::from(bytes),
+        }
+    }
+
+    /// The octets (without path identifier).
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
+impl From<Prefix> for Nlri {
+    fn from(p: Prefix) -> Self {
+        Nlri::Prefix(p)
+    }
+}
+
+impl Nlri {
+    /// The prefix, for unicast and multicast routes.
+    pub fn prefix(&self) -> Option<&Prefix> {
+        match self {
+            Nlri::Prefix(p) => Some(p),
+            Nlri::Encoded(_) => None,
+        }
+    }
+
+    /// The ADD-PATH path identifier.
+    pub fn path_id(&self) -> Option<u32> {
+        match self {
+            Nlri::Prefix(p) => p.path_id,
+            Nlri::Encoded(e) => e.path_id,
+        }
+    }
+
+    /// Decode an encoded NLRI of `family` for display (`None` for a prefix, or when the octets
+    /// do not decode).
+    pub fn decoded(&self, family: Family) -> Option<NlriList> {
+        match self {
+            Nlri::Prefix(_) => None,
+            Nlri::Encoded(e) => {
+                let mut buf = Vec::with_capacity(e.bytes.len() + 4);
+                if let Some(id) = e.path_id {
+                    buf.extend_from_slice(&id.to_be_bytes());
+                }
+                buf.extend_from_slice(&e.bytes);
+                NlriList::decode(family, &buf, e.path_id.is_some()).ok()
+            }
+        }
+    }
+}
+
+/// One NLRI entry that the UPDATE builder can write.
+pub trait WireNlri {
+    /// Octets on the wire, path identifier included when `add_path`.
+    fn wire_len(&self, add_path: bool) -> usize;
+    /// Append the entry (with a path identifier when `add_path`: 0 when it has none).
+    fn encode(&self, add_path: bool, out: &mut Vec<u8>);
+}
+
+impl WireNlri for Prefix {
+    #[inline]
+    fn wire_len(&self, add_path: bool) -> usize {
+        Prefix::wire_len(self, add_path)
+    }
+    #[inline]
+    fn encode(&self, add_path: bool, out: &mut Vec<u8>) {
+        Prefix::encode(self, add_path, out)
+    }
+}
+
+impl WireNlri for Nlri {
+    #[inline]
+    fn wire_len(&self, add_path: bool) -> usize {
+        match self {
+            Nlri::Prefix(p) => p.wire_len(add_path),
+            Nlri::Encoded(e) => e.bytes.len() + if add_path { 4 } else { 0 },
+        }
+    }
+    #[inline]
+    fn encode(&self, add_path: bool, out: &mut Vec<u8>) {
+        match self {
+            Nlri::Prefix(p) => p.encode(add_path, out),
+            Nlri::Encoded(e) => {
+                if add_path {
+                    out.extend_from_slice(&e.path_id.unwrap_or(0).to_be_bytes());
+                }
+                out.extend_from_slice(&e.bytes);
+            }
         }
     }
 }

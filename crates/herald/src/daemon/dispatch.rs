@@ -190,7 +190,7 @@ impl Daemon {
             if r.next_hop == NextHopSpec::None {
                 return Err(format!(
                     "{}: an announcement needs a next-hop",
-                    r.prefix.net
+                    r.describe()
                 ));
             }
             let ok = targets.iter().any(|k| {
@@ -201,7 +201,8 @@ impl Daemon {
             if !ok {
                 return Err(format!(
                     "{}: family {} is not configured for the selected neighbors",
-                    r.prefix.net, r.family
+                    r.describe(),
+                    r.family
                 ));
             }
         }

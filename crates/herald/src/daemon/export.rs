@@ -14,7 +14,7 @@ use herald_session::Negotiated;
 use herald_wire::attr::{AsPath, NextHop, Origin};
 use herald_wire::builder::{self, AttrBlock};
 use herald_wire::iana::attr_type as T;
-use herald_wire::{Afi, AttrValue, Attribute, Context, Family, Prefix};
+use herald_wire::{Afi, AttrValue, Attribute, Context, Family, Nlri};
 
 /// The attributes and next hop shared by a group of routes.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -32,8 +32,8 @@ pub struct GroupKey {
 pub struct Group {
     /// What the prefixes share.
     pub key: GroupKey,
-    /// The prefixes.
-    pub prefixes: Vec<Prefix>,
+    /// The prefixes (or other families' NLRI).
+    pub prefixes: Vec<Nlri>,
 }
 
 /// The routes a neighbor announces, grouped.
@@ -83,7 +83,7 @@ impl Export {
                 }
             };
             if let Some(g) = groups.get_mut(i) {
-                g.prefixes.push(r.prefix);
+                g.prefixes.push(r.nlri.clone());
             }
         }
         Export { groups }
@@ -274,7 +274,7 @@ pub fn announce(
     out: &mut Vec<u8>,
     ctx: &Context,
     p: &Prepared,
-    prefixes: &[Prefix],
+    prefixes: &[Nlri],
 ) -> Result<usize, Skip> {
     builder::announce(
         out,
@@ -328,11 +328,13 @@ mod tests {
             &mut out,
             &ctx,
             &p,
-            &[Prefix::new(if k.family.afi == Afi::IPV4 {
-                "10.0.0.0/24".parse().unwrap()
-            } else {
-                "2001:db8::/32".parse().unwrap()
-            })],
+            &[Nlri::Prefix(herald_wire::Prefix::new(
+                if k.family.afi == Afi::IPV4 {
+                    "10.0.0.0/24".parse().unwrap()
+                } else {
+                    "2001:db8::/32".parse().unwrap()
+                },
+            ))],
         )
         .unwrap();
         let f = frame(&out, 4096).unwrap().unwrap();
@@ -480,7 +482,10 @@ mod tests {
             .map(|g| {
                 (
                     format!("{:?} {:?}", g.key.next_hop, g.key.attributes),
-                    g.prefixes.iter().map(|p| p.net.to_string()).collect(),
+                    g.prefixes
+                        .iter()
+                        .map(|p| p.prefix().unwrap().net.to_string())
+                        .collect(),
                 )
             })
             .collect();

@@ -14,7 +14,7 @@ use std::time::Instant;
 use herald_config::{AttrSet, Route};
 use herald_rib::AdjRibOut;
 use herald_wire::route_refresh::RefreshSubtype;
-use herald_wire::{builder, Context, Family, Message, Prefix, RouteRefresh};
+use herald_wire::{builder, Context, Family, Message, Nlri, RouteRefresh};
 use tracing::{info, warn};
 
 use crate::daemon::export::{self, Export, GroupKey, Prepared, SessionView};
@@ -116,7 +116,7 @@ impl Out {
     }
 
     /// The table, by attribute set.
-    pub fn groups(&self) -> impl Iterator<Item = (&OutKey, Family, &[Prefix])> {
+    pub fn groups(&self) -> impl Iterator<Item = (&OutKey, Family, &[Nlri])> {
         self.rib.groups()
     }
 
@@ -157,7 +157,7 @@ impl Out {
                 let mut rest = changes.as_slice();
                 while let Some(((announce, r), tail)) = rest.split_first() {
                     if !*announce {
-                        self.rib.withdraw(r.family, r.prefix);
+                        self.rib.withdraw(r.family, r.nlri.clone());
                         rest = tail;
                         continue;
                     }
@@ -171,11 +171,11 @@ impl Out {
                         .count();
                     let (same, after) = rest.split_at(run.min(rest.len()));
                     if same.len() == 1 {
-                        self.rib.announce(r.family, r.prefix, key(r, api));
+                        self.rib.announce(r.family, r.nlri.clone(), key(r, api));
                     } else {
                         self.rib.announce_many(
                             r.family,
-                            same.iter().map(|(_, x)| x.prefix),
+                            same.iter().map(|(_, x)| x.nlri.clone()),
                             key(r, api),
                         );
                     }
@@ -183,18 +183,20 @@ impl Out {
                 }
             }
             Deferred::Config(export) => {
-                let new: HashSet<(Family, Prefix)> = export
+                let new: HashSet<(Family, &Nlri)> = export
                     .groups
                     .iter()
-                    .flat_map(|g| g.prefixes.iter().map(move |p| (g.key.family, *p)))
+                    .flat_map(|g| g.prefixes.iter().map(move |p| (g.key.family, p)))
                     .collect();
-                let gone: Vec<(Family, Prefix)> = self
+                let gone: Vec<(Family, Nlri)> = self
                     .rib
                     .groups()
                     .filter(|(k, _, _)| !k.api)
-                    .flat_map(|(_, f, ps)| ps.iter().map(move |p| (f, *p)))
+                    .flat_map(|(_, f, ps)| ps.iter().map(move |p| (f, p)))
                     .filter(|k| !new.contains(k))
+                    .map(|(f, p)| (f, p.clone()))
                     .collect();
+                drop(new);
                 let withdraw = gone.len();
                 for (f, p) in gone {
                     self.rib.withdraw(f, p);
@@ -382,7 +384,7 @@ fn key(r: &Route, api: bool) -> OutKey {
     }
 }
 
-fn config_groups(export: Export) -> Vec<(OutKey, Family, Vec<Prefix>)> {
+fn config_groups(export: Export) -> Vec<(OutKey, Family, Vec<Nlri>)> {
     export
         .groups
         .into_iter()

@@ -108,10 +108,7 @@ impl Peer {
                 }
                 let nh = group_next_hop(&k.group);
                 for p in prefixes {
-                    let mut nlri = p.net.to_string();
-                    if let Some(id) = p.path_id {
-                        let _ = write!(nlri, " path-information {}", std::net::Ipv4Addr::from(id));
-                    }
+                    let nlri = out_nlri_text(f, p);
                     lines.push(route_line(
                         q,
                         peer,
@@ -145,6 +142,26 @@ fn next_hop_text(n: &NextHop) -> String {
         NextHop::VpnLinkLocal(_, a, _, _) => a.to_string(),
         NextHop::Raw(b) => format!("0x{}", hex::encode(b)),
     }
+}
+
+/// An announced route's NLRI as `show adj-rib out` prints it.
+fn out_nlri_text(family: Family, n: &herald_wire::Nlri) -> String {
+    let mut text = match n {
+        herald_wire::Nlri::Prefix(p) => p.net.to_string(),
+        herald_wire::Nlri::Encoded(e) => match n.decoded(family) {
+            Some(herald_wire::NlriList::Flow(f)) => f
+                .first()
+                .map(|f| {
+                    herald_api::json::flow_string(f, family.afi == herald_wire::Afi::IPV6, None)
+                })
+                .unwrap_or_default(),
+            _ => format!("0x{}", hex::encode(e.bytes())),
+        },
+    };
+    if let Some(id) = n.path_id() {
+        let _ = write!(text, " path-information {}", std::net::Ipv4Addr::from(id));
+    }
+    text
 }
 
 fn nlri_text(n: &NlriRef<'_>) -> String {
