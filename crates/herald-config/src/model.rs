@@ -453,11 +453,19 @@ impl Route {
         self.nlri.prefix()
     }
 
-    /// The prefix as text, or the family's name for other NLRI (for messages).
+    /// The route as text for messages: its prefix (with the route distinguisher of a VPN
+    /// route), or the family's name for other NLRI.
     pub fn describe(&self) -> String {
-        match &self.nlri {
-            Nlri::Prefix(p) => p.net.to_string(),
-            Nlri::Encoded(_) => format!("{} route", self.family),
+        use herald_wire::NlriList;
+        match (&self.nlri, self.nlri.decoded(self.family)) {
+            (Nlri::Prefix(p), _) => p.net.to_string(),
+            (_, Some(NlriList::Vpn(v))) if v.len() == 1 => v
+                .first()
+                .map_or_else(String::new, |v| format!("{} rd {}", v.net, v.rd)),
+            (_, Some(NlriList::Labeled(v))) if v.len() == 1 => {
+                v.first().map_or_else(String::new, |v| v.net.to_string())
+            }
+            _ => format!("{} route", self.family),
         }
     }
 

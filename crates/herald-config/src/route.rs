@@ -7,7 +7,10 @@ use std::sync::Arc;
 
 use herald_wire::attr::{Aggregator, AsPath, Origin, Segment, SegmentType};
 use herald_wire::iana::attr_type as T;
-use herald_wire::{AttrValue, Attribute, Family, Nlri, Prefix};
+use herald_wire::nlri::{
+    EncodedNlri, Label, LabelStack, LabeledPrefix, RouteDistinguisher, VpnPrefix,
+};
+use herald_wire::{AttrValue, Attribute, Family, Nlri, Prefix, Safi};
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
 use crate::error::{ConfigError, Result, Span};
@@ -145,8 +148,48 @@ pub(crate) struct RouteDraft {
     pub watchdog: Option<String>,
     pub withdrawn: bool,
     pub name: Option<String>,
+    /// `rd` and `label`: a labeled (RFC 8277) or VPN (RFC 4364) route.
+    pub mpls: Mpls,
     /// The shared part last built from the draft: family, next hop and its index.
     last: Option<(Family, NextHopSpec, u32)>,
+}
+
+/// A route's route distinguisher and label stack, when it has either.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub(crate) struct Mpls {
+    pub rd: Option<RouteDistinguisher>,
+    pub labels: Option<LabelStack>,
+}
+
+impl Mpls {
+    fn is_empty(&self) -> bool {
+        self.rd.is_none() && self.labels.is_none()
+    }
+}
+
+/// The family of a route with these `rd`/`label` settings: MPLS VPN with a route
+/// distinguisher, labeled unicast with only labels (as ExaBGP decides for `static` routes);
+/// `Err` with the reason when the family given cannot carry them.
+pub(crate) fn mpls_family(family: Family, m: &Mpls) -> std::result::Result<Family, String> {
+    let safi = match (family.safi, m.rd.is_some(), m.labels.is_some()) {
+        (Safi::UNICAST | Safi::MPLS_LABEL | Safi::MPLS_VPN, true, true) => Safi::MPLS_VPN,
+        (Safi::UNICAST | Safi::MPLS_LABEL, false, true) => Safi::MPLS_LABEL,
+        (Safi::MPLS_VPN, false, _) => return Err("a VPN route (mpls-vpn) needs an rd".into()),
+        (Safi::MPLS_VPN | Safi::MPLS_LABEL | Safi::UNICAST, true, false) => {
+            return Err("a VPN route (rd) needs a label".into())
+        }
+        (Safi::MPLS_LABEL, false, false) => {
+            return Err("a labeled route (nlri-mpls) needs a label".into())
+        }
+        (s, false, false) => s,
+        (s, _, _) => {
+            return Err(format!(
+                "rd and label make no sense for {} routes",
+                Family::new(family.afi, s)
+            ))
+        }
+    };
+    Ok(Family::new(family.afi, safi))
 }
 
 impl Default for RouteDraft {
@@ -159,6 +202,7 @@ impl Default for RouteDraft {
             watchdog: None,
             withdrawn: false,
             name: None,
+            mpls: Mpls::default(),
             last: None,
         }
     }
@@ -183,6 +227,7 @@ impl RouteDraft {
         self.watchdog = None;
         self.withdrawn = false;
         self.name = None;
+        self.mpls = Mpls::default();
         self.last = None;
     }
 
@@ -326,18 +371,28 @@ impl RouteDraft {
                 }
                 "nlri" if stop_at_nlri => return Ok(Stop::Nlri),
                 "rd" | "route-distinguisher" => {
-                    return Err(unsupported(
-                        &kw,
-                        "rd",
-                        "VPN routes (mpls-vpn) are not implemented yet",
-                    ))
+                    let v = cur.value(&kw, "a route distinguisher (ASN:N or IP:N)")?;
+                    let rd = RouteDistinguisher::parse(v.text).ok_or_else(|| {
+                        err(&v, "invalid route distinguisher: ASN:N (N up to 2^32-1 for a 2-octet AS, 65535 for a 4-octet one) or a.b.c.d:N (N up to 65535)")
+                    })?;
+                    self.mpls.rd = Some(rd);
                 }
                 "label" => {
-                    return Err(unsupported(
-                        &kw,
-                        "label",
-                        "labeled routes (nlri-mpls) are not implemented yet",
-                    ))
+                    let values = list(cur, &kw, "a label (0-1048575)", |t| {
+                        parse_u32(t.text)
+                            .filter(|l| *l < 1 << 20)
+                            .ok_or_else(|| err(t, "a label is a number from 0 to 1048575"))
+                    })?;
+                    let n = values.len();
+                    let mut it = values.into_iter().enumerate();
+                    let Some((_, first)) = it.next() else {
+                        return Err(err(&kw, "'label' needs at least one label"));
+                    };
+                    let mut stack = LabelStack::new(Label::new(first, n == 1));
+                    for (i, l) in it {
+                        stack.push(Label::new(l, i + 1 == n));
+                    }
+                    self.mpls.labels = Some(stack);
                 }
                 "bgp-prefix-sid" | "bgp-prefix-sid-srv6" => {
                     return Err(unsupported(&kw, kw.text, "not implemented yet"))
@@ -358,6 +413,7 @@ impl RouteDraft {
         int: &mut Interner,
         out: &mut Vec<RouteRec>,
     ) -> Result<()> {
+        mpls_family(family, &self.mpls).map_err(|why| ConfigError::at(origin, "route", why))?;
         let path_id = self.path_id;
         let rec = |net: IpNet, shared: u32| RouteRec {
             prefix: Prefix { path_id, net },
@@ -416,6 +472,7 @@ impl RouteDraft {
     /// The interned shared part of the draft's routes of `family` (`net` gives the address
     /// family an IPv4 next hop may have to be mapped to).
     fn shared(&mut self, family: Family, net: &IpNet, int: &mut Interner) -> u32 {
+        let family = mpls_family(family, &self.mpls).unwrap_or(family);
         let next_hop = mapped_next_hop(self.next_hop, net);
         if let Some((f, nh, id)) = self.last {
             if f == family && nh == next_hop {
@@ -425,12 +482,14 @@ impl RouteDraft {
         self.attrs.sort_unstable_by_key(|a| a.value.type_code());
         let attributes = int.attr_set(&self.attrs);
         let labels = int.labels(&self.name, &self.watchdog);
+        let mpls = (!self.mpls.is_empty()).then(|| self.mpls.clone());
         let id = int.shared(Shared {
             family,
             next_hop,
             attributes,
             labels,
             withdrawn: self.withdrawn,
+            mpls,
         });
         self.last = Some((family, next_hop, id));
         id
@@ -451,6 +510,7 @@ impl RouteDraft {
             attributes: s.attributes.clone(),
             labels: s.labels.clone(),
             withdrawn: s.withdrawn,
+            mpls: s.mpls.clone(),
             last: self.last,
         })
     }
@@ -475,6 +535,7 @@ pub(crate) struct Reusable {
     attributes: AttrSet,
     labels: Option<Arc<RouteLabels>>,
     withdrawn: bool,
+    mpls: Option<Mpls>,
     /// The shared part last made: family, next hop and its index.
     last: Option<(Family, NextHopSpec, u32)>,
 }
@@ -489,6 +550,10 @@ impl Reusable {
         int: &mut Interner,
         out: &mut Vec<RouteRec>,
     ) {
+        let family = match &self.mpls {
+            Some(m) => mpls_family(family, m).unwrap_or(family),
+            None => family,
+        };
         let next_hop = mapped_next_hop(self.next_hop, &net);
         let shared = match self.last {
             Some((f, nh, id)) if f == family && nh == next_hop => id,
@@ -499,6 +564,7 @@ impl Reusable {
                     attributes: self.attributes.clone(),
                     labels: self.labels.clone(),
                     withdrawn: self.withdrawn,
+                    mpls: self.mpls.clone(),
                 });
                 self.last = Some((family, next_hop, id));
                 id
@@ -524,6 +590,8 @@ pub(crate) struct Shared {
     pub attributes: AttrSet,
     pub labels: Option<Arc<RouteLabels>>,
     pub withdrawn: bool,
+    /// Route distinguisher and labels of labeled and VPN routes.
+    pub mpls: Option<Mpls>,
 }
 
 /// A route as the parser keeps it (40 octets rather than a [`Route`]'s 80): its prefix,
@@ -535,13 +603,17 @@ pub(crate) struct RouteRec {
     pub origin: Span,
 }
 
+/// What tells shared parts apart: family, next hop, the addresses of the attribute set and of
+/// the labels (both interned), `withdraw`, and the route distinguisher and labels.
+type SharedKey = (Family, NextHopSpec, usize, usize, bool, Option<Mpls>);
+
 /// The attribute sets, labels and shared parts of the routes of one parse, each kept once.
 #[derive(Default)]
 pub(crate) struct Interner {
     sets: HashMap<Box<[Attribute]>, AttrSet, Fnv>,
     labels: HashMap<RouteLabels, Arc<RouteLabels>, Fnv>,
     shared: Vec<Shared>,
-    ids: HashMap<(Family, NextHopSpec, usize, usize, bool), u32, Fnv>,
+    ids: HashMap<SharedKey, u32, Fnv>,
 }
 
 impl Interner {
@@ -585,6 +657,7 @@ impl Interner {
             s.attributes.id(),
             s.labels.as_ref().map_or(0, |l| Arc::as_ptr(l) as usize),
             s.withdrawn,
+            s.mpls.clone(),
         );
         if let Some(id) = self.ids.get(&key) {
             return *id;
@@ -605,7 +678,10 @@ impl Interner {
         let s = self.get(r)?;
         Some(Route {
             family: s.family,
-            nlri: Nlri::Prefix(r.prefix),
+            nlri: match &s.mpls {
+                None => Nlri::Prefix(r.prefix),
+                Some(m) => mpls_nlri(m, &r.prefix),
+            },
             next_hop: s.next_hop,
             attributes: s.attributes.clone(),
             labels: s.labels.clone(),
@@ -624,6 +700,28 @@ impl Interner {
         }
         v
     }
+}
+
+/// The NLRI of a labeled or VPN route, encoded (the path identifier kept apart).
+fn mpls_nlri(m: &Mpls, p: &Prefix) -> Nlri {
+    let mut buf = Vec::with_capacity(32);
+    let labels = m.labels.clone().unwrap_or(LabelStack::new(Label::WITHDRAW));
+    match m.rd {
+        Some(rd) => VpnPrefix {
+            path_id: None,
+            labels,
+            rd,
+            net: p.net,
+        }
+        .encode(false, &mut buf),
+        None => LabeledPrefix {
+            path_id: None,
+            labels,
+            net: p.net,
+        }
+        .encode(false, &mut buf),
+    }
+    Nlri::Encoded(EncodedNlri::new(p.path_id, &buf))
 }
 
 /// `[ a b c ]` or a single value.

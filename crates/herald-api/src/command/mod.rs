@@ -703,6 +703,8 @@ fn family_routes(w: &mut Words<'_>, afi_word: &Word<'_>, verb: &str) -> Result<V
     let safi = match s.text {
         "unicast" => Safi::UNICAST,
         "multicast" => Safi::MULTICAST,
+        "nlri-mpls" | "labeled-unicast" => Safi::MPLS_LABEL,
+        "mpls-vpn" => Safi::MPLS_VPN,
         other => {
             return Err(match Safi::from_name(other) {
                 Some(_) => at(
@@ -726,12 +728,30 @@ fn family_routes(w: &mut Words<'_>, afi_word: &Word<'_>, verb: &str) -> Result<V
     let mut routes = herald_config::parse_route_specs(rest).map_err(|e| from_config(e, offset))?;
     let family = Family::new(afi, safi);
     for r in &mut routes {
-        let is_v4 = r.prefix().is_some_and(|p| p.net.addr().is_ipv4());
+        let is_v4 = r.family.afi == Afi::IPV4;
         if is_v4 != (afi == Afi::IPV4) {
             return Err(err(
                 offset + 1,
                 format!("{} is not an {} prefix", r.describe(), afi_word.text),
             ));
+        }
+        // `rd` and `label` decide the NLRI's form: it must be the family named.
+        let given = match r.family.safi {
+            Safi::MPLS_LABEL | Safi::MPLS_VPN => r.family.safi,
+            _ => Safi::UNICAST,
+        };
+        let want = if safi == Safi::MULTICAST {
+            Safi::UNICAST
+        } else {
+            safi
+        };
+        if given != want {
+            let why = match want {
+                Safi::MPLS_VPN => "an mpls-vpn route needs rd and label",
+                Safi::MPLS_LABEL => "a labeled route needs a label and no rd",
+                _ => "rd and label need the nlri-mpls or mpls-vpn family",
+            };
+            return Err(err(offset + 1, format!("{}: {why}", r.describe())));
         }
         r.family = family;
     }

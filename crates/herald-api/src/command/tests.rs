@@ -201,12 +201,19 @@ fn route_without_prefix_is_refused() {
 }
 
 #[test]
-fn vpn_and_labeled_routes_are_unsupported() {
-    let e = fails("announce route 1.4.0.0/16 rd 65000:1 next-hop 101.1.101.1 label 1000");
-    assert!(e.is_unsupported(), "{e}");
-    assert_eq!(e.column, 27);
-    let e = fails("announce route 1.4.0.0/16 next-hop 101.1.101.1 label 1000");
-    assert!(e.is_unsupported(), "{e}");
+fn vpn_and_labeled_routes_from_the_api() {
+    use herald_wire::{Afi, Safi};
+    let r = announced("announce route 1.4.0.0/16 rd 65000:1 next-hop 101.1.101.1 label 1000");
+    assert_eq!(r[0].family, Family::new(Afi::IPV4, Safi::MPLS_VPN));
+    assert_eq!(r[0].describe(), "1.4.0.0/16 rd 65000:1");
+    let r = announced("announce route 1.4.0.0/16 next-hop 101.1.101.1 label 1000");
+    assert_eq!(r[0].family, Family::new(Afi::IPV4, Safi::MPLS_LABEL));
+    let r = announced(
+        "announce ipv6 mpls-vpn 2001:db8::/32 rd 1.2.3.4:5 label [ 16 17 ] next-hop 2001:db8::1",
+    );
+    assert_eq!(r[0].family, Family::new(Afi::IPV6, Safi::MPLS_VPN));
+    let e = fails("announce route 1.4.0.0/16 rd 65000:1 next-hop 101.1.101.1");
+    assert!(e.message.contains("needs a label"), "{e}");
 }
 
 // ---------------------------------------------------------------- announce ipv4|ipv6 …
@@ -260,15 +267,7 @@ fn announce_ipv4_with_an_ipv6_prefix_is_refused() {
 
 #[test]
 fn announce_ipv4_of_other_safis_is_unsupported() {
-    for safi in [
-        "flow",
-        "mup",
-        "nlri-mpls",
-        "labeled-unicast",
-        "mpls-vpn",
-        "flow-vpn",
-        "mcast-vpn",
-    ] {
+    for safi in ["flow", "mup", "flow-vpn", "mcast-vpn"] {
         let e = fails(&format!(
             "announce ipv4 {safi} 10.0.0.0/24 next-hop 1.2.3.4"
         ));
@@ -277,6 +276,26 @@ fn announce_ipv4_of_other_safis_is_unsupported() {
     }
     let e = fails("withdraw ipv6 flow destination 2001::/64");
     assert!(e.is_unsupported(), "{e}");
+    // Labeled and VPN families are implemented: without their label they are plain errors.
+    for (safi, why) in [
+        ("nlri-mpls", "a labeled route needs a label and no rd"),
+        ("labeled-unicast", "a labeled route needs a label and no rd"),
+        ("mpls-vpn", "an mpls-vpn route needs rd and label"),
+    ] {
+        let e = fails(&format!(
+            "announce ipv4 {safi} 10.0.0.0/24 next-hop 1.2.3.4"
+        ));
+        assert!(
+            !e.is_unsupported() && e.message.ends_with(why),
+            "{safi}: {e}"
+        );
+    }
+    let e = fails("announce ipv4 unicast 10.0.0.0/24 next-hop 1.2.3.4 label 5");
+    assert!(
+        e.message
+            .ends_with("rd and label need the nlri-mpls or mpls-vpn family"),
+        "{e}"
+    );
 }
 
 #[test]

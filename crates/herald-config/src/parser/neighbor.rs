@@ -12,11 +12,15 @@ use crate::route::{err, list, unsupported, Cursor};
 use crate::values::{parse_asn, parse_bool, parse_ipv4, parse_u32};
 
 /// The families herald can announce and decode today.
-pub(crate) const SUPPORTED_FAMILIES: [Family; 4] = [
+pub(crate) const SUPPORTED_FAMILIES: [Family; 8] = [
     Family::IPV4_UNICAST,
     Family::IPV4_MULTICAST,
     Family::IPV6_UNICAST,
     Family::IPV6_MULTICAST,
+    Family::new(Afi::IPV4, Safi::MPLS_LABEL),
+    Family::new(Afi::IPV6, Safi::MPLS_LABEL),
+    Family::new(Afi::IPV4, Safi::MPLS_VPN),
+    Family::new(Afi::IPV6, Safi::MPLS_VPN),
 ];
 
 /// `ipv4 unicast` and friends from two words.
@@ -43,7 +47,7 @@ pub(crate) fn check_supported(f: Family, at: &Token<'_>) -> Result<()> {
         Err(unsupported(
             at,
             &format!("family {f}"),
-            "only IPv4/IPv6 unicast and multicast are implemented",
+            "only IPv4/IPv6 unicast, multicast, labeled unicast (nlri-mpls) and MPLS VPN are implemented",
         ))
     }
 }

@@ -214,7 +214,16 @@ impl<'a> Parser<'a> {
                     return false;
                 }
             };
-            let words = std::mem::replace(&mut p.route_words, &["unicast", "multicast"]);
+            let words = std::mem::replace(
+                &mut p.route_words,
+                &[
+                    "unicast",
+                    "multicast",
+                    "nlri-mpls",
+                    "labeled-unicast",
+                    "mpls-vpn",
+                ],
+            );
             p.each(&kw, |p, stmt, sub| {
                 let Some(s) = stmt.first().copied() else {
                     return false;

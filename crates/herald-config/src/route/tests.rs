@@ -318,11 +318,17 @@ fn bad_prefixes_and_values() {
     assert!(parse_route_spec("10.0.0.0/8 as-path [ 1 2").is_err());
     assert!(parse_route_spec("10.0.0.0/8 bogus 1").is_err());
     let e = parse_route_spec("10.0.0.0/8 next-hop 1.1.1.1 rd 1:1").unwrap_err();
-    assert_eq!(e.col, 29);
-    assert!(e.is_unsupported());
-    assert_eq!(e.unsupported_feature(), Some("rd"));
-    let e = parse_route_spec("10.0.0.0/8 label 100").unwrap_err();
-    assert_eq!(e.unsupported_feature(), Some("label"));
+    assert_eq!(e.message, "a VPN route (rd) needs a label");
+    let e = parse_route_spec("10.0.0.0/8 next-hop 1.1.1.1 rd 1:1x label 1").unwrap_err();
+    assert_eq!(e.col, 32, "the bad value");
+    // From the API as from a file: rd and label make a VPN route.
+    let r = parse_route_spec("10.0.0.0/8 next-hop 1.1.1.1 rd 1:1 label 100").unwrap();
+    assert_eq!(
+        r.family,
+        Family::new(herald_wire::Afi::IPV4, herald_wire::Safi::MPLS_VPN)
+    );
+    let r = parse_route_spec("10.0.0.0/8 next-hop 1.1.1.1 label 100").unwrap();
+    assert_eq!(r.family.safi, herald_wire::Safi::MPLS_LABEL);
 }
 
 #[test]

@@ -38,6 +38,33 @@ impl RouteDistinguisher {
         u16::from_be_bytes([self.0[0], self.0[1]])
     }
 
+    /// From text as ExaBGP's configuration writes it: `ASN:N` is type 0 when the AS fits in
+    /// two octets (N in four), else type 2 (4-octet AS, N in two); `a.b.c.d:N` is type 1.
+    pub fn parse(s: &str) -> Option<RouteDistinguisher> {
+        let (admin, number) = s.split_once(':')?;
+        let number: u64 = number.parse().ok()?;
+        let mut b = [0u8; 8];
+        if admin.contains('.') {
+            let ip: Ipv4Addr = admin.parse().ok()?;
+            let n = u16::try_from(number).ok()?;
+            b[..2].copy_from_slice(&1u16.to_be_bytes());
+            b[2..6].copy_from_slice(&ip.octets());
+            b[6..].copy_from_slice(&n.to_be_bytes());
+            return Some(RouteDistinguisher(b));
+        }
+        let asn: u64 = admin.parse().ok()?;
+        if let (Ok(a), Ok(n)) = (u16::try_from(asn), u32::try_from(number)) {
+            b[2..4].copy_from_slice(&a.to_be_bytes());
+            b[4..].copy_from_slice(&n.to_be_bytes());
+        } else {
+            let (a, n) = (u32::try_from(asn).ok()?, u16::try_from(number).ok()?);
+            b[..2].copy_from_slice(&2u16.to_be_bytes());
+            b[2..6].copy_from_slice(&a.to_be_bytes());
+            b[6..].copy_from_slice(&n.to_be_bytes());
+        }
+        Some(RouteDistinguisher(b))
+    }
+
     pub(crate) fn take(b: &[u8]) -> Option<(RouteDistinguisher, &[u8])> {
         b.split_first_chunk::<8>()
             .map(|(rd, rest)| (RouteDistinguisher(*rd), rest))
@@ -141,6 +168,32 @@ mod tests {
 
     fn h(s: &str) -> Vec<u8> {
         hex::decode(s.replace(' ', "")).unwrap()
+    }
+
+    #[test]
+    fn route_distinguishers_from_text_as_exabgp_packs_them() {
+        let p = |s: &str| RouteDistinguisher::parse(s).map(|r| hex::encode(r.0));
+        assert_eq!(p("65535:65536").as_deref(), Some("0000ffff00010000"));
+        assert_eq!(p("3215:583457597").as_deref(), Some("00000c8f22c6db3d"));
+        assert_eq!(p("100000:5").as_deref(), Some("0002000186a00005"));
+        assert_eq!(p("192.168.201.1:124").as_deref(), Some("0001c0a8c901007c"));
+        for bad in [
+            "",
+            "1",
+            ":1",
+            "1:",
+            "a:1",
+            "1.2.3:1",
+            "1.2.3.4:65536",
+            "4294967296:1",
+            "70000:65536",
+        ] {
+            assert_eq!(p(bad), None, "{bad}");
+        }
+        // And back to the same text.
+        for s in ["65535:65536", "192.168.201.1:124", "100000:5"] {
+            assert_eq!(RouteDistinguisher::parse(s).unwrap().to_string(), s);
+        }
     }
 
     #[test]

@@ -14,7 +14,8 @@ use herald_session::Negotiated;
 use herald_wire::attr::{AsPath, NextHop, Origin};
 use herald_wire::builder::{self, AttrBlock};
 use herald_wire::iana::attr_type as T;
-use herald_wire::{Afi, AttrValue, Attribute, Context, Family, Nlri};
+use herald_wire::nlri::RouteDistinguisher;
+use herald_wire::{Afi, AttrValue, Attribute, Context, Family, Nlri, Safi};
 
 /// The attributes and next hop shared by a group of routes.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -174,13 +175,17 @@ pub fn prepare(key: &GroupKey, view: &SessionView, ctx: &Context) -> Result<Prep
     if !view.negotiated.families.contains(&family) {
         return Err(Skip::Family(family));
     }
+    // Flow rules have no next hop unless one is given (redirect to IP, RFC 8955 §7.4 / the
+    // redirect-ip draft): an empty next-hop field, as ExaBGP sends.
+    let flow = matches!(family.safi, Safi::FLOW | Safi::FLOW_VPN);
     let nh_ip = match key.next_hop {
-        NextHopSpec::Ip(ip) => ip,
-        NextHopSpec::SelfAddr | NextHopSpec::None => match (family.afi, view.local_address) {
+        NextHopSpec::Ip(ip) => Some(ip),
+        NextHopSpec::None if flow => None,
+        NextHopSpec::SelfAddr | NextHopSpec::None => Some(match (family.afi, view.local_address) {
             (Afi::IPV4, IpAddr::V4(_)) | (Afi::IPV6, IpAddr::V6(_)) => view.local_address,
             (Afi::IPV6, IpAddr::V4(a)) => IpAddr::V6(a.to_ipv6_mapped()),
             _ => return Err(Skip::NoSelfAddress(family)),
-        },
+        }),
     };
     let mut attrs: Vec<Attribute> = Vec::with_capacity(key.attributes.len() + 3);
     let ebgp = view.ebgp();
@@ -238,11 +243,12 @@ pub fn prepare(key: &GroupKey, view: &SessionView, ctx: &Context) -> Result<Prep
         }
     }
     let mp_next_hop = match (family, nh_ip) {
-        (Family::IPV4_UNICAST, IpAddr::V4(a)) => {
+        (_, None) => Some(NextHop::Raw(Vec::new())),
+        (Family::IPV4_UNICAST, Some(IpAddr::V4(a))) => {
             attrs.push(Attribute::new(AttrValue::NextHop(a)));
             None
         }
-        (f, IpAddr::V6(a)) if f.afi == Afi::IPV4 => match a.to_ipv4_mapped() {
+        (f, Some(IpAddr::V6(a))) if f.afi == Afi::IPV4 => match a.to_ipv4_mapped() {
             Some(v4) if f == Family::IPV4_UNICAST => {
                 attrs.push(Attribute::new(AttrValue::NextHop(v4)));
                 None
@@ -251,7 +257,17 @@ pub fn prepare(key: &GroupKey, view: &SessionView, ctx: &Context) -> Result<Prep
             None if view.negotiated.extended_next_hop.contains(&f) => Some(NextHop::Ipv6(a)),
             None => return Err(Skip::NextHopFamily(f)),
         },
-        (_, ip) => Some(NextHop::from_ip(ip)),
+        (_, Some(ip)) => Some(NextHop::from_ip(ip)),
+    };
+    // VPN next hops carry a route distinguisher of zero (RFC 4364 §4.3.2, RFC 4659 §3.2.1).
+    let mp_next_hop = match mp_next_hop {
+        Some(NextHop::Ipv4(a)) if family.safi == Safi::MPLS_VPN => {
+            Some(NextHop::Vpn(RouteDistinguisher::default(), IpAddr::V4(a)))
+        }
+        Some(NextHop::Ipv6(a)) if family.safi == Safi::MPLS_VPN => {
+            Some(NextHop::Vpn(RouteDistinguisher::default(), IpAddr::V6(a)))
+        }
+        other => other,
     };
     attrs.sort_by_key(|a| a.value.type_code());
     let block = AttrBlock::new(&attrs, ctx);
