@@ -1,11 +1,15 @@
 //! BGP messages out of packet captures: pcap and pcapng files (read with the `pcap-parser`
-//! crate), the link, IP and TCP layers beneath BGP, TCP reassembly per direction, and framing
-//! of each byte stream into whole BGP messages.
+//! crate), the link, IP and TCP layers beneath BGP (sliced with the `etherparse` crate), TCP
+//! reassembly per direction, and framing of each byte stream into whole BGP messages.
 //!
 //! Link types: BSD loopback/NULL (0), Ethernet (1, with 802.1Q/802.1ad tags), raw IP (12, 14,
 //! 101, 228, 229), Cisco HDLC (104), Linux cooked SLL (113) and SLL2 (276); MPLS label stacks
-//! under Ethernet or HDLC are skipped. IPv4 and IPv6 (with extension headers); IP fragments
-//! are ignored.
+//! under Ethernet, HDLC or SLL are skipped. etherparse slices Ethernet, its tags, IP and TCP;
+//! the NULL, HDLC, SLL and SLL2 headers and MPLS labels, which it does not take (or, for SLL,
+//! takes only for some device types), are stripped by hand (`parse_frame`). IPv4 and IPv6
+//! (with extension headers); IP fragments are ignored. A segment's payload ends where the IP
+//! header's length says, not at the end of the frame (an Ethernet trailer is no TCP data); a
+//! length of 0 (segmentation offload on the capturing host) leaves it to the capture.
 //!
 //! Reassembly: every TCP direction is rebuilt in sequence order, whatever the port (BGP test
 //! rigs use 1179 and others); retransmitted and overlapping octets are delivered once, early
@@ -20,10 +24,11 @@
 //! AS_PATH segments that only fit 2-octet numbers) and [`PcapMessage::negotiated`] is false.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::Path;
 
 use anyhow::{bail, Context as _};
+use etherparse::{EtherType, LaxNetSlice, LaxSlicedPacket, TransportSlice};
 use herald_wire::capability::AddPathMode;
 use herald_wire::{frame, Capability, Context, Family, Message};
 
@@ -219,126 +224,114 @@ struct Segment<'a> {
     len: usize,
 }
 
-/// Ethertype-like payload identifiers.
-const ETH_IPV4: u16 = 0x0800;
-const ETH_IPV6: u16 = 0x86dd;
-const ETH_MPLS: u16 = 0x8847;
-const ETH_MPLS_MC: u16 = 0x8848;
+/// The MPLS ethertypes (unicast, multicast): etherparse 0.21 has no MPLS parser.
+const ETH_MPLS: EtherType = EtherType(0x8847);
+const ETH_MPLS_MC: EtherType = EtherType(0x8848);
 
 /// Parse a link-layer frame down to a TCP segment, or `None` if it is not one.
+///
+/// etherparse slices Ethernet II with its 802.1Q/802.1ad tags, IPv4, IPv6 with its extension
+/// headers, and TCP. The other link headers are a few fixed octets carrying an ethertype or an
+/// address family, stripped here before etherparse takes the rest: etherparse has no parser for
+/// BSD NULL, Cisco HDLC or SLL2, and its SLL parser refuses the ARPHRD types it does not know,
+/// among them loopback (772) and tun devices (0xfffe) that `tcpdump -i any` records.
 fn parse_frame(link: u32, f: &[u8]) -> Option<Segment<'_>> {
-    let word = |at: usize| be16(f, at).map(|v| v as u16);
-    match link {
+    let packet = match link {
         0 => {
             // BSD loopback: the address family in the capturing host's byte order.
-            let fam = *f.first_chunk::<4>()?;
-            let fam = u32::from_le_bytes(fam).min(u32::from_be_bytes(fam));
-            let body = f.get(4..)?;
-            match fam {
-                2 => parse_ip(4, body),
-                24 | 28 | 30 => parse_ip(6, body),
-                _ => None,
-            }
+            let (fam, body) = f.split_first_chunk::<4>()?;
+            let kind = match u32::from_le_bytes(*fam).min(u32::from_be_bytes(*fam)) {
+                2 => EtherType::IPV4,
+                24 | 28 | 30 => EtherType::IPV6,
+                _ => return None,
+            };
+            LaxSlicedPacket::from_ether_type(kind, body)
         }
-        1 => {
-            let mut at = 12;
-            let mut kind = word(at)?;
-            while matches!(kind, 0x8100 | 0x88a8 | 0x9100) {
-                at += 4;
-                kind = word(at)?;
-            }
-            parse_ethertype(kind, f.get(at + 2..)?)
-        }
-        12 | 14 | 101 => parse_ip(f.first()? >> 4, f),
-        228 => parse_ip(4, f),
-        229 => parse_ip(6, f),
-        104 => parse_ethertype(word(2)?, f.get(4..)?),
-        113 => parse_ethertype(word(14)?, f.get(16..)?),
-        276 => parse_ethertype(word(0)?, f.get(20..)?),
-        _ => None,
+        1 => LaxSlicedPacket::from_ethernet(f).ok()?,
+        12 | 14 | 101 => LaxSlicedPacket::from_ip(f).ok()?,
+        228 => LaxSlicedPacket::from_ether_type(EtherType::IPV4, f),
+        229 => LaxSlicedPacket::from_ether_type(EtherType::IPV6, f),
+        // Cisco HDLC: address, control, then the protocol as an ethertype.
+        104 => cooked(f, 2, 4)?,
+        // Linux SLL: packet type, ARPHRD type, address length and address, then the protocol.
+        113 => cooked(f, 14, 16)?,
+        // Linux SLL2: the protocol first, then 18 octets of interface and address.
+        276 => cooked(f, 0, 20)?,
+        _ => return None,
+    };
+    match packet.ether_payload() {
+        // etherparse stops at an MPLS ethertype (under Ethernet, its tags, HDLC or SLL).
+        Some(e) if e.ether_type == ETH_MPLS || e.ether_type == ETH_MPLS_MC => parse_mpls(e.payload),
+        _ => tcp_segment(packet),
     }
 }
 
-/// Dispatch on an ethertype; MPLS label stacks are skipped down to the IP packet.
-fn parse_ethertype(kind: u16, mut body: &[u8]) -> Option<Segment<'_>> {
-    match kind {
-        ETH_IPV4 => parse_ip(4, body),
-        ETH_IPV6 => parse_ip(6, body),
-        ETH_MPLS | ETH_MPLS_MC => loop {
-            let (label, rest) = body.split_first_chunk::<4>()?;
-            body = rest;
-            if label[2] & 0x01 != 0 {
-                break parse_ip(body.first()? >> 4, body);
-            }
-        },
-        _ => None,
+/// A link header of `len` octets with the ethertype at `at`, sliced past it by etherparse.
+fn cooked(f: &[u8], at: usize, len: usize) -> Option<LaxSlicedPacket<'_>> {
+    let kind = f.get(at..)?.first_chunk::<2>()?;
+    let body = f.get(len..)?;
+    Some(LaxSlicedPacket::from_ether_type(
+        EtherType(u16::from_be_bytes(*kind)),
+        body,
+    ))
+}
+
+/// Skip an MPLS label stack (4 octets a label, the last with the bottom-of-stack bit) down to
+/// the IP packet, which etherparse takes by its version.
+fn parse_mpls(mut body: &[u8]) -> Option<Segment<'_>> {
+    loop {
+        let (label, rest) = body.split_first_chunk::<4>()?;
+        body = rest;
+        if label[2] & 0x01 != 0 {
+            return tcp_segment(LaxSlicedPacket::from_ip(body).ok()?);
+        }
     }
 }
 
-/// Parse an IPv4 or IPv6 packet down to TCP. Fragments are ignored.
-fn parse_ip(version: u8, p: &[u8]) -> Option<Segment<'_>> {
-    let word = |at: usize| be16(p, at);
-    match version {
-        4 => {
-            let ihl = usize::from(p.first()? & 0x0f) * 4;
-            let total = word(2)?;
-            let frag = word(6)?;
-            if ihl < 20 || frag & 0x3fff != 0 || *p.get(9)? != 6 {
-                return None;
-            }
-            let src = IpAddr::V4(Ipv4Addr::from(*p.get(12..)?.first_chunk::<4>()?));
-            let dst = IpAddr::V4(Ipv4Addr::from(*p.get(16..)?.first_chunk::<4>()?));
-            // Total length 0: segmentation offload on the capturing host; trust the capture.
-            let claimed = if total == 0 { p.len() } else { total };
-            parse_tcp(src, dst, p.get(ihl..)?, claimed.checked_sub(ihl)?)
+/// The TCP segment of a packet etherparse has sliced, or `None` if it holds none: not IPv4 or
+/// IPv6, not TCP, an IP fragment (etherparse slices no transport header out of one), or headers
+/// cut short.
+fn tcp_segment(p: LaxSlicedPacket<'_>) -> Option<Segment<'_>> {
+    let Some(TransportSlice::Tcp(tcp)) = p.transport else {
+        return None;
+    };
+    // The IP header's length field and the header octets it counts before the TCP segment.
+    let (src, dst, payload, len_field, headers) = match p.net? {
+        LaxNetSlice::Ipv4(ip) => {
+            let h = ip.header();
+            let auth = ip.extensions().auth.map_or(0, |a| a.slice().len());
+            let (src, dst) = (h.source_addr().into(), h.destination_addr().into());
+            let headers = h.slice().len() + auth;
+            (src, dst, ip.payload().clone(), h.total_len(), headers)
         }
-        6 => {
-            let payload = word(4)?;
-            let mut next = *p.get(6)?;
-            let src = IpAddr::V6(Ipv6Addr::from(*p.get(8..)?.first_chunk::<16>()?));
-            let dst = IpAddr::V6(Ipv6Addr::from(*p.get(24..)?.first_chunk::<16>()?));
-            let mut at = 40;
-            let end = if payload == 0 { p.len() } else { 40 + payload };
-            loop {
-                let len = match next {
-                    6 => break,
-                    0 | 43 | 60 => (usize::from(*p.get(at + 1)?) + 1) * 8,
-                    51 => (usize::from(*p.get(at + 1)?) + 2) * 4,
-                    44 => {
-                        if word(at + 2)? & 0xfff9 != 0 {
-                            return None;
-                        }
-                        8
-                    }
-                    _ => return None,
-                };
-                next = *p.get(at)?;
-                at += len;
-            }
-            parse_tcp(src, dst, p.get(at..)?, end.checked_sub(at)?)
+        LaxNetSlice::Ipv6(ip) => {
+            let h = ip.header();
+            let (src, dst) = (h.source_addr().into(), h.destination_addr().into());
+            let headers = ip.extensions().slice().len();
+            (src, dst, ip.payload().clone(), h.payload_length(), headers)
         }
-        _ => None,
-    }
-}
-
-/// Parse a TCP header; `claimed` is the segment length per the IP header.
-fn parse_tcp(src: IpAddr, dst: IpAddr, t: &[u8], claimed: usize) -> Option<Segment<'_>> {
-    let h = t.first_chunk::<20>()?;
-    let off = usize::from(h[12] >> 4) * 4;
-    let flags = h[13];
-    if off < 20 {
+        LaxNetSlice::Arp(_) => return None,
+    };
+    if payload.fragmented {
         return None;
     }
-    let len = claimed.checked_sub(off)?;
-    let data = t.get(off..).unwrap_or_default();
-    let data = data.get(..len).unwrap_or(data);
+    // The segment's length, `claimed` by the IP header: etherparse cuts the payload there, so an
+    // Ethernet trailer is not taken for TCP data; a packet cut by the snap length claims more
+    // than was captured. A length field of 0 (segmentation offload on the capturing host, or an
+    // IPv6 jumbogram) leaves the length to the capture.
+    let claimed = match len_field {
+        0 => payload.payload.len(),
+        n => usize::from(n).checked_sub(headers)?,
+    };
+    let len = claimed.checked_sub(tcp.header_slice().len())?;
+    let data = tcp.payload();
     Some(Segment {
-        src: SocketAddr::new(src, u16::from_be_bytes([h[0], h[1]])),
-        dst: SocketAddr::new(dst, u16::from_be_bytes([h[2], h[3]])),
-        seq: u32::from_be_bytes([h[4], h[5], h[6], h[7]]),
-        syn: flags & 0x02 != 0,
-        ack: flags & 0x10 != 0,
-        data,
+        src: SocketAddr::new(src, tcp.source_port()),
+        dst: SocketAddr::new(dst, tcp.destination_port()),
+        seq: tcp.sequence_number(),
+        syn: tcp.syn(),
+        ack: tcp.ack(),
+        data: data.get(..len).unwrap_or(data),
         len,
     })
 }

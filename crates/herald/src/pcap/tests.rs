@@ -1,6 +1,7 @@
 //! Capture reading: hand-built captures for each link type and TCP corner case, and every
 //! sample capture decoding and re-encoding unchanged.
 use super::*;
+use std::net::Ipv6Addr;
 
 fn keepalive() -> Vec<u8> {
     let mut m = vec![0xff; 16];
@@ -205,6 +206,232 @@ fn other_link_layers_carry_the_same_segments() {
         let msgs = parse_capture(&pcap(false, link, &[frame])).unwrap();
         assert_eq!(msgs.len(), 1, "link type {link}");
         assert_eq!(msgs[0].bytes, keepalive());
+    }
+}
+
+/// A 20-octet TCP header from port 50000 to port 179.
+fn tcp_header(seq: u32, flags: u8) -> Vec<u8> {
+    let mut t = vec![0xc3, 0x50, 0, 179];
+    t.extend_from_slice(&seq.to_be_bytes());
+    t.extend_from_slice(&[0, 0, 0, 0, 0x50, flags, 0xff, 0xff, 0, 0, 0, 0]);
+    t
+}
+
+/// An IPv6 packet from 2001:db8::1 to 2001:db8::2: the extension headers `exts` (the first of
+/// type `next`, the last naming TCP; none with `next` 6), then TCP carrying `data`.
+fn ipv6_tcp(next: u8, exts: &[u8], seq: u32, data: &[u8]) -> Vec<u8> {
+    let mut p = vec![0x60, 0, 0, 0];
+    p.extend_from_slice(&((exts.len() + 20 + data.len()) as u16).to_be_bytes());
+    p.extend_from_slice(&[next, 64]);
+    p.extend_from_slice(&"2001:db8::1".parse::<Ipv6Addr>().unwrap().octets());
+    p.extend_from_slice(&"2001:db8::2".parse::<Ipv6Addr>().unwrap().octets());
+    p.extend_from_slice(exts);
+    p.extend(tcp_header(seq, ACK));
+    p.extend_from_slice(data);
+    p
+}
+
+/// An untagged Ethernet II frame of the given ethertype.
+fn ethernet_untagged(kind: u16, payload: &[u8]) -> Vec<u8> {
+    let mut f = vec![2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2];
+    f.extend_from_slice(&kind.to_be_bytes());
+    f.extend_from_slice(payload);
+    f
+}
+
+/// The one segment of a frame: (source, destination, payload captured, length claimed).
+fn segment_of(link: u32, frame: &[u8]) -> Option<(String, String, Vec<u8>, usize)> {
+    parse_frame(link, frame).map(|s| (s.src.to_string(), s.dst.to_string(), s.data.to_vec(), s.len))
+}
+
+#[test]
+fn the_link_types_not_covered_above_carry_the_same_segments() {
+    let ip = ipv4_tcp(1, 2, 5, ACK, &keepalive());
+    let ip6 = ipv6_tcp(6, &[], 5, &keepalive());
+    // SLL2: protocol, reserved, interface index, ARPHRD, packet type, address length, address.
+    let mut sll2 = vec![0x08, 0x00, 0, 0, 0, 0, 0, 2, 0x00, 0x01, 0, 6];
+    sll2.extend_from_slice(&[2, 0, 0, 0, 0, 1, 0, 0]);
+    sll2.extend_from_slice(&ip);
+    // SLL from `tcpdump -i any` on the loopback device (ARPHRD 772, which etherparse refuses).
+    let mut sll_lo = vec![0, 0, 0x03, 0x04, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 0x00];
+    sll_lo.extend_from_slice(&ip);
+    // BSD NULL written by a big-endian host.
+    let mut null_be = 2u32.to_be_bytes().to_vec();
+    null_be.extend_from_slice(&ip);
+    // BSD NULL with IPv6: AF_INET6 is 24, 28 or 30 depending on the BSD.
+    let mut null6 = 30u32.to_le_bytes().to_vec();
+    null6.extend_from_slice(&ip6);
+    let mut sll2_mpls = vec![0x88, 0x47, 0, 0, 0, 0, 0, 2, 0x00, 0x01, 0, 6];
+    sll2_mpls.extend_from_slice(&[2, 0, 0, 0, 0, 1, 0, 0, 0x00, 0x01, 0x01, 0x40]);
+    sll2_mpls.extend_from_slice(&ip);
+    for (link, frame) in [
+        (276, sll2),
+        (276, sll2_mpls),
+        (113, sll_lo),
+        (0, null_be),
+        (0, null6),
+        (14, ip.clone()),
+        (229, ip6.clone()),
+        (101, ip6),
+    ] {
+        let msgs = parse_capture(&pcap(false, link, &[frame])).unwrap();
+        assert_eq!(msgs.len(), 1, "link type {link}");
+        assert_eq!(msgs[0].bytes, keepalive());
+    }
+}
+
+#[test]
+fn a_double_tagged_ethernet_frame_and_an_mpls_stack_under_ethernet_carry_the_segment() {
+    let ip = ipv4_tcp(1, 2, 5, ACK, &keepalive());
+    // 802.1ad service tag (VLAN 100), then 802.1Q customer tag (VLAN 10), then IPv4.
+    let mut qinq = vec![2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x88, 0xa8, 0x00, 0x64];
+    qinq.extend_from_slice(&[0x81, 0x00, 0x00, 0x0a, 0x08, 0x00]);
+    qinq.extend_from_slice(&ip);
+    qinq.extend_from_slice(&[0; 4]); // trailer padding
+                                     // An 802.1Q tag, then two MPLS labels (16, then 17 with the bottom-of-stack bit).
+    let mut mpls = vec![2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x81, 0x00, 0x00, 0x0a];
+    mpls.extend_from_slice(&[0x88, 0x47, 0x00, 0x01, 0x00, 0x40, 0x00, 0x01, 0x11, 0x40]);
+    mpls.extend_from_slice(&ip);
+    let want = Some((
+        "10.0.0.1:50000".to_string(),
+        "10.0.0.2:179".to_string(),
+        keepalive(),
+        19,
+    ));
+    assert_eq!(segment_of(1, &qinq), want);
+    assert_eq!(segment_of(1, &mpls), want);
+    // A label stack that never reaches its bottom is no packet.
+    let mut endless = ethernet_untagged(0x8847, &[0x00, 0x01, 0x00, 0x40].repeat(4));
+    endless.truncate(endless.len() - 1);
+    assert_eq!(segment_of(1, &endless), None);
+}
+
+#[test]
+fn an_ipv6_packet_with_extension_headers_carries_its_segment() {
+    // Hop-by-hop options (8 octets: next header TCP, length 0, a PadN option of 4).
+    let hbh = [6, 0, 1, 4, 0, 0, 0, 0];
+    // Hop-by-hop, then destination options (next header TCP, length 1: 16 octets of PadN).
+    let mut chain = vec![60, 0, 1, 4, 0, 0, 0, 0, 6, 1, 1, 12];
+    chain.extend_from_slice(&[0; 12]);
+    for (exts, name) in [(&hbh[..], "hop-by-hop"), (&chain[..], "hop-by-hop, dest")] {
+        let ip = ipv6_tcp(0, exts, 5, &keepalive());
+        let want = Some((
+            "[2001:db8::1]:50000".to_string(),
+            "[2001:db8::2]:179".to_string(),
+            keepalive(),
+            19,
+        ));
+        assert_eq!(segment_of(229, &ip), want, "{name}");
+        let mut eth = ethernet_untagged(0x86dd, &ip);
+        eth.extend_from_slice(&[0; 6]); // trailer padding
+        assert_eq!(segment_of(1, &eth), want, "{name}");
+        let msgs = parse_capture(&pcap(true, 1, &[eth])).unwrap();
+        assert_eq!(msgs.len(), 1, "{name}");
+        assert_eq!(msgs[0].src, "[2001:db8::1]:50000".parse().unwrap());
+    }
+}
+
+#[test]
+fn ip_fragments_are_ignored() {
+    let whole = ipv4_tcp(1, 2, 5, ACK, &keepalive());
+    assert!(segment_of(101, &whole).is_some());
+    let mut first = whole.clone();
+    first[6] = 0x20; // more fragments, offset 0
+    let mut last = whole.clone();
+    last[6..8].copy_from_slice(&[0x00, 0x03]); // offset 24 octets, no more fragments
+    assert_eq!(segment_of(101, &first), None);
+    assert_eq!(segment_of(101, &last), None);
+    assert!(parse_capture(&pcap(false, 1, &[ethernet(&first)]))
+        .unwrap()
+        .is_empty());
+    // IPv6 fragment header: next header TCP, offset 0, M set, identification 7.
+    let v6_first = ipv6_tcp(44, &[6, 0, 0x00, 0x01, 0, 0, 0, 7], 5, &keepalive());
+    assert_eq!(segment_of(229, &v6_first), None);
+    // Offset 8 octets, M clear: the last fragment.
+    let v6_last = ipv6_tcp(44, &[6, 0, 0x00, 0x08, 0, 0, 0, 7], 5, &keepalive());
+    assert_eq!(segment_of(229, &v6_last), None);
+    // An atomic fragment (offset 0, M clear) is a whole packet (RFC 6946).
+    let atomic = ipv6_tcp(44, &[6, 0, 0, 0, 0, 0, 0, 7], 5, &keepalive());
+    assert_eq!(segment_of(229, &atomic).map(|s| s.2), Some(keepalive()));
+}
+
+#[test]
+fn the_tcp_payload_ends_where_the_ip_header_says() {
+    // A bare ACK padded to Ethernet's minimum: the padding is no TCP data.
+    let mut ack = ethernet_untagged(0x0800, &ipv4_tcp(1, 2, 5, ACK, &[]));
+    ack.extend_from_slice(&[0xff; 6]);
+    assert_eq!(ack.len(), 60);
+    assert_eq!(segment_of(1, &ack).map(|s| (s.2, s.3)), Some((vec![], 0)));
+    let mut ack6 = ethernet_untagged(0x86dd, &ipv6_tcp(6, &[], 5, &[]));
+    ack6.extend_from_slice(&[0xff; 6]);
+    assert_eq!(segment_of(1, &ack6).map(|s| (s.2, s.3)), Some((vec![], 0)));
+    // The helper's frames carry 6 octets of trailer after the IP packet.
+    let padded = ethernet(&ipv4_tcp(1, 2, 5, ACK, &keepalive()));
+    assert_eq!(
+        segment_of(1, &padded).map(|s| (s.2, s.3)),
+        Some((keepalive(), 19))
+    );
+    // Cut by the snap length: the segment claims all 19 octets and holds the 10 captured.
+    let ip = ipv4_tcp(1, 2, 5, ACK, &keepalive());
+    let cut = segment_of(101, &ip[..50]).map(|s| (s.2, s.3));
+    assert_eq!(cut, Some((keepalive()[..10].to_vec(), 19)));
+    let ip6 = ipv6_tcp(0, &[6, 0, 1, 4, 0, 0, 0, 0], 5, &keepalive());
+    let cut6 = segment_of(229, &ip6[..ip6.len() - 4]).map(|s| (s.2, s.3));
+    assert_eq!(cut6, Some((keepalive()[..15].to_vec(), 19)));
+    // Total length 0 (segmentation offload on the capturing host): the capture says.
+    let mut tso = ip.clone();
+    tso[2..4].copy_from_slice(&[0, 0]);
+    assert_eq!(
+        segment_of(101, &tso).map(|s| (s.2, s.3)),
+        Some((keepalive(), 19))
+    );
+    // A total length shorter than the headers is no packet, not one to take from the capture.
+    for total in [12u8, 30] {
+        let mut short = ip.clone();
+        short[2..4].copy_from_slice(&[0, total]);
+        assert_eq!(segment_of(101, &short), None, "total length {total}");
+    }
+}
+
+#[test]
+fn no_frame_of_any_link_type_panics() {
+    let ip = ipv4_tcp(1, 2, 5, ACK, &keepalive());
+    let ip6 = ipv6_tcp(
+        0,
+        &[44, 0, 1, 4, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 7],
+        5,
+        &keepalive(),
+    );
+    let mut frames = vec![ip.clone(), ip6.clone()];
+    for p in [&ip, &ip6] {
+        let kind = if p[0] >> 4 == 4 {
+            [0x08, 0x00]
+        } else {
+            [0x86, 0xdd]
+        };
+        let mut f = vec![
+            2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x88, 0xa8, 0, 1, 0x81, 0, 0, 2,
+        ];
+        f.extend_from_slice(&[0x88, 0x47, 0, 1, 0x01, 0x40]);
+        f.extend_from_slice(p);
+        frames.push(f);
+        let mut f = vec![0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, kind[0], kind[1]];
+        f.extend_from_slice(p);
+        frames.push(f);
+    }
+    for link in [0, 1, 12, 14, 101, 104, 113, 228, 229, 276] {
+        for f in &frames {
+            for n in 0..=f.len() {
+                let _ = parse_frame(link, &f[..n]);
+            }
+            for i in 0..f.len() {
+                for x in [0x01, 0x0f, 0x10, 0x80, 0xff] {
+                    let mut g = f.clone();
+                    g[i] ^= x;
+                    let _ = parse_frame(link, &g);
+                }
+            }
+        }
     }
 }
 
