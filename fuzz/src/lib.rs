@@ -16,7 +16,7 @@ pub mod sel {
     /// Set: Extended Message (65535-octet messages). Clear: 4096.
     pub const EXTENDED: u8 = 0x08;
     /// Set: the peer is external (EBGP-only checks on received attributes) and the receiver's
-    /// own address is 192.0.2.1 (a NEXT_HOP equal to it makes no route).
+    /// own address is 203.0.113.254 (a NEXT_HOP equal to it makes no route; no target builds one).
     pub const EBGP: u8 = 0x10;
 }
 
@@ -38,7 +38,7 @@ pub fn context(s: u8) -> Context {
             herald_wire::message::MAX_LEN
         },
         ebgp: s & sel::EBGP != 0,
-        local_address: (s & sel::EBGP != 0).then_some(std::net::IpAddr::from([192, 0, 2, 1])),
+        local_address: (s & sel::EBGP != 0).then_some(std::net::IpAddr::from([203, 0, 113, 254])),
     }
 }
 
