@@ -121,12 +121,17 @@ fn print_updates(config: &herald_config::Config) -> bool {
         for g in &exp.groups {
             match export::prepare(&g.key, &view, &ctx) {
                 Ok(p) => {
-                    if let Err(why) = export::announce(&mut out, &ctx, &p, &g.prefixes) {
-                        eprintln!(
-                            "neighbor {}: {} route(s) not sent: {why}",
-                            n.key(),
-                            g.prefixes.len()
-                        );
+                    // `group-updates false`: one route per UPDATE, as the daemon sends them.
+                    let per_update = if n.group_updates { usize::MAX } else { 1 };
+                    for part in g.prefixes.chunks(per_update) {
+                        if let Err(why) = export::announce(&mut out, &ctx, &p, part) {
+                            eprintln!(
+                                "neighbor {}: {} route(s) not sent: {why}",
+                                n.key(),
+                                g.prefixes.len()
+                            );
+                            break;
+                        }
                     }
                 }
                 Err(why) => eprintln!(

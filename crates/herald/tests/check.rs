@@ -159,3 +159,38 @@ fn check_updates_says_next_hop_self_is_unknown_without_a_local_address() {
         "{err}"
     );
 }
+
+/// `check --updates` shows what the daemon sends: VPN routes in MP_REACH with their RD and
+/// label, and with `group-updates false` one route per UPDATE.
+#[test]
+fn check_updates_of_vpn_routes_follows_group_updates() {
+    let dir = std::env::temp_dir().join(format!("herald-vpn-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let body = "local-address 127.0.0.1; router-id 1.1.1.1; local-as 1; peer-as 1; static { route 10.0.0.0/24 rd 65000:1 label 1000 next-hop 192.0.2.1 split /25; }";
+    for (grouped, updates) in [("true", 1), ("false", 2)] {
+        let f = write(
+            &dir,
+            "vpn.conf",
+            &format!("neighbor 127.0.0.2 {{ {body} group-updates {grouped}; }}\n"),
+        );
+        let out = Command::new(env!("CARGO_BIN_EXE_herald"))
+            .args(["check", "--updates"])
+            .arg(&f)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let vpn: Vec<&str> = text
+            .lines()
+            .filter(|l| l.contains("\"ipv4 mpls-vpn\": { \"192.0.2.1\""))
+            .collect();
+        assert_eq!(vpn.len(), updates, "group-updates {grouped}: {text}");
+        assert_eq!(
+            text.matches(r#""label": [ [1000] ], "rd": "65000:1""#)
+                .count(),
+            2,
+            "{text}"
+        );
+    }
+}
