@@ -3,6 +3,7 @@
 
 use std::net::IpAddr;
 
+use crate::keywords::{hint, Context};
 use crate::model::Encoder;
 use crate::values::{parse_bool, parse_u32};
 
@@ -268,7 +269,8 @@ impl Env {
             ("daemon", "daemonize") => self.daemon_daemonize = boolean()?,
             ("daemon", "drop") => self.daemon_drop = boolean()?,
             (s, k) if strict && SECTIONS.contains(&s) => {
-                return Err(format!("unknown setting '{s}.{k}'"));
+                let h = hint(Context::Environment, &format!("{s}.{k}"));
+                return Err(format!("unknown setting '{s}.{k}'{h}"));
             }
             // Other `herald_…` variables (HERALD_LOG, a test harness's own) are not settings.
             (s, k) if !strict => self.unknown.push(format!("{s}.{k}")),
@@ -424,6 +426,7 @@ mod tests {
         assert_eq!(errs[0].variable, "exabgp.tcp.port");
         assert!(errs[0].to_string().contains("exabgp.tcp.port"));
         assert_eq!(errs[1].variable, "herald.tcp.prot");
+        assert!(errs[1].message.ends_with("(did you mean 'tcp.port'?)"));
     }
 
     #[test]

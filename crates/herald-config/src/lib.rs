@@ -6,7 +6,8 @@
 //! applies templates, fills ExaBGP's defaults and checks the result ([`parse_str`],
 //! [`load`]); parses route specifications for the text API ([`parse_route_spec`],
 //! [`parse_attributes_nlri`]); reads ExaBGP's environment settings ([`Env`]); and computes
-//! what a reload must change ([`diff`]). `docs/configuration.md` describes the grammar.
+//! what a reload must change ([`diff`]). `docs/configuration.md` describes the grammar;
+//! [`keywords::KEYWORDS`] lists every keyword the parser knows.
 //!
 //! What it never does: network or process I/O, threads, clocks or logging. The only I/O is
 //! [`load`] reading the one file it is given. Program paths in `process` blocks are not
@@ -29,6 +30,7 @@ pub mod diff;
 pub mod env;
 mod error;
 mod hash;
+pub mod keywords;
 mod lexer;
 pub mod model;
 mod parser;

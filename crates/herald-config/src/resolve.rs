@@ -250,6 +250,14 @@ fn neighbor(
             );
         }
     }
+    if let Some((false, s)) = d.auto_flush {
+        refuse(
+            errors,
+            s,
+            "auto-flush false",
+            "herald sends a program's routes as they come (there is no `flush route` to wait for)",
+        );
+    }
     for (set, name) in [
         (&d.cap.multi_session, "multi-session"),
         (&d.cap.operational, "operational"),

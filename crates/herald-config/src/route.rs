@@ -15,6 +15,7 @@ use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
 use crate::error::{ConfigError, Result, Span};
 use crate::hash::Fnv;
+use crate::keywords::{hint, Context};
 use crate::lexer::{Kind, Token};
 use crate::model::{AttrSet, NextHopSpec, Route, RouteLabels};
 use crate::values::{
@@ -397,7 +398,10 @@ impl RouteDraft {
                 "bgp-prefix-sid" | "bgp-prefix-sid-srv6" => {
                     return Err(unsupported(&kw, kw.text, "not implemented yet"))
                 }
-                other => return Err(err(&kw, format!("unknown route attribute '{other}'"))),
+                other => {
+                    let h = hint(Context::Route, other);
+                    return Err(err(&kw, format!("unknown route attribute '{other}'{h}")));
+                }
             }
         }
         Ok(Stop::End)

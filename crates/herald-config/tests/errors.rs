@@ -52,13 +52,13 @@ fn missing_asns() {
 fn unknown_keys_blocks_and_values() {
     assert_eq!(
         one(&format!("{HEAD}  hold-tme 30;\n}}\n")),
-        "bad.conf:5:3: unknown neighbor setting 'hold-tme' (at 'hold-tme')"
+        "bad.conf:5:3: unknown neighbor setting 'hold-tme' (did you mean 'hold-time'?) (at 'hold-tme')"
     );
     assert_eq!(
         one(&format!(
             "{HEAD}  stattic {{ route 1.0.0.0/8 next-hop 1.1.1.1; }}\n}}\n"
         )),
-        "bad.conf:5:3: unknown block 'stattic' in neighbor (at 'stattic')"
+        "bad.conf:5:3: unknown block 'stattic' in neighbor (did you mean 'static'?) (at 'stattic')"
     );
     assert_eq!(
         one(&format!(
@@ -68,7 +68,7 @@ fn unknown_keys_blocks_and_values() {
     );
     assert_eq!(
         one("nieghbor 1.1.1.1 { }"),
-        "bad.conf:1:1: unknown block 'nieghbor' (at 'nieghbor')"
+        "bad.conf:1:1: unknown block 'nieghbor' (did you mean 'neighbor'?) (at 'nieghbor')"
     );
 }
 

@@ -70,7 +70,7 @@ fn every_neighbor_setting() {
             outgoing-ttl 1;
             incoming-ttl 254;
             group-updates false;
-            auto-flush disable;
+            auto-flush enable;
             adj-rib-out false;
             adj-rib-in false;
             manual-eor true;
@@ -91,7 +91,7 @@ fn every_neighbor_setting() {
     assert_eq!(md5.key, b"hello");
     assert_eq!(md5.ip, Some("10.0.0.254".parse().unwrap()));
     assert_eq!((n.outgoing_ttl, n.incoming_ttl), (Some(1), Some(254)));
-    assert!(!n.group_updates && !n.auto_flush && !n.adj_rib_out && !n.adj_rib_in);
+    assert!(!n.group_updates && n.auto_flush && !n.adj_rib_out && !n.adj_rib_in);
     assert!(n.manual_eor);
     assert_eq!(n.host_name.as_deref(), Some("my-host"));
     assert_eq!(n.domain_name.as_deref(), Some("example.com"));

@@ -19,6 +19,7 @@ pub(crate) use routes::attributes_nlri;
 
 use crate::error::{ConfigError, Span};
 use crate::hash::Fnv;
+use crate::keywords::{hint, Context};
 use crate::lexer::{Kind, Lexer, Token};
 use crate::model::{Encoder, Process};
 use crate::route::{err, parse_prefix, Cursor};
@@ -364,7 +365,10 @@ impl<'a> Parser<'a> {
                 self.skip_block();
             }
             other => {
-                self.error(err(&kw, format!("unknown block '{other}'")));
+                self.error(err(
+                    &kw,
+                    format!("unknown block '{other}'{}", hint(Context::TopLevel, other)),
+                ));
                 self.skip_block();
             }
         }
@@ -424,7 +428,13 @@ impl<'a> Parser<'a> {
                     Ok(())
                 }),
                 "respawn" => bool_value(&mut cur, k).map(|b| proc.respawn = Some(b)),
-                other => Err(err(k, format!("unknown process setting '{other}'"))),
+                other => Err(err(
+                    k,
+                    format!(
+                        "unknown process setting '{other}'{}",
+                        hint(Context::Process, other)
+                    ),
+                )),
             };
             if let Err(e) = r.and_then(|()| end_of(&cur)) {
                 p.error(e);

@@ -6,6 +6,7 @@ use herald_wire::{Afi, Family, Safi};
 use super::draft::GR_OFF;
 use super::{bool_value, end_of, ip_value, Draft, Parser};
 use crate::error::{ConfigError, Result};
+use crate::keywords::{hint, Context};
 use crate::lexer::Token;
 use crate::model::{Api, ApiMessages, PrefixLimit};
 use crate::route::{err, list, unsupported, Cursor};
@@ -290,7 +291,8 @@ impl<'a> Parser<'a> {
                 false
             }
             other => {
-                self.error(err(k, format!("unknown block '{other}' in neighbor")));
+                let h = hint(Context::NeighborBlock, other);
+                self.error(err(k, format!("unknown block '{other}' in neighbor{h}")));
                 false
             }
         }
@@ -331,7 +333,8 @@ impl<'a> Parser<'a> {
                     "send" => &mut api.send,
                     "receive" => &mut api.receive,
                     other => {
-                        p.error(err(&k, format!("unknown block '{other}' in api")));
+                        let h = hint(Context::Api, other);
+                        p.error(err(&k, format!("unknown block '{other}' in api{h}")));
                         return false;
                     }
                 };
@@ -381,7 +384,10 @@ impl<'a> Parser<'a> {
                         Ok(())
                     }
                 }),
-                other => Err(err(&k, format!("unknown api setting '{other}'"))),
+                other => Err(err(
+                    &k,
+                    format!("unknown api setting '{other}'{}", hint(Context::Api, other)),
+                )),
             };
             if let Err(e) = r.and_then(|()| end_of(&cur)) {
                 p.error(e);
@@ -409,7 +415,10 @@ fn set_message(dir: &mut ApiMessages, k: &Token<'_>, b: bool) -> Result<()> {
         "keepalive" => &mut dir.keepalive,
         "refresh" => &mut dir.refresh,
         "operational" => &mut dir.operational,
-        other => return Err(err(k, format!("unknown message kind '{other}'"))),
+        other => {
+            let h = hint(Context::ApiMessage, other);
+            return Err(err(k, format!("unknown message kind '{other}'{h}")));
+        }
     };
     *slot = b;
     Ok(())
@@ -519,7 +528,10 @@ fn neighbor_key(k: &Token<'_>, cur: &mut Cursor<'_, '_>, d: &mut Draft) -> Resul
                 "give the address after 'neighbor'",
             ));
         }
-        other => return Err(err(k, format!("unknown neighbor setting '{other}'"))),
+        other => {
+            let h = hint(Context::Neighbor, other);
+            return Err(err(k, format!("unknown neighbor setting '{other}'{h}")));
+        }
     }
     Ok(())
 }
@@ -565,7 +577,10 @@ fn capability_key(k: &Token<'_>, cur: &mut Cursor<'_, '_>, d: &mut Draft) -> Res
         "aigp" => c.aigp = Some((bool_value(cur, k)?, at)),
         "nexthop" => c.nexthop = Some((bool_value(cur, k)?, at)),
         "software-version" => c.software_version = Some((bool_value(cur, k)?, at)),
-        other => return Err(err(k, format!("unknown capability '{other}'"))),
+        other => {
+            let h = hint(Context::Capability, other);
+            return Err(err(k, format!("unknown capability '{other}'{h}")));
+        }
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ use ipnet::IpNet;
 use super::neighbor::check_supported;
 use super::Parser;
 use crate::error::Result;
+use crate::keywords::{hint, Context};
 use crate::lexer::Token;
 use crate::model::NextHopSpec;
 use crate::route::{
@@ -75,7 +76,11 @@ impl<'a> Parser<'a> {
                     attributes_nlri(&mut cur, &kw, static_family, true, &mut p.interner, routes)
                 }
                 (other, _) => {
-                    p.error(err(&kw, format!("unknown statement '{other}' in static")));
+                    let h = hint(Context::Static, other);
+                    p.error(err(
+                        &kw,
+                        format!("unknown statement '{other}' in static{h}"),
+                    ));
                     return false;
                 }
             };
@@ -207,9 +212,10 @@ impl<'a> Parser<'a> {
                     return false;
                 }
                 other => {
+                    let h = hint(Context::Announce, other);
                     p.error(err(
                         &kw,
-                        format!("unknown address family '{other}' in announce"),
+                        format!("unknown address family '{other}' in announce{h}"),
                     ));
                     return false;
                 }

@@ -4,6 +4,7 @@ use herald_wire::attr::{Community, ExtCommunity, LargeCommunity, RtGlobal};
 
 use super::{err, list, unsupported, Cursor};
 use crate::error::Result;
+use crate::keywords::{hint, Context};
 use crate::lexer::Token;
 use crate::values::{hex_bytes, parse_ipv4, parse_u32};
 
@@ -172,6 +173,12 @@ fn ext_community(t: &Token<'_>) -> Result<ExtCommunity> {
             Ok(ExtCommunity([0x40, 0x04, a0, a1, f0, f1, f2, f3]))
         }
         k if NOT_YET.contains(&k) => Err(unsupported(t, &format!("extended-community {k}"), "")),
-        _ => Err(err(t, format!("unknown extended community type '{kind}'"))),
+        _ => {
+            let h = hint(Context::ExtendedCommunity, &kind);
+            Err(err(
+                t,
+                format!("unknown extended community type '{kind}'{h}"),
+            ))
+        }
     }
 }

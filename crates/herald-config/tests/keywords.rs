@@ -1,0 +1,762 @@
+//! The keyword table (`herald_config::keywords::KEYWORDS`) against the parser and the tests.
+//!
+//! The rule: nothing accepted and ignored. Every keyword herald accepts has an effect a test
+//! shows, or is refused with `unsupported:` (or another error saying what to write) at its
+//! file:line:col. This file checks, without running the daemon:
+//!
+//! 1. The table is complete: it reads the parser's source (every file of
+//!    `crates/herald-config/src`, and `Afi`/`Safi::from_name` in herald-wire's `iana.rs`) and
+//!    finds each place where a word is compared with string literals: `match` arms (tuple
+//!    patterns such as `("tcp", "port")` give `tcp.port`), `x.text == "…"`, `matches!` and
+//!    `const` lists of words. [`SCRUTINEES`] says, for each function and compared expression,
+//!    whether those literals are keywords (and of which [`Context`]) or values. Every keyword
+//!    found must be in `KEYWORDS`, and every word in `KEYWORDS` must still be found.
+//! 2. Every keyword has one answer: [`EFFECTS`] names the tests that show what it does, or
+//!    [`UNSUPPORTED`] / [`REFUSED`] give a configuration that uses it, which must fail with an
+//!    error (`unsupported:` for the first) at the place marked `@`; keywords accepted with no
+//!    test showing their effect are listed in [`NO_EFFECT_TEST_YET`], and the ignored test
+//!    `keywords_without_an_effect_test` prints them and fails while any is left.
+//!
+//! An effect test shows what the keyword changes. For a setting: what herald does differently
+//! on the wire, in its events or in its logs; a test that only reads the parsed model back
+//! does not count. For words that build the configuration (blocks, families, route attributes
+//! and the words that make routes): what they build, since the daemon sends a route's prefix
+//! and attributes without knowing which keyword made them (the interop tests check that).
+//! An effect test is named `path/from/the/workspace/root.rs::test_function` (the function must
+//! be a `#[test]`, not ignored) or, for a script, `path/to/script.sh::text from the script`.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use herald_config::keywords::{Context, Keyword, Support, KEYWORDS};
+use Context as C;
+
+#[path = "keywords/scan.rs"]
+mod scan;
+
+use scan::{scan, Site};
+
+// ---------------------------------------------------------------------------------------------
+// What the parser's comparisons are about.
+
+/// What the string literals compared with an expression are.
+#[derive(Clone, Copy, Debug)]
+enum Class {
+    /// Keywords of this context.
+    Keywords(Context),
+    /// Values of a keyword (why they are not keywords).
+    Values(&'static str),
+}
+
+use Class::{Keywords, Values};
+
+const PARSER_MOD: &str = "crates/herald-config/src/parser/mod.rs";
+const NEIGHBOR: &str = "crates/herald-config/src/parser/neighbor.rs";
+const ROUTES: &str = "crates/herald-config/src/parser/routes.rs";
+const ROUTE: &str = "crates/herald-config/src/route.rs";
+const COMMUNITY: &str = "crates/herald-config/src/route/community.rs";
+const ENV: &str = "crates/herald-config/src/env.rs";
+const IANA: &str = "crates/herald-wire/src/iana.rs";
+
+/// For each (file, function, compared expression) where the parser compares a word with
+/// string literals: what the literals are. A new comparison must be added here.
+#[rustfmt::skip]
+const SCRUTINEES: &[(&str, &str, &str, Class)] = &[
+    (PARSER_MOD, "Parser::top_block", "kw.text", Keywords(C::TopLevel)),
+    (PARSER_MOD, "Parser::top_block", "first.text", Keywords(C::Template)),
+    (PARSER_MOD, "Parser::process", "k.text", Keywords(C::Process)),
+    (PARSER_MOD, "Parser::process", "v.text", Values("encoder: text or json")),
+    (NEIGHBOR, "Parser::neighbor_block", "k.text", Keywords(C::NeighborBlock)),
+    (NEIGHBOR, "Parser::neighbor_block", "first.text", Keywords(C::Family)),
+    (NEIGHBOR, "Parser::api_body", "k.text", Keywords(C::Api)),
+    (NEIGHBOR, "set_message", "k.text", Keywords(C::ApiMessage)),
+    (NEIGHBOR, "neighbor_key", "k.text", Keywords(C::Neighbor)),
+    (NEIGHBOR, "neighbor_key", "v.text", Values("local-address auto")),
+    (NEIGHBOR, "neighbor_key", "t.text", Values("md5-base64 auto")),
+    (NEIGHBOR, "auto_asn", "v.text", Values("local-as / peer-as auto")),
+    (NEIGHBOR, "capability_key", "k.text", Keywords(C::Capability)),
+    (NEIGHBOR, "capability_key", "v.text.to_ascii_lowercase().as_str()", Values("capability add-path: send, receive, send/receive or disable")),
+    (NEIGHBOR, "prefix_limit", "k.text", Keywords(C::PrefixLimit)),
+    (ROUTES, "Parser::static_body", "(kw.text,sub)", Keywords(C::Static)),
+    (ROUTES, "Parser::announce_body", "kw.text", Keywords(C::Announce)),
+    (ROUTE, "RouteDraft::apply", "kw.text", Keywords(C::Route)),
+    (ROUTE, "RouteDraft::apply", "v.text.to_ascii_lowercase().as_str()", Values("origin: igp, egp or incomplete")),
+    (COMMUNITY, "NOT_YET", "const", Keywords(C::ExtendedCommunity)),
+    (COMMUNITY, "ext_community", "kind.as_str()", Keywords(C::ExtendedCommunity)),
+    (ENV, "Env::set", "(section,key)", Keywords(C::Environment)),
+    (ENV, "Env::set", "v.to_ascii_lowercase().as_str()", Values("api.encoder: json or text")),
+    (ENV, "SECTIONS", "const", Values("the sections of the settings, which are listed as section.key")),
+    (ENV, "LogLevel::parse", "s.to_ascii_uppercase().as_str()", Values("log.level: syslog level names")),
+    (ENV, "parse_bool_env", "v.to_ascii_lowercase().as_str()", Values("booleans: 1, yes, on, 0, no, off")),
+    (IANA, "Afi::from_name", "s", Keywords(C::Afi)),
+    (IANA, "Safi::from_name", "s", Keywords(C::Safi)),
+];
+
+// ---------------------------------------------------------------------------------------------
+// The answer for each keyword.
+
+/// Keywords herald acts on, with the tests that show it (see the module documentation).
+/// Aliases share their keyword's line.
+#[rustfmt::skip]
+const EFFECTS: &[(Context, &str, &[&str])] = &[
+    (C::TopLevel, "process", &["crates/herald/tests/daemon.rs::exabgp_api_environment_settings_take_effect_or_are_reported"]),
+    (C::TopLevel, "template", &["crates/herald-config/tests/grammar.rs::templates_merge_settings_and_routes"]),
+    (C::TopLevel, "neighbor", &["crates/herald/tests/daemon.rs::routes_reach_a_second_herald_with_their_attributes"]),
+    (C::Template, "neighbor", &["crates/herald-config/tests/grammar.rs::templates_merge_settings_and_routes"]),
+    (C::Process, "run", &["crates/herald/tests/daemon.rs::exabgp_api_environment_settings_take_effect_or_are_reported"]),
+    (C::Neighbor, "inherit", &["crates/herald-config/tests/grammar.rs::templates_merge_settings_and_routes"]),
+    (C::Neighbor, "router-id", &[
+        "crates/herald/tests/daemon.rs::collision_keeps_the_peers_connection_when_its_identifier_is_higher",
+        "crates/herald/tests/daemon.rs::collision_keeps_our_connection_when_our_identifier_is_higher",
+    ]),
+    (C::Neighbor, "local-address", &["crates/herald/tests/daemon.rs::a_passive_range_neighbor_accepts_any_address_inside_it_and_no_other"]),
+    (C::Neighbor, "local-as", &["crates/herald/tests/daemon.rs::routes_reach_a_second_herald_with_their_attributes"]),
+    (C::Neighbor, "peer-as", &["crates/herald/tests/daemon.rs::wrong_peer_as_is_refused_with_2_2_at_both_ends"]),
+    (C::Neighbor, "hold-time", &["crates/herald/tests/daemon.rs::a_peer_that_stops_reading_is_closed_after_the_hold_time_even_if_it_keeps_talking"]),
+    (C::Neighbor, "passive", &[
+        "crates/herald-session/src/session/tests.rs::passive_sessions_never_connect",
+        "crates/herald/tests/daemon.rs::a_passive_range_neighbor_accepts_any_address_inside_it_and_no_other",
+    ]),
+    (C::Neighbor, "listen", &["crates/herald/tests/daemon.rs::a_passive_range_neighbor_accepts_any_address_inside_it_and_no_other"]),
+    (C::Neighbor, "connect", &["crates/herald/tests/daemon.rs::routes_reach_a_second_herald_with_their_attributes"]),
+    (C::Neighbor, "md5-password", &[
+        "tests/interop/herald-md5.sh::'md5-password \"md5-good-1\";'",
+        "tests/interop/herald-md5-reload.sh::(now with a password, its BIRD without) stays down",
+    ]),
+    (C::Neighbor, "md5-base64", &[
+        "tests/interop/herald-md5.sh::'md5-base64 true;'",
+        "crates/herald-config/tests/grammar.rs::md5_base64_auto_decodes_a_hex_looking_key_as_exabgp_does",
+    ]),
+    (C::Neighbor, "outgoing-ttl", &["tests/interop/herald-gtsm.sh::herald connects to the BIRD two hops away with outgoing-ttl 255"]),
+    (C::Neighbor, "incoming-ttl", &["tests/interop/herald-gtsm.sh::never gets a session on herald's listener with incoming-ttl 255"]),
+    (C::Neighbor, "group-updates", &["crates/herald/tests/daemon.rs::group_updates_false_sends_one_update_per_route"]),
+    (C::Neighbor, "adj-rib-out", &["crates/herald/tests/daemon.rs::adj_rib_out_false_forgets_program_routes_with_the_session"]),
+    (C::Neighbor, "adj-rib-in", &["tests/interop/herald-rib.sh::adj-rib-in false: session up, BIRD exported 10 routes, herald stores none"]),
+    (C::NeighborBlock, "family", &[
+        "crates/herald-config/tests/grammar.rs::family_block_and_all",
+        "crates/herald-config/tests/errors.rs::route_family_must_be_negotiated",
+    ]),
+    (C::NeighborBlock, "capability", &["crates/herald-config/tests/grammar.rs::capabilities_block"]),
+    (C::NeighborBlock, "prefix-limit", &["tests/interop/herald-rib.sh::prefix limit exceeded: closing the session"]),
+    (C::NeighborBlock, "api", &["crates/herald/tests/daemon.rs::exabgp_api_environment_settings_take_effect_or_are_reported"]),
+    (C::NeighborBlock, "static", &["crates/herald/tests/daemon.rs::routes_reach_a_second_herald_with_their_attributes"]),
+    (C::NeighborBlock, "announce", &["crates/herald-config/tests/grammar.rs::static_and_announce_routes"]),
+    (C::Family, "all", &["crates/herald-config/tests/grammar.rs::family_block_and_all"]),
+    (C::Afi, "ipv4", &["crates/herald-config/tests/grammar.rs::family_block_and_all"]),
+    (C::Afi, "ipv6", &["crates/herald-config/tests/grammar.rs::family_block_and_all"]),
+    (C::Safi, "unicast", &[
+        "crates/herald-config/tests/grammar.rs::family_block_and_all",
+        "crates/herald-config/tests/grammar.rs::static_and_announce_routes",
+    ]),
+    (C::Safi, "multicast", &[
+        "crates/herald-config/tests/grammar.rs::family_block_and_all",
+        "crates/herald-config/tests/grammar.rs::static_and_announce_routes",
+    ]),
+    (C::Safi, "nlri-mpls", &[
+        "crates/herald-config/tests/mpls.rs::families_follow_the_routes_and_a_family_block_must_list_them",
+        "crates/herald-config/tests/mpls.rs::announce_blocks_name_the_family",
+    ]),
+    (C::Safi, "mpls-vpn", &[
+        "crates/herald-config/tests/mpls.rs::families_follow_the_routes_and_a_family_block_must_list_them",
+        "crates/herald/tests/check.rs::check_updates_of_vpn_routes_follows_group_updates",
+    ]),
+    (C::Route, "rd", &["crates/herald-config/tests/mpls.rs::rd_in_its_three_forms_and_a_label_stack"]),
+    (C::Route, "label", &["crates/herald-config/tests/mpls.rs::a_label_without_rd_is_labeled_unicast"]),
+    (C::Environment, "tcp.accept_rate", &["crates/herald/tests/daemon.rs::connections_from_one_source_beyond_tcp_accept_rate_are_closed_unanswered"]),
+    (C::Capability, "graceful-restart", &["tests/interop/herald-bird.sh::does not show herald's GR restart time 60"]),
+    (C::PrefixLimit, "warning", &["tests/interop/herald-rib.sh::90 routes of 100 (warning 80 %): one warning"]),
+    (C::PrefixLimit, "restart", &["tests/interop/herald-rib.sh::restart 2: session back"]),
+    (C::Api, "processes", &["crates/herald/tests/daemon.rs::exabgp_api_environment_settings_take_effect_or_are_reported"]),
+    (C::Api, "neighbor-changes", &["crates/herald/tests/daemon.rs::exabgp_api_environment_settings_take_effect_or_are_reported"]),
+    (C::Api, "receive", &["crates/herald/tests/daemon.rs::exabgp_api_environment_settings_take_effect_or_are_reported"]),
+    (C::ApiMessage, "parsed", &["crates/herald/tests/daemon.rs::exabgp_api_environment_settings_take_effect_or_are_reported"]),
+    (C::ApiMessage, "update", &["crates/herald/tests/daemon.rs::exabgp_api_environment_settings_take_effect_or_are_reported"]),
+    (C::ApiMessage, "packets", &["tests/interop/herald-events.sh::packets; update; open; notification; }` writes every event"]),
+    (C::ApiMessage, "open", &["tests/interop/herald-events.sh::packets; update; open; notification; }` writes every event"]),
+    (C::ApiMessage, "notification", &["tests/interop/herald-events.sh::packets; update; open; notification; }` writes every event"]),
+    (C::Static, "route", &["crates/herald/tests/daemon.rs::routes_reach_a_second_herald_with_their_attributes"]),
+    (C::Static, "attributes", &[
+        "crates/herald-config/tests/grammar.rs::static_and_announce_routes",
+        "crates/herald-config/src/route/tests.rs::attributes_nlri_form",
+    ]),
+    (C::Announce, "ipv4", &["crates/herald-config/tests/grammar.rs::static_and_announce_routes"]),
+    (C::Announce, "ipv6", &["crates/herald-config/tests/grammar.rs::static_and_announce_routes"]),
+    (C::Route, "next-hop", &["crates/herald/tests/daemon.rs::routes_reach_a_second_herald_with_their_attributes"]),
+    (C::Route, "as-path", &[
+        "crates/herald/tests/daemon.rs::routes_reach_a_second_herald_with_their_attributes",
+        "crates/herald-config/src/route/tests.rs::as_path_forms",
+    ]),
+    (C::Route, "med", &["crates/herald/tests/daemon.rs::routes_reach_a_second_herald_with_their_attributes"]),
+    (C::Route, "community", &["crates/herald/tests/daemon.rs::routes_reach_a_second_herald_with_their_attributes"]),
+    (C::Route, "extended-community", &["crates/herald/tests/daemon.rs::routes_reach_a_second_herald_with_their_attributes"]),
+    (C::Route, "large-community", &["crates/herald/tests/daemon.rs::routes_reach_a_second_herald_with_their_attributes"]),
+    (C::Route, "origin", &[
+        "crates/herald-config/src/route/tests.rs::one_line_route_with_every_common_attribute",
+        "tests/interop/herald-exabgp.sh::ExaBGP did not receive what herald's config says",
+    ]),
+    (C::Route, "local-preference", &[
+        "crates/herald-config/src/route/tests.rs::one_line_route_with_every_common_attribute",
+        "tests/interop/herald-exabgp.sh::ExaBGP did not receive what herald's config says",
+    ]),
+    (C::Route, "atomic-aggregate", &[
+        "crates/herald-config/src/route/tests.rs::one_line_route_with_every_common_attribute",
+        "tests/interop/herald-exabgp.sh::ExaBGP did not receive what herald's config says",
+    ]),
+    (C::Route, "aggregator", &[
+        "crates/herald-config/src/route/tests.rs::one_line_route_with_every_common_attribute",
+        "tests/interop/herald-exabgp.sh::ExaBGP did not receive what herald's config says",
+    ]),
+    (C::Route, "originator-id", &[
+        "crates/herald-config/src/route/tests.rs::one_line_route_with_every_common_attribute",
+        "tests/interop/herald-exabgp.sh::ExaBGP did not receive what herald's config says",
+    ]),
+    (C::Route, "cluster-list", &[
+        "crates/herald-config/src/route/tests.rs::one_line_route_with_every_common_attribute",
+        "tests/interop/herald-exabgp.sh::ExaBGP did not receive what herald's config says",
+    ]),
+    (C::Route, "aigp", &["crates/herald-config/src/route/tests.rs::one_line_route_with_every_common_attribute"]),
+    (C::Route, "path-information", &["crates/herald-config/src/route/tests.rs::path_information_name_watchdog_withdraw"]),
+    (C::Route, "attribute", &["crates/herald-config/src/route/tests.rs::generic_attribute_known_codes_are_typed"]),
+    (C::Route, "watchdog", &["tests/interop/herald-api.sh::End-of-RIB, watchdogs"]),
+    (C::Route, "withdraw", &["crates/herald/src/daemon/export.rs::routes_group_by_family_next_hop_and_attributes"]),
+    (C::Route, "split", &["crates/herald-config/src/route/tests.rs::split_expands_into_more_specifics"]),
+    (C::Route, "nlri", &["crates/herald-config/src/route/tests.rs::attributes_nlri_form"]),
+    (C::ExtendedCommunity, "target", &["crates/herald-config/src/route/tests.rs::extended_communities_in_each_form"]),
+    (C::ExtendedCommunity, "target4", &["crates/herald-config/src/route/tests.rs::extended_communities_in_each_form"]),
+    (C::ExtendedCommunity, "origin", &["crates/herald-config/src/route/tests.rs::extended_communities_in_each_form"]),
+    (C::ExtendedCommunity, "redirect", &["crates/herald-config/src/route/tests.rs::extended_communities_in_each_form"]),
+    (C::Environment, "tcp.port", &["crates/herald/tests/daemon.rs::simultaneous_connects_collide_and_one_session_survives"]),
+    (C::Environment, "tcp.bind", &["crates/herald/tests/daemon.rs::simultaneous_connects_collide_and_one_session_survives"]),
+    (C::Environment, "tcp.once", &["crates/herald/tests/daemon.rs::exabgp_daemon_pid_is_written_and_removed_and_tcp_once_gives_up"]),
+    (C::Environment, "api.chunk", &["crates/herald/tests/daemon.rs::exabgp_api_environment_settings_take_effect_or_are_reported"]),
+    (C::Environment, "api.compact", &["crates/herald/tests/daemon.rs::exabgp_api_environment_settings_take_effect_or_are_reported"]),
+    (C::Environment, "api.terminate", &["crates/herald/tests/daemon.rs::api_terminate_stops_herald_when_a_helper_ends"]),
+    (C::Environment, "daemon.pid", &["crates/herald/tests/daemon.rs::exabgp_daemon_pid_is_written_and_removed_and_tcp_once_gives_up"]),
+    (C::Environment, "daemon.daemonize", &["crates/herald/tests/daemon.rs::exabgp_api_environment_settings_take_effect_or_are_reported"]),
+];
+
+/// A neighbor to write samples in (`%N%`, left open).
+const N: &str = "neighbor 10.0.0.1 {\n local-address 10.0.0.2; local-as 1; peer-as 1;\n";
+
+/// Keywords refused with `unsupported:`: a configuration using them, with `$` for the keyword
+/// (each alias is tried too), `%N%` for an open neighbor block, and `@` where the error must
+/// point.
+#[rustfmt::skip]
+const UNSUPPORTED: &[(Context, &str, &str)] = &[
+    (C::Neighbor, "md5-ip", "%N% md5-password s; @$ 10.0.0.9;\n}\n"),
+    (C::Neighbor, "rate-limit", "%N% @$ 100;\n}\n"),
+    (C::Neighbor, "auto-flush", "%N% @$ false;\n}\n"),
+    (C::Neighbor, "source-interface", "%N% @$ eth0;\n}\n"),
+    (C::Neighbor, "peer-address", "%N% @$ 10.0.0.1;\n}\n"),
+    (C::NeighborBlock, "flow", "%N% @$ {\n }\n}\n"),
+    (C::NeighborBlock, "l2vpn", "%N% @$ {\n }\n}\n"),
+    (C::NeighborBlock, "operational", "%N% @$ {\n }\n}\n"),
+    (C::Afi, "l2vpn", "%N% family {\n  @$ vpls;\n }\n}\n"),
+    (C::Afi, "bgp-ls", "%N% family {\n  @$ bgp-ls;\n }\n}\n"),
+    (C::Safi, "mcast-vpn", "%N% family {\n  @ipv4 $;\n }\n}\n"),
+    (C::Safi, "vpls", "%N% family {\n  @l2vpn $;\n }\n}\n"),
+    (C::Safi, "evpn", "%N% family {\n  @l2vpn $;\n }\n}\n"),
+    (C::Safi, "bgp-ls", "%N% family {\n  @bgp-ls $;\n }\n}\n"),
+    (C::Safi, "bgp-ls-vpn", "%N% family {\n  @bgp-ls $;\n }\n}\n"),
+    (C::Safi, "sr-policy", "%N% family {\n  @ipv6 $;\n }\n}\n"),
+    (C::Safi, "mup", "%N% family {\n  @ipv4 $;\n }\n}\n"),
+    (C::Safi, "rtc", "%N% family {\n  @ipv4 $;\n }\n}\n"),
+    (C::Safi, "flow", "%N% family {\n  @ipv6 $;\n }\n}\n"),
+    (C::Safi, "flow-vpn", "%N% family {\n  @ipv4 $;\n }\n}\n"),
+    (C::Capability, "multi-session", "%N% capability {\n  @$ enable;\n }\n}\n"),
+    (C::Capability, "operational", "%N% capability {\n  @$;\n }\n}\n"),
+    (C::Capability, "aigp", "%N% capability {\n  @$ enable;\n }\n}\n"),
+    (C::Api, "negotiated", "process p { run ./p; }\n%N% api {\n  processes [ p ];\n  @$;\n }\n}\n"),
+    (C::Api, "fsm", "process p { run ./p; }\n%N% api {\n  processes [ p ];\n  @$ true;\n }\n}\n"),
+    (C::Api, "signal", "process p { run ./p; }\n%N% api {\n  processes [ p ];\n  @$;\n }\n}\n"),
+    (C::ApiMessage, "consolidate", "process p { run ./p; }\n%N% api {\n  processes [ p ];\n  receive { parsed; @$; }\n }\n}\n"),
+    (C::ApiMessage, "operational", "process p { run ./p; }\n%N% api {\n  processes [ p ];\n  send { @$; }\n }\n}\n"),
+    (C::Announce, "l2vpn", "%N% announce {\n  @$ {\n  }\n }\n}\n"),
+    (C::Route, "bgp-prefix-sid", "%N% announce {\n  ipv4 {\n   unicast 10.0.0.0/8 next-hop 10.0.0.2 @$ 1;\n  }\n }\n}\n"),
+    (C::Route, "bgp-prefix-sid-srv6", "%N% static {\n  route 10.0.0.0/8 { next-hop 10.0.0.2; @$ 1; }\n }\n}\n"),
+    (C::ExtendedCommunity, "l2info", EXT),
+    (C::ExtendedCommunity, "mup", EXT),
+    (C::ExtendedCommunity, "redirect-to-nexthop", EXT),
+    (C::ExtendedCommunity, "redirect-to-nexthop-ietf", EXT),
+    (C::ExtendedCommunity, "encapsulation", EXT),
+    (C::ExtendedCommunity, "mac-mobility", EXT),
+    (C::ExtendedCommunity, "rate-limit", EXT),
+    (C::ExtendedCommunity, "mark", EXT),
+    (C::ExtendedCommunity, "action", EXT),
+    (C::ExtendedCommunity, "copy", EXT),
+    (C::ExtendedCommunity, "interface-set", EXT),
+    (C::ExtendedCommunity, "rt-record", EXT),
+    (C::ExtendedCommunity, "chso", EXT),
+    (C::ExtendedCommunity, "flowspec-scope", EXT),
+];
+
+const EXT: &str =
+    "%N% static {\n  route 10.0.0.0/8 next-hop 10.0.0.2 extended-community [ @$:1:2 ];\n }\n}\n";
+
+/// Keywords refused with an error that says what to write instead (not `unsupported:`: herald
+/// does not mean to implement them), in the same form as [`UNSUPPORTED`].
+#[rustfmt::skip]
+const REFUSED: &[(Context, &str, &str)] = &[
+    (C::TopLevel, "group", "@$ peers {\n}\n"),
+    (C::Neighbor, "ttl-security", "%N% @$ 255;\n}\n"),
+    (C::Neighbor, "route", "%N% @$ 10.0.0.0/8 next-hop 10.0.0.2;\n}\n"),
+];
+
+/// Keywords herald accepts and for which no test shows an effect yet (where was looked: the
+/// workspace's Rust tests, unit tests and tests/interop scripts). Each wants a test; then its
+/// line moves to [`EFFECTS`].
+#[rustfmt::skip]
+const NO_EFFECT_TEST_YET: &[(Context, &str, &str)] = &[
+    (C::Process, "encoder", "no test checks that `encoder text` gives a process text lines and `encoder json` JSON (text_vectors.rs tests the encoder, not the keyword; herald-api.sh's helpers accept both)"),
+    (C::Process, "respawn", "no test checks that `respawn false` leaves an ended process ended (api_terminate_stops_… shows only the default restart)"),
+    (C::Neighbor, "description", "shown by `show neighbor configuration`; no test reads it back"),
+    (C::Neighbor, "manual-eor", "the daemon holds back the End-of-RIB (peer/routes.rs); no test checks it (only grammar.rs reads the model)"),
+    (C::Neighbor, "host-name", "sent in the FQDN capability (daemon/mod.rs); no test checks herald's OPEN carries it"),
+    (C::Neighbor, "domain-name", "sent in the FQDN capability with host-name; no test checks herald's OPEN carries it"),
+    (C::NeighborBlock, "add-path", "no test checks that the block limits the families herald's ADD-PATH capability lists (grammar.rs reads the model only)"),
+    (C::NeighborBlock, "nexthop", "no test checks herald's OPEN carries the extended next hop capability for the listed families, or that an IPv4 route with an IPv6 next hop is then sent"),
+    (C::Capability, "asn4", "no test checks that `asn4 disable` leaves the 4-octet AS capability out of herald's OPEN"),
+    (C::Capability, "route-refresh", "no test checks herald advertises route refresh or answers a ROUTE-REFRESH from the peer"),
+    (C::Capability, "add-path", "no test checks herald's ADD-PATH capability or that it sends path identifiers"),
+    (C::Capability, "extended-message", "no test checks that `extended-message disable` leaves the capability out of herald's OPEN"),
+    (C::Capability, "nexthop", "no test checks the extended next hop capability in herald's OPEN"),
+    (C::Capability, "software-version", "no test checks the software version capability in herald's OPEN"),
+    (C::Api, "processes-match", "no test checks that a process whose name matches gets the neighbor's events"),
+    (C::Api, "send", "no test checks the events for messages herald sends (`send { … }`)"),
+    (C::ApiMessage, "keepalive", "no test checks a process gets KEEPALIVE events"),
+    (C::ApiMessage, "refresh", "no test checks a process gets ROUTE-REFRESH events"),
+    (C::Route, "name", "kept in the route's labels (RouteLabels::name), which nothing in herald reads: accepted and ignored"),
+    (C::ExtendedCommunity, "origin4", "no test builds an origin4: community (target4 is tested)"),
+    (C::ExtendedCommunity, "bandwidth", "no test builds a bandwidth: (link bandwidth) community"),
+    (C::Environment, "tcp.attempts", "daemon.rs tests tcp.once (one attempt); no test sets tcp.attempts"),
+    (C::Environment, "tcp.delay", "warned at start as having no effect (Env::without_effect); no test checks the warning"),
+    (C::Environment, "tcp.acl", "warned at start as having no effect; no test checks the warning"),
+    (C::Environment, "api.ack", "no test runs herald with api.ack false (the interop scripts give it to ExaBGP only)"),
+    (C::Environment, "api.encoder", "no test sets it; daemon.rs only relies on its default (json)"),
+    (C::Environment, "api.respawn", "no test sets it false; api_terminate_stops_… shows only the default restart"),
+    (C::Environment, "api.cli", "no test checks that api.cli false leaves the control socket/pipe out"),
+    (C::Environment, "api.pipename", "no test checks the control pipe's name"),
+    (C::Environment, "bgp.passive", "no test checks that it makes every neighbor passive"),
+    (C::Environment, "bgp.openwait", "no test checks the wait for the peer's OPEN"),
+    (C::Environment, "log.level", "no test checks herald's log level follows it (the tests use --log-level)"),
+    (C::Environment, "log.destination", "warned at start as having no effect; no test checks the warning"),
+    (C::Environment, "log.packets", "warned at start as having no effect; no test checks the warning"),
+    (C::Environment, "log.routes", "warned at start as having no effect; no test checks the warning"),
+    (C::Environment, "daemon.user", "warned at start as having no effect; no test checks the warning"),
+    (C::Environment, "daemon.drop", "warned at start as having no effect; no test checks the warning"),
+];
+// ---------------------------------------------------------------------------------------------
+// The checks.
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn read(rel: &str) -> Option<String> {
+    std::fs::read_to_string(root().join(rel)).ok()
+}
+
+/// The parser's source files, from the workspace root: all of herald-config's `src` (a new
+/// file is read without being listed), and herald-wire's family names.
+fn parser_files() -> Vec<String> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let mut paths = Vec::new();
+    walk(&root().join("crates/herald-config/src"), &mut paths);
+    let mut files: Vec<String> = paths
+        .iter()
+        .map(|p| {
+            p.strip_prefix(root())
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        // The table itself, and unit tests.
+        .filter(|p| p != "crates/herald-config/src/keywords.rs" && !p.ends_with("/tests.rs"))
+        .collect();
+    files.push(IANA.into());
+    files.sort();
+    files
+}
+
+fn all_sites() -> Vec<Site> {
+    parser_files()
+        .iter()
+        .flat_map(|f| scan(f, &read(f).unwrap()))
+        .collect()
+}
+
+fn lookup(context: Context, word: &str) -> Option<&'static Keyword> {
+    KEYWORDS
+        .iter()
+        .find(|k| k.context == context && k.words().any(|w| w == word))
+}
+
+fn fail_with(problems: &[String]) {
+    if !problems.is_empty() {
+        panic!(
+            "{} problem(s):\n\n{}\n",
+            problems.len(),
+            problems.join("\n\n")
+        );
+    }
+}
+
+#[test]
+fn the_table_lists_every_keyword_the_parser_matches_and_nothing_else() {
+    let sites = all_sites();
+    let mut problems = Vec::new();
+    let mut found: BTreeSet<(Context, String)> = BTreeSet::new();
+    let mut used: BTreeSet<usize> = BTreeSet::new();
+    for s in &sites {
+        let class = SCRUTINEES
+            .iter()
+            .position(|(f, func, scr, _)| *f == s.file && *func == s.func && *scr == s.scrutinee);
+        let Some(i) = class else {
+            problems.push(format!(
+                "{}:{}: `{}` in `{}` is compared with \"{}\", and SCRUTINEES in \
+                 crates/herald-config/tests/keywords.rs does not say what these words are.\n  \
+                 Add (\"{}\", \"{}\", \"{}\", Keywords(Context::…)) if they are keywords (and list \
+                 them in KEYWORDS in crates/herald-config/src/keywords.rs), or \
+                 Values(\"…\") if they are values of a keyword.",
+                s.file, s.line, s.scrutinee, s.func, s.word, s.file, s.func, s.scrutinee
+            ));
+            continue;
+        };
+        used.insert(i);
+        if let Keywords(context) = SCRUTINEES[i].3 {
+            found.insert((context, s.word.clone()));
+            if lookup(context, &s.word).is_none() {
+                problems.push(format!(
+                    "{}:{}: the parser matches the keyword \"{}\" ({context:?}) in `{}`, and \
+                     KEYWORDS in crates/herald-config/src/keywords.rs does not list it.\n  Add \
+                     k(C::{context:?}, \"{}\", …) there (or the word to its keyword's aliases), \
+                     then give it an answer in crates/herald-config/tests/keywords.rs: the \
+                     tests showing its effect (EFFECTS), a sample refused with `unsupported:` \
+                     (UNSUPPORTED), or a NO_EFFECT_TEST_YET line.",
+                    s.file, s.line, s.word, s.func, s.word
+                ));
+            }
+        }
+    }
+    for (i, (f, func, scr, class)) in SCRUTINEES.iter().enumerate() {
+        if matches!(class, Values(why) if why.is_empty()) {
+            problems.push(format!(
+                "SCRUTINEES: say why (\"{f}\", \"{func}\", \"{scr}\") are values"
+            ));
+        }
+        if !used.contains(&i) {
+            problems.push(format!(
+                "SCRUTINEES has (\"{f}\", \"{func}\", \"{scr}\"), and the parser has no such \
+                 comparison any more: remove the line"
+            ));
+        }
+    }
+    for kw in KEYWORDS {
+        for w in kw.words() {
+            if !found.contains(&(kw.context, w.to_string())) {
+                problems.push(format!(
+                    "KEYWORDS lists \"{w}\" ({:?}), and the parser no longer matches it: remove \
+                     it from crates/herald-config/src/keywords.rs (and its answer from \
+                     crates/herald-config/tests/keywords.rs)",
+                    kw.context
+                ));
+            }
+        }
+        if KEYWORDS
+            .iter()
+            .filter(|o| o.context == kw.context && o.words().any(|w| kw.words().any(|v| v == w)))
+            .count()
+            > 1
+        {
+            problems.push(format!(
+                "KEYWORDS lists \"{}\" ({:?}) twice",
+                kw.word, kw.context
+            ));
+        }
+    }
+    fail_with(&problems);
+}
+
+/// The families herald implements are the address family keywords it acts on.
+#[test]
+fn family_keywords_herald_acts_on_are_its_supported_families() {
+    let fams = herald_config::supported_families();
+    let afis: BTreeSet<String> = fams.iter().map(|f| f.afi.to_string()).collect();
+    let safis: BTreeSet<String> = fams.iter().map(|f| f.safi.to_string()).collect();
+    let yes = |c: Context| -> BTreeSet<String> {
+        KEYWORDS
+            .iter()
+            .filter(|k| k.context == c && k.support == Support::Yes)
+            .map(|k| k.word.to_string())
+            .collect()
+    };
+    assert_eq!(yes(C::Afi), afis);
+    assert_eq!(yes(C::Announce), afis);
+    assert_eq!(yes(C::Safi), safis);
+}
+
+/// Where `@` is in `sample` (removed), after `$` becomes `word` and `%N%` the open neighbor.
+fn place(sample: &str, word: &str) -> (String, u32, u32) {
+    let text = sample.replace("%N%", N).replace('$', word);
+    let at = text.find('@').expect("the sample has no '@'");
+    let before = &text[..at];
+    let line = before.matches('\n').count() as u32 + 1;
+    let col = (at - before.rfind('\n').map_or(0, |p| p + 1)) as u32 + 1;
+    (text.replacen('@', "", 1), line, col)
+}
+
+/// What `kind` needs: the errors of `sample` (with each of the keyword's words) include one at
+/// the `@`, starting `unsupported:` when `unsupported`.
+fn check_refusal(
+    kind: &str,
+    context: Context,
+    word: &str,
+    sample: &str,
+    unsupported: bool,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    let Some(kw) = lookup(context, word) else {
+        return vec![format!(
+            "{kind} has \"{word}\" ({context:?}), which KEYWORDS does not list"
+        )];
+    };
+    for w in kw.words() {
+        let (text, line, col) = place(sample, w);
+        let errors = match herald_config::parse_str(&text, Path::new("k.conf")) {
+            Ok(_) => {
+                problems.push(format!(
+                    "{kind}: \"{w}\" ({context:?}) is accepted in:\n{text}"
+                ));
+                continue;
+            }
+            Err(e) => e,
+        };
+        let want = format!(
+            "k.conf:{line}:{col}: {}",
+            if unsupported { "unsupported: " } else { "" }
+        );
+        if !errors.iter().any(|e| e.to_string().starts_with(&want)) {
+            problems.push(format!(
+                "{kind}: \"{w}\" ({context:?}) gives no error starting '{want}' in:\n{text}\nbut:\n{}",
+                errors
+                    .iter()
+                    .map(|e| format!("  {e}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ));
+        }
+    }
+    problems
+}
+
+#[test]
+fn unsupported_and_refused_keywords_are_refused_where_written() {
+    let mut problems = Vec::new();
+    for (context, word, sample) in UNSUPPORTED {
+        problems.extend(check_refusal("UNSUPPORTED", *context, word, sample, true));
+    }
+    for (context, word, sample) in REFUSED {
+        problems.extend(check_refusal("REFUSED", *context, word, sample, false));
+    }
+    fail_with(&problems);
+}
+
+/// Whether `reference` names an existing, not ignored test (`file.rs::function`) or a text
+/// in a script (`file.sh::text`); the problem if not.
+fn check_reference(reference: &str) -> Option<String> {
+    let Some((file, what)) = reference.split_once("::") else {
+        return Some(format!(
+            "'{reference}' is not 'path::test_function' or 'path::text'"
+        ));
+    };
+    let Some(text) = read(file) else {
+        return Some(format!("'{reference}': there is no file {file}"));
+    };
+    if !file.ends_with(".rs") {
+        return (!text.contains(what)).then(|| format!("'{reference}': {file} has no '{what}'"));
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(at) = lines.iter().position(|l| {
+        let l = l.trim_start();
+        l.starts_with(&format!("fn {what}(")) || l.starts_with(&format!("async fn {what}("))
+    }) else {
+        return Some(format!("'{reference}': {file} has no `fn {what}(`"));
+    };
+    // The attributes and comments right above the function.
+    let attrs: Vec<&str> = lines[..at]
+        .iter()
+        .rev()
+        .map(|l| l.trim())
+        .take_while(|l| l.starts_with("#[") || l.starts_with("//"))
+        .collect();
+    if !attrs
+        .iter()
+        .any(|a| a.starts_with("#[test]") || a.starts_with("#[tokio::test"))
+    {
+        return Some(format!(
+            "'{reference}': `fn {what}` in {file} is not a #[test]"
+        ));
+    }
+    if attrs.iter().any(|a| a.starts_with("#[ignore")) {
+        return Some(format!("'{reference}': `fn {what}` in {file} is ignored"));
+    }
+    None
+}
+
+#[test]
+fn every_keyword_has_an_effect_test_or_is_refused() {
+    let mut problems = Vec::new();
+    let lists: [(&str, Vec<(Context, &str)>); 4] = [
+        (
+            "EFFECTS",
+            EFFECTS.iter().map(|(c, w, _)| (*c, *w)).collect(),
+        ),
+        (
+            "UNSUPPORTED",
+            UNSUPPORTED.iter().map(|(c, w, _)| (*c, *w)).collect(),
+        ),
+        (
+            "REFUSED",
+            REFUSED.iter().map(|(c, w, _)| (*c, *w)).collect(),
+        ),
+        (
+            "NO_EFFECT_TEST_YET",
+            NO_EFFECT_TEST_YET
+                .iter()
+                .map(|(c, w, _)| (*c, *w))
+                .collect(),
+        ),
+    ];
+    for (name, entries) in &lists {
+        for (c, w) in entries {
+            match lookup(*c, w) {
+                None => problems.push(format!(
+                    "{name} has \"{w}\" ({c:?}), which KEYWORDS does not list: remove it"
+                )),
+                Some(k) if k.word != *w => problems.push(format!(
+                    "{name} has \"{w}\" ({c:?}), an alias: write its keyword \"{}\"",
+                    k.word
+                )),
+                Some(_) => {}
+            }
+        }
+    }
+    for kw in KEYWORDS {
+        let answers: Vec<&str> = lists
+            .iter()
+            .flat_map(|(name, entries)| {
+                entries
+                    .iter()
+                    .filter(|(c, w)| *c == kw.context && *w == kw.word)
+                    .map(|_| *name)
+            })
+            .collect();
+        let fits = |a: &str| match kw.support {
+            Support::Yes | Support::Warned => a == "EFFECTS" || a == "NO_EFFECT_TEST_YET",
+            Support::Unsupported => a == "UNSUPPORTED",
+            Support::Refused => a == "REFUSED",
+        };
+        match answers.as_slice() {
+            [] => problems.push(format!(
+                "\"{}\" ({:?}, {:?}) has no answer in crates/herald-config/tests/keywords.rs: \
+                 name the tests showing its effect in EFFECTS (or, if none does yet, add a \
+                 NO_EFFECT_TEST_YET line saying what is missing); if herald refuses it, give a \
+                 configuration using it in UNSUPPORTED or REFUSED",
+                kw.word, kw.context, kw.support
+            )),
+            [a] if fits(a) => {}
+            _ => problems.push(format!(
+                "\"{}\" ({:?}) is {:?} and answered in {}: give it one answer, in EFFECTS or \
+                 NO_EFFECT_TEST_YET for Yes and Warned, UNSUPPORTED for Unsupported, REFUSED for \
+                 Refused",
+                kw.word,
+                kw.context,
+                kw.support,
+                answers.join(" and ")
+            )),
+        }
+    }
+    for (c, w, refs) in EFFECTS {
+        if refs.is_empty() {
+            problems.push(format!("EFFECTS: \"{w}\" ({c:?}) names no test"));
+        }
+        for r in *refs {
+            if let Some(p) = check_reference(r) {
+                problems.push(format!("EFFECTS: \"{w}\" ({c:?}): {p}"));
+            }
+        }
+    }
+    fail_with(&problems);
+}
+
+#[test]
+#[ignore = "keywords accepted without a test showing their effect are listed in NO_EFFECT_TEST_YET; \
+            run with --ignored to list them"]
+fn keywords_without_an_effect_test() {
+    let mut report = String::new();
+    for (c, w, why) in NO_EFFECT_TEST_YET {
+        let _ = writeln!(report, "  {c:?} {w}: {why}");
+    }
+    println!("{report}");
+    assert!(
+        NO_EFFECT_TEST_YET.is_empty(),
+        "{} keyword(s) accepted with no test showing their effect:\n{report}",
+        NO_EFFECT_TEST_YET.len()
+    );
+}
+
+/// The source reader finds words in each form the parser writes them.
+#[test]
+fn the_source_reader_finds_words_in_every_form() {
+    let src = r#"
+        const WORDS: &[&str] = &["w1", "w2"];
+        const NAME: &str = "not-a-list";
+        impl<'a> Parser<'a> {
+            fn f(&mut self) {
+                let c = '"';
+                match k.text {
+                    "a" | "b" => x(),
+                    "c" if ok => { if y { 1 } else { 2 } }
+                    "d" => match v.text { "v" => 1, _ => 2 },
+                    ("e", _) => {}
+                    _ => self.each(|p| { p.g() }),
+                }
+                if first.text == "all" || matches!(m.text, "m1" | "m2") {}
+            }
+        }
+        fn g() { match (section, key) { ("tcp", "port") => {} _ => {} } }
+        #[cfg(test)]
+        mod tests { fn h() { match k.text { "hidden" => {} _ => {} } } }
+    "#;
+    let got: Vec<String> = scan("x.rs", src)
+        .iter()
+        .map(|s| format!("{} {} {}", s.func, s.scrutinee, s.word))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "WORDS const w1",
+            "WORDS const w2",
+            "Parser::f k.text a",
+            "Parser::f k.text b",
+            "Parser::f k.text c",
+            "Parser::f k.text d",
+            "Parser::f v.text v",
+            "Parser::f k.text e",
+            "Parser::f first.text all",
+            "Parser::f m.text m1",
+            "Parser::f m.text m2",
+            "g (section,key) tcp.port",
+        ]
+    );
+}
