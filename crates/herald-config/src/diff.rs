@@ -91,7 +91,8 @@ fn settings_changed(a: &Neighbor, b: &Neighbor) -> bool {
 }
 
 fn same_route(a: &Route, b: &Route) -> bool {
-    a.next_hop == b.next_hop
+    a.nlri.same_octets(&b.nlri)
+        && a.next_hop == b.next_hop
         && a.attributes == b.attributes
         && a.watchdog() == b.watchdog()
         && a.withdrawn == b.withdrawn

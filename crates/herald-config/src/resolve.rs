@@ -422,9 +422,13 @@ fn dedup_routes(
     int: &Interner,
     warnings: &mut Vec<ConfigError>,
 ) -> Vec<RouteRec> {
+    // A VPN route's route distinguisher is part of what it is (RFC 4364 §4.1): the same prefix
+    // under two RDs is two routes. Labels are not (a later label replaces an earlier one).
     let key = |r: &RouteRec| {
-        let family = int.get(r).map_or(Family::IPV4_UNICAST, |s| s.family);
-        (family, r.prefix)
+        let s = int.get(r);
+        let family = s.map_or(Family::IPV4_UNICAST, |s| s.family);
+        let rd = s.and_then(|s| s.mpls.as_ref()).and_then(|m| m.rd);
+        (family, rd, r.prefix)
     };
     // Most tables repeat nothing: routes written in order, or no two keys with the same hash,
     // say so without the cost of a map of every key.
@@ -450,7 +454,12 @@ fn dedup_routes(
         return routes;
     }
     drop(hashes);
-    let mut seen: HashMap<(Family, herald_wire::Prefix), usize, Fnv> =
+    type Key = (
+        Family,
+        Option<herald_wire::nlri::RouteDistinguisher>,
+        herald_wire::Prefix,
+    );
+    let mut seen: HashMap<Key, usize, Fnv> =
         HashMap::with_capacity_and_hasher(routes.len(), Fnv::default());
     let mut dropped = Vec::new();
     for i in 0..routes.len() {

@@ -710,6 +710,7 @@ impl Interner {
 fn mpls_nlri(m: &Mpls, p: &Prefix) -> Nlri {
     let mut buf = Vec::with_capacity(32);
     let labels = m.labels.clone().unwrap_or(LabelStack::new(Label::WITHDRAW));
+    let label_octets = labels.wire_len();
     match m.rd {
         Some(rd) => VpnPrefix {
             path_id: None,
@@ -725,7 +726,7 @@ fn mpls_nlri(m: &Mpls, p: &Prefix) -> Nlri {
         }
         .encode(false, &mut buf),
     }
-    Nlri::Encoded(EncodedNlri::new(p.path_id, &buf))
+    Nlri::Encoded(EncodedNlri::with_labels(p.path_id, &buf, label_octets))
 }
 
 /// `[ a b c ]` or a single value.

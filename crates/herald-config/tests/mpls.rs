@@ -174,3 +174,46 @@ fn what_cannot_be_sent_is_an_error_at_its_place() {
         assert!(e.contains(want), "{body}\n  got: {e}\n  want: {want}");
     }
 }
+
+#[test]
+fn the_rd_is_part_of_a_vpn_route_and_the_label_is_not() {
+    // The same prefix under two RDs: two routes (RFC 4364 §4.1).
+    let r = routes(
+        "static {
+            route 10.0.0.0/24 rd 65000:1 label 5 next-hop 192.0.2.9;
+            route 10.0.0.0/24 rd 65000:2 label 5 next-hop 192.0.2.9;
+        }",
+    );
+    assert_eq!(r.len(), 2);
+    assert_ne!(r[0].key(), r[1].key());
+    // The same prefix and RD with another label: one route, the later one, with a warning.
+    let c = parse(&neighbor(
+        "static {
+            route 10.0.0.0/24 rd 65000:1 label 5 next-hop 192.0.2.9;
+            route 10.0.0.0/24 rd 65000:1 label 6 next-hop 192.0.2.9;
+        }",
+    ))
+    .unwrap();
+    let r = &c.neighbors[0].routes;
+    assert_eq!(r.len(), 1);
+    assert_eq!(
+        octets(&r[0]).0,
+        "70000061".to_string() + "0000fde8000000010a0000"
+    );
+    assert!(
+        c.warnings
+            .iter()
+            .any(|w| w.message.contains("is defined again")),
+        "{:?}",
+        c.warnings
+    );
+}
+
+#[test]
+fn a_reload_that_changes_only_a_label_announces_the_route_again() {
+    let before = routes("static { route 10.0.0.0/24 rd 65000:1 label 5 next-hop 192.0.2.9; }");
+    let after = routes("static { route 10.0.0.0/24 rd 65000:1 label 6 next-hop 192.0.2.9; }");
+    let (announce, withdraw) = herald_config::diff::diff_routes(&before, &after);
+    assert_eq!((announce.len(), withdraw.len()), (1, 0));
+    assert_eq!(octets(&announce[0]).0, octets(&after[0]).0);
+}

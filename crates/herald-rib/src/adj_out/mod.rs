@@ -327,9 +327,9 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
         self.ensure_index();
         let h = route_hash(&self.hasher, family, &prefix);
         let existing = self.find(family, &prefix, h);
-        if let Some((g, _)) = existing {
+        if let Some((g, pos)) = existing {
             if self.groups.get(g).is_some_and(|gr| gr.key == key) {
-                return false;
+                return self.relabel(family, g, pos, prefix, h);
             }
         }
         let Some(g_new) = self.group_for(key, family) else {
@@ -362,6 +362,25 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
         true
     }
 
+    /// The route at (`g`, `pos`) announced again with the same set: a change only when its
+    /// octets differ (a labeled or VPN route with a new label), which then replace it.
+    fn relabel(&mut self, family: Family, g: usize, pos: usize, nlri: Nlri, h: u32) -> bool {
+        let Some(stored) = self
+            .groups
+            .get_mut(g)
+            .and_then(|gr| gr.prefixes.get_mut(pos))
+        else {
+            return false;
+        };
+        if stored.same_octets(&nlri) {
+            return false;
+        }
+        *stored = nlri.clone();
+        let g32 = u32::try_from(g).ok();
+        self.record(family, nlri, h, true, g32);
+        true
+    }
+
     /// [`AdjRibOut::announce`] of several prefixes with one set (`announce attributes … nlri`):
     /// the set is looked up once. Returns how many routes changed.
     pub fn announce_many(
@@ -389,7 +408,12 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
             let h = route_hash(&self.hasher, family, &prefix);
             let existing = self.find(family, &prefix, h);
             match existing {
-                Some((g, _)) if g == g_new => continue,
+                Some((g, pos)) if g == g_new => {
+                    if self.relabel(family, g, pos, prefix, h) {
+                        changed += 1;
+                    }
+                    continue;
+                }
                 Some((g, old_pos)) => {
                     self.remove_at(g, old_pos);
                 }

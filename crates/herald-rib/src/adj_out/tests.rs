@@ -397,3 +397,54 @@ proptest! {
         prop_assert_eq!(&peer, &model);
     }
 }
+
+/// A labeled or VPN route announced again with another label (same set) replaces the stored
+/// octets and is sent again; the same octets change nothing; a withdrawal needs no label.
+#[test]
+fn a_new_label_replaces_a_vpn_route() {
+    use herald_wire::nlri::EncodedNlri;
+    let vpn = Family::new(herald_wire::Afi::IPV4, herald_wire::Safi::MPLS_VPN);
+    // 10.0.0.0/24, RD 65000:1, label 5 then 6.
+    let nlri = |label: u8| {
+        let b = [
+            0x70,
+            0,
+            0,
+            (label << 4) | 1,
+            0,
+            0,
+            0xfd,
+            0xe8,
+            0,
+            0,
+            0,
+            1,
+            10,
+            0,
+            0,
+        ];
+        Nlri::Encoded(EncodedNlri::with_labels(None, &b, 3))
+    };
+    assert_eq!(nlri(5), nlri(6), "labels are not the route's identity");
+    assert!(!nlri(5).same_octets(&nlri(6)));
+    let mut rib: AdjRibOut<u8> = AdjRibOut::new();
+    assert!(rib.announce(vpn, nlri(5), 1));
+    let _ = rib.take_changes();
+    assert!(
+        !rib.announce(vpn, nlri(5), 1),
+        "same octets: nothing to send"
+    );
+    assert!(rib.announce(vpn, nlri(6), 1), "new label: sent again");
+    assert_eq!(rib.len(), 1);
+    let c = rib.take_changes();
+    assert!(c.withdrawn.is_empty());
+    assert_eq!(c.announced.len(), 1);
+    assert!(c.announced[0].2[0].same_octets(&nlri(6)));
+    let stored: Vec<Nlri> = rib.groups().flat_map(|(_, _, ps)| ps.to_vec()).collect();
+    assert!(stored[0].same_octets(&nlri(6)));
+    // Through announce_many too.
+    assert_eq!(rib.announce_many(vpn, [nlri(7)].into_iter(), 1), 1);
+    assert_eq!(rib.announce_many(vpn, [nlri(7)].into_iter(), 1), 0);
+    assert!(rib.withdraw(vpn, nlri(9)));
+    assert!(rib.is_empty());
+}

@@ -148,11 +148,18 @@ pub enum Nlri {
 /// The NLRI of one route of a family other than unicast/multicast, as octets (without the
 /// ADD-PATH path identifier, which is kept apart so that it can be left out for peers that
 /// did not negotiate it).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// Identity (`Eq`, `Hash`, `Ord`) leaves out a labeled or VPN route's label stack: labels are
+/// the route's data, not its key (RFC 8277 §2.4, RFC 4364 §4.3.2), so the same prefix (and
+/// route distinguisher) announced again with another label replaces the route.
+/// [`EncodedNlri::same_octets`] compares everything.
+#[derive(Clone, Debug)]
 pub struct EncodedNlri {
     /// Path identifier (RFC 7911).
     pub path_id: Option<u32>,
     bytes: Arc<[u8]>,
+    /// Octets of the label stack after the length octet (labeled and VPN NLRI), else 0.
+    label_octets: u8,
 }
 
 impl EncodedNlri {
@@ -161,12 +168,69 @@ impl EncodedNlri {
         EncodedNlri {
             path_id,
             bytes: Arc::from(bytes),
+            label_octets: 0,
+        }
+    }
+
+    /// A labeled or VPN NLRI (length in bits, `labels` label octets, then the rest).
+    pub fn with_labels(path_id: Option<u32>, bytes: &[u8], labels: usize) -> Self {
+        EncodedNlri {
+            path_id,
+            bytes: Arc::from(bytes),
+            label_octets: u8::try_from(labels).unwrap_or(0),
         }
     }
 
     /// The octets (without path identifier).
     pub fn bytes(&self) -> &[u8] {
         &self.bytes
+    }
+
+    /// What identifies the route: the length in bits without the labels, and the octets after
+    /// them (or all the octets for NLRI without labels).
+    fn key(&self) -> (u8, &[u8]) {
+        let n = usize::from(self.label_octets);
+        if n == 0 {
+            return (0, &self.bytes);
+        }
+        let bits = self.bytes.first().copied().unwrap_or(0);
+        let rest = self.bytes.get(1 + n..).unwrap_or_default();
+        (
+            bits.saturating_sub(self.label_octets.saturating_mul(8)),
+            rest,
+        )
+    }
+
+    /// Whether both are the same octets, labels included.
+    pub fn same_octets(&self, other: &EncodedNlri) -> bool {
+        self.path_id == other.path_id && self.bytes == other.bytes
+    }
+}
+
+impl PartialEq for EncodedNlri {
+    fn eq(&self, other: &Self) -> bool {
+        self.path_id == other.path_id && self.key() == other.key()
+    }
+}
+
+impl Eq for EncodedNlri {}
+
+impl std::hash::Hash for EncodedNlri {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.path_id.hash(state);
+        self.key().hash(state);
+    }
+}
+
+impl PartialOrd for EncodedNlri {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for EncodedNlri {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.path_id, self.key()).cmp(&(other.path_id, other.key()))
     }
 }
 
@@ -182,6 +246,15 @@ impl Nlri {
         match self {
             Nlri::Prefix(p) => Some(p),
             Nlri::Encoded(_) => None,
+        }
+    }
+
+    /// Whether both are the same octets (labels included; see [`EncodedNlri`]).
+    pub fn same_octets(&self, other: &Nlri) -> bool {
+        match (self, other) {
+            (Nlri::Prefix(a), Nlri::Prefix(b)) => a == b,
+            (Nlri::Encoded(a), Nlri::Encoded(b)) => a.same_octets(b),
+            _ => false,
         }
     }
 
