@@ -1,4 +1,4 @@
-//! Route specifications from the text API, outside any configuration file.
+//! Route specifications and flow rules from the text API, outside any configuration file.
 
 use std::path::PathBuf;
 
@@ -96,4 +96,39 @@ pub fn parse_attributes_nlri(line: &str) -> Result<Vec<Route>> {
         Ok(int.routes(&out))
     })()
     .map_err(in_command)
+}
+
+/// The first error of a command parsed with the configuration parser, in `<command>`.
+fn command_error(errors: Vec<ConfigError>) -> ConfigError {
+    let first = errors
+        .into_iter()
+        .min_by_key(|e| (e.line, e.col))
+        .unwrap_or_else(|| ConfigError::at(Span { line: 1, col: 1 }, "", "invalid flow rule"));
+    in_command(first)
+}
+
+/// Parse a flow rule from the text API, the part after `announce flow` / `withdraw flow`:
+/// the block form `route [NAME] { rd …; next-hop …; match { … } scope { … } then { … } }` or
+/// the one-line form `route destination 10.0.0.1/32 source-port >1024 discard` (every
+/// `match`, `then` and `scope` keyword, plus `rd` and `next-hop`, which ExaBGP only takes in
+/// the block form). A withdrawal is matched on the family and NLRI; its actions are read and
+/// checked all the same.
+pub fn parse_flow_command(text: &str) -> Result<crate::FlowRule> {
+    let mut p = crate::parser::Parser::new(text);
+    match p.flow_command(false) {
+        Some(r) if p.errors.is_empty() => Ok(r),
+        _ => Err(command_error(p.errors)),
+    }
+}
+
+/// Parse ExaBGP's `announce ipv4 flow …` form, the part after `announce` / `withdraw`:
+/// `ipv4 flow destination 10.0.0.1/32 discard`, `ipv6 flow …`, or `ipv4 flow-vpn rd 65000:1
+/// …` (the one-line keywords of [`parse_flow_command`]; the AFI is the one named, so the
+/// prefixes must be of it).
+pub fn parse_family_flow_command(text: &str) -> Result<crate::FlowRule> {
+    let mut p = crate::parser::Parser::new(text);
+    match p.flow_command(true) {
+        Some(r) if p.errors.is_empty() => Ok(r),
+        _ => Err(command_error(p.errors)),
+    }
 }

@@ -55,7 +55,7 @@ impl ConfigDiff {
 }
 
 /// Whether the two need a new session: anything the OPEN, the TCP connection or the
-/// identity depends on.
+/// identity depends on, and (until they are applied one by one) the flow rules.
 pub fn needs_reset(a: &Neighbor, b: &Neighbor) -> bool {
     a.peer_address != b.peer_address
         || a.local_address != b.local_address
@@ -79,6 +79,7 @@ pub fn needs_reset(a: &Neighbor, b: &Neighbor) -> bool {
         || a.adj_rib_in != b.adj_rib_in
         || a.manual_eor != b.manual_eor
         || a.prefix_limits != b.prefix_limits
+    // Flow rules are not diffed route by route yet: a change restarts the session.
 }
 
 fn settings_changed(a: &Neighbor, b: &Neighbor) -> bool {

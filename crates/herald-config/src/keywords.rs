@@ -8,7 +8,8 @@
 //! the table to suggest the keyword meant when it meets an unknown one.
 //!
 //! Values are not keywords: `igp` after `origin`, `json` after `encoder`, `true`/`disable`,
-//! `auto`, `self`, community names and log levels are checked where they are read.
+//! `auto`, `self`, community names, log levels, and the protocol, port, ICMP, TCP flag and
+//! fragment names of flow matches are checked where they are read.
 
 /// Where a keyword is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -26,10 +27,11 @@ pub enum Context {
     /// A statement of `family { }` other than `<afi> <safi>`.
     Family,
     /// The first word of `<afi> <safi>` in the `family`, `add-path`, `nexthop` and
-    /// `prefix-limit` blocks.
+    /// `prefix-limit` blocks, and of the text API's `announce <afi> flow …`.
     Afi,
-    /// The second word of `<afi> <safi>`, and the first word of a route in
-    /// `announce { ipv4 { … } }`.
+    /// The second word of `<afi> <safi>`, the first word of a route in
+    /// `announce { ipv4 { … } }`, and `flow` / `flow-vpn` in the text API's
+    /// `announce <afi> flow …`.
     Safi,
     /// A statement inside `capability { }`.
     Capability,
@@ -47,6 +49,19 @@ pub enum Context {
     Route,
     /// The type of an `extended-community` value (`target` in `target:65000:1`).
     ExtendedCommunity,
+    /// A statement inside a neighbor's `flow { }` block (`route`), and the first word of the
+    /// text API's `announce flow …` / `withdraw flow …`.
+    FlowBlock,
+    /// A statement directly inside a flow route `route [NAME] { }` (`rd`, `next-hop`, the
+    /// blocks `match`, `scope`, `then`), and the route attributes a flow route cannot carry.
+    /// In the one-line form (`route <keywords>`) the words of every flow context mix.
+    FlowRoute,
+    /// A match inside a flow route's `match { }` (a component of the flow NLRI).
+    FlowMatch,
+    /// An action or community inside a flow route's `then { }`.
+    FlowThen,
+    /// A statement inside a flow route's `scope { }`.
+    FlowScope,
     /// An environment setting, `exabgp.<section>.<key>`, written here `section.key`.
     Environment,
 }
@@ -162,7 +177,7 @@ pub const KEYWORDS: &[Keyword] = &[
     k(C::NeighborBlock, "api", Yes),
     k(C::NeighborBlock, "static", Yes),
     k(C::NeighborBlock, "announce", Yes),
-    k(C::NeighborBlock, "flow", Unsupported),
+    k(C::NeighborBlock, "flow", Yes),
     k(C::NeighborBlock, "l2vpn", Unsupported),
     k(C::NeighborBlock, "operational", Unsupported),
     // family { }, and the families of add-path, nexthop, prefix-limit and announce.
@@ -183,8 +198,8 @@ pub const KEYWORDS: &[Keyword] = &[
     k(C::Safi, "mup", Unsupported),
     k(C::Safi, "mpls-vpn", Yes),
     k(C::Safi, "rtc", Unsupported),
-    k(C::Safi, "flow", Unsupported),
-    k(C::Safi, "flow-vpn", Unsupported),
+    k(C::Safi, "flow", Yes),
+    k(C::Safi, "flow-vpn", Yes),
     // capability { }
     k(C::Capability, "asn4", Yes),
     alias(C::Capability, "route-refresh", &["refresh"], Yes),
@@ -254,24 +269,78 @@ pub const KEYWORDS: &[Keyword] = &[
     k(C::ExtendedCommunity, "origin4", Yes),
     k(C::ExtendedCommunity, "redirect", Yes),
     k(C::ExtendedCommunity, "bandwidth", Yes),
+    // The flow specification actions by name (the `then` keywords of a flow route build the
+    // same communities).
+    k(C::ExtendedCommunity, "redirect-to-nexthop", Yes),
+    k(C::ExtendedCommunity, "copy-to-nexthop", Yes),
+    k(C::ExtendedCommunity, "rate-limit", Yes),
+    k(C::ExtendedCommunity, "mark", Yes),
+    k(C::ExtendedCommunity, "action", Yes),
+    // Written with their own keyword in a flow route, not as an extended-community value.
+    k(C::ExtendedCommunity, "redirect-to-nexthop-ietf", Refused),
+    k(C::ExtendedCommunity, "interface-set", Refused),
+    k(C::ExtendedCommunity, "flowspec-scope", Refused),
     k(C::ExtendedCommunity, "l2info", Unsupported),
     k(C::ExtendedCommunity, "mup", Unsupported),
-    k(C::ExtendedCommunity, "redirect-to-nexthop", Unsupported),
-    k(
-        C::ExtendedCommunity,
-        "redirect-to-nexthop-ietf",
-        Unsupported,
-    ),
     k(C::ExtendedCommunity, "encapsulation", Unsupported),
     k(C::ExtendedCommunity, "mac-mobility", Unsupported),
-    k(C::ExtendedCommunity, "rate-limit", Unsupported),
-    k(C::ExtendedCommunity, "mark", Unsupported),
-    k(C::ExtendedCommunity, "action", Unsupported),
-    k(C::ExtendedCommunity, "copy", Unsupported),
-    k(C::ExtendedCommunity, "interface-set", Unsupported),
     k(C::ExtendedCommunity, "rt-record", Unsupported),
     k(C::ExtendedCommunity, "chso", Unsupported),
-    k(C::ExtendedCommunity, "flowspec-scope", Unsupported),
+    // flow { route NAME { … } } (and the text API's `announce flow route …`).
+    k(C::FlowBlock, "route", Yes),
+    alias(C::FlowRoute, "rd", &["route-distinguisher"], Yes),
+    k(C::FlowRoute, "next-hop", Yes),
+    k(C::FlowRoute, "match", Yes),
+    k(C::FlowRoute, "scope", Yes),
+    k(C::FlowRoute, "then", Yes),
+    // Route attributes ExaBGP does not take in a flow route: refused wherever written in one.
+    k(C::FlowRoute, "origin", Refused),
+    k(C::FlowRoute, "as-path", Refused),
+    k(C::FlowRoute, "med", Refused),
+    k(C::FlowRoute, "local-preference", Refused),
+    k(C::FlowRoute, "atomic-aggregate", Refused),
+    k(C::FlowRoute, "aggregator", Refused),
+    k(C::FlowRoute, "originator-id", Refused),
+    k(C::FlowRoute, "cluster-list", Refused),
+    k(C::FlowRoute, "aigp", Refused),
+    k(C::FlowRoute, "attribute", Refused),
+    k(C::FlowRoute, "path-information", Refused),
+    k(C::FlowRoute, "label", Refused),
+    k(C::FlowRoute, "watchdog", Refused),
+    k(C::FlowRoute, "split", Refused),
+    k(C::FlowRoute, "name", Refused),
+    alias(C::FlowMatch, "source", &["source-ipv4", "source-ipv6"], Yes),
+    alias(
+        C::FlowMatch,
+        "destination",
+        &["destination-ipv4", "destination-ipv6"],
+        Yes,
+    ),
+    alias(C::FlowMatch, "protocol", &["next-header"], Yes),
+    k(C::FlowMatch, "port", Yes),
+    k(C::FlowMatch, "destination-port", Yes),
+    k(C::FlowMatch, "source-port", Yes),
+    k(C::FlowMatch, "icmp-type", Yes),
+    k(C::FlowMatch, "icmp-code", Yes),
+    k(C::FlowMatch, "tcp-flags", Yes),
+    k(C::FlowMatch, "packet-length", Yes),
+    k(C::FlowMatch, "dscp", Yes),
+    k(C::FlowMatch, "traffic-class", Yes),
+    k(C::FlowMatch, "fragment", Yes),
+    k(C::FlowMatch, "flow-label", Yes),
+    k(C::FlowThen, "accept", Yes),
+    k(C::FlowThen, "discard", Yes),
+    k(C::FlowThen, "rate-limit", Yes),
+    k(C::FlowThen, "redirect", Yes),
+    k(C::FlowThen, "redirect-to-nexthop", Yes),
+    k(C::FlowThen, "redirect-to-nexthop-ietf", Yes),
+    k(C::FlowThen, "copy", Yes),
+    k(C::FlowThen, "mark", Yes),
+    k(C::FlowThen, "action", Yes),
+    k(C::FlowThen, "community", Yes),
+    k(C::FlowThen, "large-community", Yes),
+    k(C::FlowThen, "extended-community", Yes),
+    k(C::FlowScope, "interface-set", Yes),
     // Environment settings (`Env`).
     k(C::Environment, "tcp.port", Yes),
     k(C::Environment, "tcp.bind", Yes),
@@ -376,7 +445,7 @@ mod tests {
             " (expected run, encoder or respawn)"
         );
         // Only keywords herald acts on are suggested.
-        assert_eq!(hint(Context::NeighborBlock, "flowx"), "");
+        assert_eq!(hint(Context::NeighborBlock, "l2vpnx"), "");
         assert_eq!(hint(Context::Neighbor, &"x".repeat(100_000)), "");
         assert_eq!(distance("kitten", "sitting"), 3);
     }

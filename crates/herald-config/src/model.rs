@@ -276,6 +276,9 @@ pub struct Neighbor {
     pub prefix_limits: Vec<PrefixLimit>,
     /// The routes to announce, templates' first.
     pub routes: Vec<Route>,
+    /// The flow specification rules to announce (`flow { route … }`, `announce { ipv4 {
+    /// flow … } }`), templates' first; one per family and NLRI (the last one written wins).
+    pub flows: Vec<crate::FlowRule>,
     /// Where the neighbor block starts.
     pub span: Span,
 }

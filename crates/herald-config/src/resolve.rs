@@ -11,7 +11,7 @@ use crate::error::{ConfigError, Span};
 use crate::hash::{Fnv, FnvHasher};
 use crate::model::{Capabilities, Md5, Neighbor, NextHopSpec, Process, Route};
 use crate::parser::{Draft, GR_OFF};
-use crate::route::{Interner, RouteRec};
+use crate::route::{FlowRule, Interner, RouteRec};
 use crate::values::base64_decode;
 
 /// RFC 2385 keys are at most 80 octets.
@@ -284,6 +284,11 @@ fn neighbor(
                     v.push(s.family);
                 }
             }
+            for f in &d.flows {
+                if !v.contains(&f.family) {
+                    v.push(f.family);
+                }
+            }
             v
         }
     };
@@ -368,7 +373,7 @@ fn neighbor(
     }
 
     // Routes: one per family, prefix and path id (the last one written wins), each checked.
-    let routes = int.routes(&dedup_routes(d.routes, int, warnings));
+    let mut routes = int.routes(&dedup_routes(d.routes, int, warnings));
     let mut route_errors = 0usize;
     for r in &routes {
         if route_errors >= 10 {
@@ -379,9 +384,34 @@ fn neighbor(
         route_errors += errors.len() - before_r;
     }
 
+    let flows = dedup_flows(d.flows, warnings);
+    for f in flows
+        .iter()
+        .filter(|f| explicit && !families.contains(&f.family))
+    {
+        if route_errors >= 10 {
+            break;
+        }
+        route_errors += 1;
+        let what = f.name.as_deref().map_or_else(
+            || "this flow route".to_string(),
+            |n| format!("flow route '{n}'"),
+        );
+        errors.push(e(
+            f.span,
+            "route",
+            format!(
+                "{what} is {} but the neighbor's family block does not list it",
+                f.family
+            ),
+        ));
+    }
+
     if errors.len() != before {
         return None;
     }
+    // Flow rules are announced as routes of their family (the rules stay in `flows` too).
+    routes.extend(flows.iter().map(FlowRule::to_route));
     let route_refresh = capabilities.route_refresh;
     Some(Neighbor {
         peer_address: peer,
@@ -413,8 +443,40 @@ fn neighbor(
         api: d.api,
         prefix_limits: d.prefix_limits.clone().unwrap_or_default(),
         routes,
+        flows,
         span: at,
     })
+}
+
+/// One flow rule per family and NLRI: a later one replaces an earlier one in its place, with
+/// a warning.
+fn dedup_flows(flows: Vec<FlowRule>, warnings: &mut Vec<ConfigError>) -> Vec<FlowRule> {
+    let mut out: Vec<FlowRule> = Vec::with_capacity(flows.len());
+    let mut seen: HashMap<(Family, herald_wire::nlri::FlowSpec), usize> = HashMap::new();
+    for f in flows {
+        let key = (f.family, f.spec.clone());
+        match seen.get(&key).and_then(|i| out.get_mut(*i)) {
+            Some(first) => {
+                if warnings.len() < crate::parser::MAX_ERRORS {
+                    warnings.push(e(
+                        f.span,
+                        "route",
+                        format!(
+                            "this flow route matches the same traffic as the one at line {} \
+                             (same family and NLRI): the later one is used",
+                            first.span.line
+                        ),
+                    ));
+                }
+                *first = f;
+            }
+            None => {
+                seen.insert(key, out.len());
+                out.push(f);
+            }
+        }
+    }
+    out
 }
 
 fn dedup_routes(

@@ -23,6 +23,9 @@ use crate::values::{
 };
 
 mod community;
+pub(crate) mod flow;
+
+pub use flow::FlowRule;
 
 /// The most routes one `split` may create.
 pub(crate) const MAX_SPLIT: u32 = 1 << 20;

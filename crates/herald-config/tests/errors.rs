@@ -168,19 +168,19 @@ fn ranges_only_for_passive_neighbors() {
 #[test]
 fn unsupported_constructs_say_so_at_the_right_place() {
     let e = errors(&format!(
-        "{HEAD}  family {{\n    ipv4 flow;\n  }}\n  flow {{\n    route x {{ match {{ source 10.0.0.1/32; }} then {{ discard; }} }}\n  }}\n  static {{\n    route 10.0.0.0/24 next-hop 1.1.1.1 bgp-prefix-sid 777;\n  }}\n}}\n"
+        "{HEAD}  family {{\n    ipv4 mcast-vpn;\n  }}\n  l2vpn {{\n    vpls x {{ endpoint 1; }}\n  }}\n  static {{\n    route 10.0.0.0/24 next-hop 1.1.1.1 bgp-prefix-sid 777;\n  }}\n}}\n"
     ));
     assert_eq!(
         e,
         [
-            "bad.conf:6:5: unsupported: family ipv4 flow (only IPv4/IPv6 unicast, multicast, labeled unicast (nlri-mpls) and MPLS VPN are implemented) (at 'ipv4')",
-            "bad.conf:8:3: unsupported: flow (not implemented yet) (at 'flow')",
+            "bad.conf:6:5: unsupported: family ipv4 mcast-vpn (only IPv4/IPv6 unicast, multicast, labeled unicast (nlri-mpls), MPLS VPN and flow are implemented) (at 'ipv4')",
+            "bad.conf:8:3: unsupported: l2vpn (not implemented yet) (at 'l2vpn')",
             "bad.conf:12:40: unsupported: bgp-prefix-sid (not implemented yet) (at 'bgp-prefix-sid')",
         ]
     );
     assert_eq!(
         one(&format!("{HEAD}  announce {{\n    ipv4 {{\n      mcast-vpn shared-join rp 10.99.199.1;\n    }}\n  }}\n}}\n")),
-        "bad.conf:7:7: unsupported: family ipv4 mcast-vpn (only IPv4/IPv6 unicast, multicast, labeled unicast (nlri-mpls) and MPLS VPN are implemented) (at 'mcast-vpn')"
+        "bad.conf:7:7: unsupported: family ipv4 mcast-vpn (only IPv4/IPv6 unicast, multicast, labeled unicast (nlri-mpls), MPLS VPN and flow are implemented) (at 'mcast-vpn')"
     );
     assert!(one(&format!("{HEAD}  l2vpn {{ vpls x {{ }} }}\n}}\n")).contains("unsupported: l2vpn"));
 }

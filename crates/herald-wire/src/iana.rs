@@ -167,6 +167,14 @@ impl Family {
     pub const IPV6_UNICAST: Family = Family::new(Afi::IPV6, Safi::UNICAST);
     /// IPv6 multicast.
     pub const IPV6_MULTICAST: Family = Family::new(Afi::IPV6, Safi::MULTICAST);
+    /// IPv4 flow specification (RFC 8955).
+    pub const IPV4_FLOW: Family = Family::new(Afi::IPV4, Safi::FLOW);
+    /// IPv6 flow specification (RFC 8956).
+    pub const IPV6_FLOW: Family = Family::new(Afi::IPV6, Safi::FLOW);
+    /// IPv4 flow specification for VPNs (RFC 8955 §8).
+    pub const IPV4_FLOW_VPN: Family = Family::new(Afi::IPV4, Safi::FLOW_VPN);
+    /// IPv6 flow specification for VPNs (RFC 8955 §8 with RFC 8956 components).
+    pub const IPV6_FLOW_VPN: Family = Family::new(Afi::IPV6, Safi::FLOW_VPN);
 
     /// A family from its AFI and SAFI.
     pub const fn new(afi: Afi, safi: Safi) -> Family {

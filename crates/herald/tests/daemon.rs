@@ -3,132 +3,16 @@
 //! Cease, a wrong peer AS, and malformed UPDATEs from a peer. Each test uses its own 127.0.x.y
 //! addresses and ports; waits poll for an expected line with a deadline (no fixed sleeps).
 
+mod common;
+
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::*;
 use herald_wire::{Context, Message};
-
-struct Daemon {
-    child: Child,
-    stdout: PathBuf,
-    stderr: PathBuf,
-}
-
-impl Daemon {
-    fn start(dir: &Path, name: &str, config: &str) -> Daemon {
-        Self::start_with_env(dir, name, config, &[])
-    }
-
-    fn start_with_env(dir: &Path, name: &str, config: &str, env: &[(&str, &str)]) -> Daemon {
-        Self::start_with_args(dir, name, config, env, &[])
-    }
-
-    fn start_with_args(
-        dir: &Path,
-        name: &str,
-        config: &str,
-        env: &[(&str, &str)],
-        args: &[&str],
-    ) -> Daemon {
-        let conf = dir.join(format!("{name}.conf"));
-        std::fs::write(&conf, config).unwrap();
-        let stdout = dir.join(format!("{name}.out"));
-        let stderr = dir.join(format!("{name}.err"));
-        let child = Command::new(env!("CARGO_BIN_EXE_herald"))
-            .args([
-                "run",
-                conf.to_str().unwrap(),
-                "--json-events",
-                "--log-level",
-                "debug",
-            ])
-            .args(args)
-            .stdout(Stdio::from(std::fs::File::create(&stdout).unwrap()))
-            .stderr(Stdio::from(std::fs::File::create(&stderr).unwrap()))
-            .envs(env.iter().copied())
-            .spawn()
-            .unwrap();
-        Daemon {
-            child,
-            stdout,
-            stderr,
-        }
-    }
-
-    fn out(&self) -> String {
-        std::fs::read_to_string(&self.stdout).unwrap_or_default()
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.stderr).unwrap_or_default()
-    }
-
-    /// Wait until `pred` holds on (stdout, stderr), or fail with both.
-    fn wait(&self, what: &str, pred: impl Fn(&str, &str) -> bool) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if pred(&self.out(), &self.log()) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!(
-            "timed out waiting for {what}\n--- stdout\n{}\n--- stderr\n{}",
-            self.out(),
-            self.log()
-        );
-    }
-
-    fn signal(&self, sig: &str) {
-        let ok = Command::new("kill")
-            .args([&format!("-{sig}"), &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(ok.success());
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn tempdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("herald-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-/// A port free on `ip` right now.
-fn free_port(ip: &str) -> u16 {
-    TcpListener::bind((ip, 0))
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn receiver_conf(me: &str, peer: &str, port: u16, my_as: u32, peer_as: u32) -> String {
-    format!(
-        "neighbor {peer} {{\n router-id {me};\n local-address {me};\n local-as {my_as};\n peer-as {peer_as};\n hold-time 30;\n passive;\n listen {port};\n family {{ ipv4 unicast; ipv6 unicast; }}\n}}\n"
-    )
-}
-
-fn sender_conf(me: &str, peer: &str, port: u16, my_as: u32, peer_as: u32, routes: &str) -> String {
-    format!(
-        "neighbor {peer} {{\n router-id {me};\n local-address {me};\n local-as {my_as};\n peer-as {peer_as};\n hold-time 30;\n connect {port};\n family {{ ipv4 unicast; ipv6 unicast; }}\n static {{\n{routes}\n }}\n}}\n"
-    )
-}
-
-fn count(s: &str, needle: &str) -> usize {
-    s.matches(needle).count()
-}
 
 #[test]
 fn routes_reach_a_second_herald_with_their_attributes() {
@@ -290,45 +174,6 @@ fn wrong_peer_as_is_refused_with_2_2_at_both_ends() {
     tx.wait("the NOTIFICATION", |_, e| {
         e.contains("received NOTIFICATION OPEN message error (2/2): Bad peer AS")
     });
-}
-
-/// A scripted peer: connects to a passive herald, does the OPEN exchange, then sends `payload`.
-fn raw_peer(to: SocketAddr, from: &str, asn: u16, payload: &[u8]) -> (TcpStream, Vec<u8>) {
-    let s = TcpStream::connect_timeout(&to, Duration::from_secs(5)).unwrap();
-    let _ = from;
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    let mut s = s;
-    let open = Message::Open(herald_wire::Open::new(
-        u32::from(asn),
-        30,
-        "192.0.2.99".parse().unwrap(),
-        vec![herald_wire::Capability::FourOctetAs(u32::from(asn))],
-    ));
-    s.write_all(&open.to_bytes(&Context::default())).unwrap();
-    s.write_all(&Message::Keepalive.to_bytes(&Context::default()))
-        .unwrap();
-    s.write_all(payload).unwrap();
-    let mut got = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        match s.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => got.extend_from_slice(&buf[..n]),
-        }
-    }
-    (s, got)
-}
-
-fn notification_in(bytes: &[u8]) -> Option<herald_wire::Notification> {
-    let mut rest = bytes;
-    while let Ok(Some(f)) = herald_wire::frame(rest, 65535) {
-        let (m, tail) = rest.split_at(f.len);
-        if let Ok(Message::Notification(n)) = Message::decode(m, &Context::default()) {
-            return Some(n);
-        }
-        rest = tail;
-    }
-    None
 }
 
 #[test]
@@ -496,27 +341,6 @@ fn simultaneous_connects_collide_and_one_session_survives() {
     }
 }
 
-/// Read whole BGP messages from `s` until `n` have arrived (or the peer closes).
-fn read_messages(s: &mut TcpStream, n: usize) -> Vec<Message> {
-    let mut buf = Vec::new();
-    let mut out = Vec::new();
-    let mut chunk = [0u8; 4096];
-    while out.len() < n {
-        while let Ok(Some(f)) = herald_wire::frame(&buf, 65535) {
-            let m: Vec<u8> = buf.drain(..f.len).collect();
-            out.push(Message::decode(&m, &Context::default()).unwrap());
-        }
-        if out.len() >= n {
-            break;
-        }
-        match s.read(&mut chunk) {
-            Ok(0) | Err(_) => break,
-            Ok(k) => buf.extend_from_slice(&chunk[..k]),
-        }
-    }
-    out
-}
-
 /// RFC 4271 §6.8 with a scripted peer: herald's outbound connection is in OpenSent when the peer
 /// opens a second one. The connection opened by the higher BGP identifier must survive.
 fn collision(peer_id: &str, expect_new_wins: bool, tag: &str, third: u8) {
@@ -603,14 +427,6 @@ fn collision_keeps_the_peers_connection_when_its_identifier_is_higher() {
 #[test]
 fn collision_keeps_our_connection_when_our_identifier_is_higher() {
     collision("1.0.0.1", false, "collision-old", 39);
-}
-
-/// Write an executable script (a helper process for herald to run).
-fn write_script(path: &Path, text: &str) {
-    std::fs::write(path, text).unwrap();
-    let mut perm = std::fs::metadata(path).unwrap().permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut perm, 0o755);
-    std::fs::set_permissions(path, perm).unwrap();
 }
 
 /// A helper process (`rec.sh`, found from the configuration's folder) that copies the events it

@@ -19,8 +19,10 @@
 //! - Command words are case-sensitive, as in ExaBGP.
 //! - Anything ExaBGP would ignore or take as something else (a trailing word after a complete
 //!   command, a second `local-as` in one selector, …) is an error here.
-//! - Families herald cannot originate yet (flowspec, VPN, labeled unicast, VPLS, EVPN, MUP,
-//!   MVPN, operational messages) are errors whose message starts with `unsupported:`.
+//! - Flow rules (`announce flow route …`, `announce ipv4|ipv6 flow|flow-vpn …`), labeled
+//!   unicast and VPN routes (`rd`, `label`, `announce ipv4 nlri-mpls|mpls-vpn …`) are
+//!   routes like the others. Families herald cannot originate yet (VPLS, EVPN, MUP, MVPN,
+//!   operational messages) are errors whose message starts with `unsupported:`.
 //!
 //! Errors carry the 1-based column (counted in bytes) of the word at fault, or one past the end
 //! of the line when a word is missing.
@@ -633,10 +635,11 @@ fn announce(w: &mut Words<'_>, kw: &Word<'_>, announce: bool) -> Result<Command>
             let name = w.next().map(|t| t.text.to_string()).unwrap_or_default();
             end(w, Command::Watchdog { name, announce })
         }
-        "flow" => Err(at(
-            &what,
-            "unsupported: flowspec routes (announce flow) are not implemented yet",
-        )),
+        "flow" => {
+            let (offset, rest) = w.rest();
+            let r = herald_config::parse_flow_command(rest).map_err(|e| from_config(e, offset))?;
+            Ok(routes(vec![r.to_route()]))
+        }
         "vpls" => Err(at(
             &what,
             "unsupported: VPLS routes (announce vpls) are not implemented yet",
@@ -700,6 +703,13 @@ fn family_routes(w: &mut Words<'_>, afi_word: &Word<'_>, verb: &str) -> Result<V
             ),
         )
     })?;
+    if matches!(s.text, "flow" | "flow-vpn") {
+        // `announce ipv4 flow destination … discard`: the whole rule from the AFI on.
+        let text = w.from(afi_word.at);
+        let r = herald_config::parse_family_flow_command(text)
+            .map_err(|e| from_config(e, afi_word.at))?;
+        return Ok(vec![r.to_route()]);
+    }
     let safi = match s.text {
         "unicast" => Safi::UNICAST,
         "multicast" => Safi::MULTICAST,
@@ -760,7 +770,12 @@ fn family_routes(w: &mut Words<'_>, afi_word: &Word<'_>, verb: &str) -> Result<V
 
 /// An announcement without a next hop is refused (ExaBGP logs it and answers `done`).
 fn need_next_hop(routes: &[Route], column: usize) -> Result<()> {
-    if routes.iter().any(|r| r.next_hop == NextHopSpec::None) {
+    // Flow rules have none unless they redirect to an address (RFC 8955 §4).
+    let flow = |r: &Route| matches!(r.family.safi, Safi::FLOW | Safi::FLOW_VPN);
+    if routes
+        .iter()
+        .any(|r| r.next_hop == NextHopSpec::None && !flow(r))
+    {
         return Err(err(
             column,
             "an announced route needs a next-hop (next-hop <address> or next-hop self)",

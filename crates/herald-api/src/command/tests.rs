@@ -267,15 +267,25 @@ fn announce_ipv4_with_an_ipv6_prefix_is_refused() {
 
 #[test]
 fn announce_ipv4_of_other_safis_is_unsupported() {
-    for safi in ["flow", "mup", "flow-vpn", "mcast-vpn"] {
+    for safi in ["mup", "mcast-vpn"] {
         let e = fails(&format!(
             "announce ipv4 {safi} 10.0.0.0/24 next-hop 1.2.3.4"
         ));
         assert!(e.is_unsupported(), "{safi}: {e}");
         assert_eq!(e.column, 15, "{safi}");
     }
-    let e = fails("withdraw ipv6 flow destination 2001::/64");
-    assert!(e.is_unsupported(), "{e}");
+    // Flow rules: the whole rule from the AFI on (RFC 8955/8956 octets checked in herald-config).
+    let r = announced("announce ipv4 flow destination 10.0.0.1/32 discard");
+    assert_eq!(r[0].family, Family::IPV4_FLOW);
+    assert_eq!(r[0].next_hop, NextHopSpec::None);
+    let l = parse("withdraw ipv6 flow destination 2001::/64").unwrap();
+    assert!(matches!(l.command, Command::Withdraw(ref r) if r[0].family == Family::IPV6_FLOW));
+    let e = fails("announce ipv4 flow 10.0.0.0/24");
+    assert!(
+        e.message.contains("unknown flow keyword '10.0.0.0/24'"),
+        "{e}"
+    );
+    assert_eq!(e.column, 20);
     // Labeled and VPN families are implemented: without their label they are plain errors.
     for (safi, why) in [
         ("nlri-mpls", "a labeled route needs a label and no rd"),
@@ -428,16 +438,8 @@ fn watchdog_announce_and_withdraw() {
 // ---------------------------------------------------------------- unsupported families
 
 #[test]
-fn flow_vpls_operational_are_unsupported() {
+fn vpls_operational_are_unsupported() {
     for (line, col) in [
-        (
-            "announce flow route { match { source 10.0.0.1/32; } then { discard; } }",
-            10,
-        ),
-        (
-            "withdraw flow route destination 133.130.1.219/32 discard",
-            10,
-        ),
         ("neighbor 127.0.0.1 announce vpls endpoint 5 base 10702", 29),
         ("withdraw vpls endpoint 5", 10),
         (
@@ -934,4 +936,21 @@ fn error_display() {
         message: "bad".into(),
     };
     assert_eq!(e.to_string(), "column 7: bad");
+}
+
+#[test]
+fn flow_rules_from_the_api() {
+    let r = announced("announce flow route { match { source 10.0.0.1/32; } then { discard; } }");
+    assert_eq!(r[0].family, Family::IPV4_FLOW);
+    // source 10.0.0.1/32 (component 2); discard = traffic-rate 0.
+    match &r[0].nlri {
+        herald_wire::Nlri::Encoded(e) => assert_eq!(hex::encode(e.bytes()), "0602200a000001"),
+        n => panic!("{n:?}"),
+    }
+    let l = parse("withdraw flow route destination 133.130.1.219/32 discard").unwrap();
+    assert!(matches!(l.command, Command::Withdraw(ref r) if r[0].family == Family::IPV4_FLOW));
+    let r = announced("neighbor 127.0.0.1 announce flow route { rd 65000:1; match { destination 10.0.0.0/24; } then { redirect 65000:7; } }");
+    assert_eq!(r[0].family, Family::IPV4_FLOW_VPN);
+    let e = fails("announce flow route { match { source 10.0.0.1/32; } then { bogus; } }");
+    assert!(!e.is_unsupported(), "{e}");
 }

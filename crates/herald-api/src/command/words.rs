@@ -81,6 +81,11 @@ impl<'a> Words<'a> {
         (self.pos, rest)
     }
 
+    /// The line from octet `at` on (a word's start) to its end.
+    pub fn from(&self, at: usize) -> &'a str {
+        self.line.get(at..).unwrap_or("")
+    }
+
     /// The column just after the line, where a missing word would be.
     pub fn end_column(&self) -> usize {
         self.line.len() + 1

@@ -9,7 +9,7 @@ use ipnet::IpNet;
 
 use crate::error::Span;
 use crate::model::Api;
-use crate::route::RouteRec;
+use crate::route::{FlowRule, RouteRec};
 
 /// A setting and where it was written.
 pub(crate) type Set<T> = Option<(T, Span)>;
@@ -79,6 +79,8 @@ pub(crate) struct Draft {
     /// Process names used in `api` blocks, for checking.
     pub api_refs: Vec<(String, Span)>,
     pub routes: Vec<RouteRec>,
+    /// Flow rules (`flow { }`, `announce { ipv4 { flow … } }`), in the order written.
+    pub flows: Vec<FlowRule>,
 }
 
 fn over<T>(base: &mut Set<T>, top: Set<T>) {
@@ -104,7 +106,7 @@ impl Draft {
     }
 
     /// Lay `top` over `self`: settings in `top` win; families, add-path and next-hop entries
-    /// are united; API blocks and routes are appended.
+    /// are united; API blocks, routes and flow rules are appended.
     pub fn merge(&mut self, top: Draft) {
         let Draft {
             span,
@@ -143,6 +145,7 @@ impl Draft {
             api_refs,
             prefix_limits,
             routes,
+            flows,
         } = top;
         self.span = span;
         over(&mut self.peer, peer);
@@ -206,5 +209,6 @@ impl Draft {
         } else {
             self.routes.extend(routes);
         }
+        self.flows.extend(flows);
     }
 }

@@ -7,6 +7,7 @@
 //! block is skipped whole.
 
 mod draft;
+mod flow;
 mod neighbor;
 pub(crate) use neighbor::SUPPORTED_FAMILIES;
 mod routes;

@@ -24,6 +24,14 @@ pub(crate) const SUPPORTED_FAMILIES: [Family; 8] = [
     Family::new(Afi::IPV6, Safi::MPLS_VPN),
 ];
 
+/// The flow specification families a neighbor can have (its rules are [`crate::FlowRule`]s).
+pub(crate) const FLOW_FAMILIES: [Family; 4] = [
+    Family::IPV4_FLOW,
+    Family::IPV6_FLOW,
+    Family::IPV4_FLOW_VPN,
+    Family::IPV6_FLOW_VPN,
+];
+
 /// `ipv4 unicast` and friends from two words.
 fn family_words<'a>(stmt: &[Token<'a>]) -> Result<(Family, &'a str)> {
     let (Some(a), Some(s)) = (stmt.first(), stmt.get(1)) else {
@@ -48,7 +56,7 @@ pub(crate) fn check_supported(f: Family, at: &Token<'_>) -> Result<()> {
         Err(unsupported(
             at,
             &format!("family {f}"),
-            "only IPv4/IPv6 unicast, multicast, labeled unicast (nlri-mpls) and MPLS VPN are implemented",
+            "only IPv4/IPv6 unicast, multicast, labeled unicast (nlri-mpls), MPLS VPN and flow are implemented",
         ))
     }
 }
@@ -169,6 +177,9 @@ impl<'a> Parser<'a> {
                         if let Some(t) = stmt.get(2) {
                             return Err(err(t, "unexpected token after the family"));
                         }
+                        if FLOW_FAMILIES.contains(&f) {
+                            return Ok(f);
+                        }
                         check_supported(f, first).map(|()| f)
                     });
                     match r {
@@ -211,7 +222,7 @@ impl<'a> Parser<'a> {
             "add-path" => {
                 no_name(self);
                 let mut found = Vec::new();
-                self.family_list(k, |p, stmt, f| {
+                self.family_list(k, true, |p, stmt, f| {
                     if let Some(t) = stmt.get(2) {
                         p.error(err(t, "unexpected token after the family"));
                     }
@@ -226,7 +237,7 @@ impl<'a> Parser<'a> {
             "prefix-limit" => {
                 no_name(self);
                 let mut found = Vec::new();
-                self.family_list(k, |p, stmt, f| match prefix_limit(f, stmt) {
+                self.family_list(k, false, |p, stmt, f| match prefix_limit(f, stmt) {
                     Ok(l) => found.push(l),
                     Err(e) => p.error(e),
                 });
@@ -239,7 +250,7 @@ impl<'a> Parser<'a> {
                 no_name(self);
                 d.nexthop_block = true;
                 let mut found = Vec::new();
-                self.family_list(k, |p, stmt, f| {
+                self.family_list(k, false, |p, stmt, f| {
                     let Some(nh) = stmt.get(2) else {
                         if let Some(t) = stmt.get(1) {
                             p.error(err(
@@ -283,10 +294,15 @@ impl<'a> Parser<'a> {
             }
             "announce" => {
                 no_name(self);
-                self.announce_body(k, &mut d.routes);
+                self.announce_body(k, &mut d.routes, &mut d.flows);
                 true
             }
-            "flow" | "l2vpn" | "operational" => {
+            "flow" => {
+                no_name(self);
+                self.flow_body(k, &mut d.flows);
+                true
+            }
+            "l2vpn" | "operational" => {
                 self.error(unsupported(k, k.text, "not implemented yet"));
                 false
             }
@@ -298,10 +314,13 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// A block of `<afi> <safi> …;` statements; unsupported families are reported and skipped.
+    /// A block of `<afi> <safi> …;` statements; families herald does not implement are
+    /// skipped, flow families too unless `flow` (otherwise they are refused: herald negotiates
+    /// them, so a setting for one cannot be skipped).
     fn family_list(
         &mut self,
         head: &Token<'a>,
+        flow: bool,
         mut f: impl FnMut(&mut Self, &[Token<'a>], Family),
     ) {
         self.each(head, |p, stmt, sub| {
@@ -314,6 +333,17 @@ impl<'a> Parser<'a> {
             }
             match family_words(stmt) {
                 Ok((fam, _)) if SUPPORTED_FAMILIES.contains(&fam) => f(p, stmt, fam),
+                Ok((fam, _)) if FLOW_FAMILIES.contains(&fam) => {
+                    if flow {
+                        f(p, stmt, fam);
+                    } else {
+                        p.error(unsupported(
+                            first,
+                            &format!("{} for {fam}", head.text),
+                            "not implemented for flow families",
+                        ));
+                    }
+                }
                 // A family herald does not implement cannot be negotiated, so settings for it
                 // are skipped, as ExaBGP skips those for families not negotiated.
                 Ok(_) => {}

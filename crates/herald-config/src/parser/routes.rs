@@ -1,4 +1,5 @@
-//! `static { route … }` and `announce { ipv4 { unicast … } }`.
+//! `static { route … }` and `announce { ipv4 { unicast … } }` (`flow …` there is read by
+//! [`super::flow`]).
 
 use herald_wire::{Afi, Family, Safi};
 use ipnet::IpNet;
@@ -10,7 +11,8 @@ use crate::keywords::{hint, Context};
 use crate::lexer::Token;
 use crate::model::NextHopSpec;
 use crate::route::{
-    err, parse_prefix, static_family, unsupported, Cursor, Interner, RouteDraft, RouteRec, Stop,
+    err, parse_prefix, static_family, unsupported, Cursor, FlowRule, Interner, RouteDraft,
+    RouteRec, Stop,
 };
 
 /// The most attribute texts remembered for reuse (then they are forgotten and remembered
@@ -195,7 +197,12 @@ impl<'a> Parser<'a> {
     }
 
     /// The `announce { }` block: `ipv4 { … }`, `ipv6 { … }`.
-    pub(crate) fn announce_body(&mut self, head: &Token<'a>, routes: &mut Vec<RouteRec>) {
+    pub(crate) fn announce_body(
+        &mut self,
+        head: &Token<'a>,
+        routes: &mut Vec<RouteRec>,
+        flows: &mut Vec<FlowRule>,
+    ) {
         self.each(head, |p, stmt, sub| {
             let Some(kw) = stmt.first().copied() else {
                 return false;
@@ -241,6 +248,11 @@ impl<'a> Parser<'a> {
                         return false;
                     }
                 };
+                if matches!(family.safi, Safi::FLOW | Safi::FLOW_VPN) {
+                    let rest = stmt.get(1..).unwrap_or_default();
+                    p.announce_flow(&s, afi, family.safi, rest, sub.is_some(), flows);
+                    return true;
+                }
                 if let Err(e) = check_supported(family, &s) {
                     p.error(e);
                     return false;

@@ -6,7 +6,7 @@ use super::{err, list, unsupported, Cursor};
 use crate::error::Result;
 use crate::keywords::{hint, Context};
 use crate::lexer::Token;
-use crate::values::{hex_bytes, parse_ipv4, parse_u32};
+use crate::values::{hex_bytes, parse_dec_u64, parse_ipv4, parse_u32};
 
 /// `community [ 65000:1 no-export 0x87654321 ]` or one value.
 pub(super) fn communities(cur: &mut Cursor<'_, '_>, kw: &Token<'_>) -> Result<Vec<Community>> {
@@ -73,22 +73,94 @@ fn local(s: &str) -> Option<u32> {
 const NOT_YET: &[&str] = &[
     "l2info",
     "mup",
-    "redirect-to-nexthop",
-    "redirect-to-nexthop-ietf",
     "encapsulation",
     "mac-mobility",
-    "rate-limit",
-    "mark",
-    "action",
-    "copy",
-    "interface-set",
     "rt-record",
     "chso",
-    "flowspec-scope",
 ];
+
+/// Flow specification actions that have their own keyword in a flow route's `then` block
+/// (or `scope`), and no `extended-community` form.
+fn flow_only(t: &Token<'_>, kind: &str) -> Option<crate::error::ConfigError> {
+    let hint = match kind {
+        "redirect-to-nexthop-ietf" => {
+            "write 'redirect-to-nexthop-ietf <address>' in the flow route's then block"
+        }
+        "interface-set" => "write 'interface-set …' in the flow route's scope block",
+        "flowspec-scope" => "write 'interface-set …' in the flow route's scope block",
+        _ => return None,
+    };
+    Some(err(
+        t,
+        format!("'{kind}' is not an extended-community value: {hint}"),
+    ))
+}
+
+/// The flow specification actions by name (RFC 8955 §7), in the spelling ExaBGP prints them:
+/// `rate-limit:N`, `rate-limit:N:packets`, `mark:N`, `action:sample|terminal|sample-terminal`,
+/// `redirect-to-nexthop` and `copy-to-nexthop`. ExaBGP 5.0.15 itself only reads
+/// `redirect-to-nexthop` (and `redirect:…`) here; the others build the same octets as the
+/// `then` keywords of a flow route.
+fn flow_action(t: &Token<'_>, parts: &[&str]) -> Option<Result<ExtCommunity>> {
+    let bad = |why: &str| err(t, format!("invalid extended community: {why}"));
+    let kind = parts.first()?.to_ascii_lowercase();
+    Some(match (kind.as_str(), parts.get(1..).unwrap_or_default()) {
+        ("redirect-to-nexthop", []) => Ok(ExtCommunity::redirect_to_next_hop(false)),
+        ("copy-to-nexthop", []) => Ok(ExtCommunity::redirect_to_next_hop(true)),
+        ("rate-limit", [n, unit @ ..]) => {
+            let packets = match unit {
+                [] => false,
+                [u] if u.eq_ignore_ascii_case("bytes") => false,
+                [u] if u.eq_ignore_ascii_case("packets") => true,
+                _ => {
+                    return Some(Err(bad(
+                        "rate-limit:N, rate-limit:N:bytes or rate-limit:N:packets",
+                    )))
+                }
+            };
+            match parse_dec_u64(n) {
+                Some(n) if packets => Ok(ExtCommunity::traffic_rate_packets(0, n as f32)),
+                Some(n) => Ok(ExtCommunity::traffic_rate_bytes(0, n.min(MAX_RATE) as f32)),
+                None => Err(bad("the rate is not a number")),
+            }
+        }
+        ("mark", [n]) => match parse_u32(n)
+            .and_then(|d| u8::try_from(d).ok())
+            .filter(|d| *d <= 63)
+        {
+            Some(d) => Ok(ExtCommunity::traffic_marking(d)),
+            None => Err(bad("a DSCP is 0-63")),
+        },
+        ("action", [a]) => match a.to_ascii_lowercase().as_str() {
+            "sample" => Ok(ExtCommunity::traffic_action(true, false)),
+            "terminal" => Ok(ExtCommunity::traffic_action(false, true)),
+            "sample-terminal" => Ok(ExtCommunity::traffic_action(true, true)),
+            _ => Err(bad(
+                "action:sample, action:terminal or action:sample-terminal",
+            )),
+        },
+        ("redirect-to-nexthop" | "copy-to-nexthop" | "rate-limit" | "mark" | "action", _) => {
+            Err(bad(&format!("unexpected form of '{kind}'")))
+        }
+        _ => return None,
+    })
+}
+
+/// The largest traffic rate ExaBGP sends (1 TB/s): a higher one is lowered to it.
+pub(super) const MAX_RATE: u64 = 1_000_000_000_000;
 
 fn ext_community(t: &Token<'_>) -> Result<ExtCommunity> {
     let s = t.text;
+    let parts: Vec<&str> = s.split(':').collect();
+    if let Some(r) = flow_action(t, &parts) {
+        return r;
+    }
+    if let Some(e) = parts
+        .first()
+        .and_then(|k| flow_only(t, &k.to_ascii_lowercase()))
+    {
+        return Err(e);
+    }
     if !s.contains(':') {
         if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
             let b = hex_bytes(h)
@@ -101,7 +173,6 @@ fn ext_community(t: &Token<'_>) -> Result<ExtCommunity> {
         }
         return Err(err(t, "invalid extended community"));
     }
-    let parts: Vec<&str> = s.split(':').collect();
     let (kind, args) = match parts.as_slice() {
         [a, b] => ("target", [*a, *b]),
         [k, a, b] => (*k, [*a, *b]),

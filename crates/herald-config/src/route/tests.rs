@@ -187,6 +187,35 @@ fn extended_communities_in_each_form() {
 }
 
 #[test]
+fn origin4_and_bandwidth_extended_communities() {
+    // Route origin with a 4-octet AS global part (RFC 5668: type 0x02, subtype 0x03), even
+    // for an AS that fits in two octets.
+    assert_eq!(ext("origin4:100:5"), [0x02, 0x03, 0, 0, 0, 100, 0, 5]);
+    assert_eq!(
+        ext("origin4:4200000001:7"),
+        [0x02, 0x03, 0xfa, 0x56, 0xea, 0x01, 0, 7]
+    );
+    // Link bandwidth (draft-ietf-idr-link-bandwidth: non-transitive two-octet AS specific,
+    // subtype 0x04): the AS, then the bandwidth in bytes per second as an IEEE 754 float.
+    assert_eq!(
+        ext("bandwidth:65000:125000000"),
+        [0x40, 0x04, 0xfd, 0xe8, 0x4c, 0xee, 0x6b, 0x28]
+    );
+    assert_eq!(
+        ext("bandwidth:65000:1.5"),
+        [0x40, 0x04, 0xfd, 0xe8, 0x3f, 0xc0, 0, 0]
+    );
+    for (bad, why) in [
+        ("origin4:100:70000", "the local part must be 0-65535"),
+        ("bandwidth:70000:1", "the AS must be 0-65535"),
+        ("bandwidth:65000:fast", "the bandwidth is not a number"),
+    ] {
+        let e = parse_route_spec(&format!("1.0.0.0/8 extended-community {bad}")).unwrap_err();
+        assert!(e.message.contains(why), "{bad}: {}", e.message);
+    }
+}
+
+#[test]
 fn extended_community_errors() {
     let e = parse_route_spec("1.0.0.0/8 extended-community l2info:1:2:13398:30864").unwrap_err();
     assert_eq!(e.message, "unsupported: extended-community l2info");

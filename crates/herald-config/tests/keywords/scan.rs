@@ -239,18 +239,13 @@ fn joined(t: &[T]) -> String {
     t.iter().map(T::text).collect()
 }
 
-/// The words of a pattern: one per `|` alternative that holds string literals.
+/// The words of a pattern: one per `|` alternative that holds string literals. Alternatives
+/// inside a tuple are expanded: `("a" | "b", "c")` gives `a.c` and `b.c`.
 fn pattern_words(p: &[T]) -> Vec<(String, usize)> {
-    let mut out = Vec::new();
-    let mut depth = 0i32;
-    let mut alt: Vec<&T> = Vec::new();
-    let mut flush = |alt: &mut Vec<&T>| {
-        let strs: Vec<&T> = alt
-            .iter()
-            .copied()
-            .filter(|x| matches!(x.tok, Tok::Str(_)))
-            .collect();
-        if let Some(first) = strs.first() {
+    alternatives(p)
+        .into_iter()
+        .filter_map(|strs| {
+            let line = strs.first()?.line;
             let word = strs
                 .iter()
                 .map(|x| match &x.tok {
@@ -259,24 +254,74 @@ fn pattern_words(p: &[T]) -> Vec<(String, usize)> {
                 })
                 .collect::<Vec<_>>()
                 .join(".");
-            out.push((word, first.line));
-        }
-        alt.clear();
-    };
-    for x in p {
+            Some((word, line))
+        })
+        .collect()
+}
+
+/// `p` split at its top-level `sep`.
+fn split_at_depth0<'t>(p: &'t [T], sep: &str) -> Vec<&'t [T]> {
+    let mut out = Vec::new();
+    let (mut depth, mut from) = (0i32, 0);
+    for (k, x) in p.iter().enumerate() {
         if x.is("(") || x.is("[") || x.is("{") {
             depth += 1;
         } else if x.is(")") || x.is("]") || x.is("}") {
             depth -= 1;
-        }
-        if depth == 0 && x.is("|") {
-            flush(&mut alt);
-        } else {
-            alt.push(x);
+        } else if depth == 0 && x.is(sep) {
+            out.push(&p[from..k]);
+            from = k + 1;
         }
     }
-    flush(&mut alt);
+    out.push(&p[from..]);
     out
+}
+
+/// The string literals of each alternative a pattern stands for.
+fn alternatives(p: &[T]) -> Vec<Vec<&T>> {
+    split_at_depth0(p, "|")
+        .into_iter()
+        .flat_map(sequence)
+        .collect()
+}
+
+/// The string literals of one alternative, in order: for each group (tuple, slice or struct
+/// pattern) inside it, one sequence per combination of its elements' alternatives.
+fn sequence(p: &[T]) -> Vec<Vec<&T>> {
+    let mut out: Vec<Vec<&T>> = vec![Vec::new()];
+    let mut k = 0;
+    while k < p.len() {
+        let x = &p[k];
+        let options: Vec<Vec<&T>> = if matches!(x.tok, Tok::Str(_)) {
+            vec![vec![x]]
+        } else if x.is("(") || x.is("[") || x.is("{") {
+            let close = closing(p, k).min(p.len());
+            let inner = p.get(k + 1..close).unwrap_or_default();
+            k = close;
+            split_at_depth0(inner, ",")
+                .into_iter()
+                .fold(vec![Vec::new()], |acc, element| {
+                    product(&acc, &alternatives(element))
+                })
+        } else {
+            Vec::new()
+        };
+        if !options.is_empty() {
+            out = product(&out, &options);
+        }
+        k += 1;
+    }
+    out
+}
+
+/// Every `a` followed by every `b`.
+fn product<'t>(a: &[Vec<&'t T>], b: &[Vec<&'t T>]) -> Vec<Vec<&'t T>> {
+    a.iter()
+        .flat_map(|x| {
+            b.iter()
+                .map(move |y| x.iter().chain(y.iter()).copied().collect())
+        })
+        .collect()
 }
 
 #[derive(Clone, Copy, PartialEq, Debug)]

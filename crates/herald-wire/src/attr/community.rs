@@ -173,6 +173,78 @@ impl ExtCommunity {
     }
 }
 
+/// Flow specification actions (RFC 8955 §7) and the redirect communities that go with them.
+///
+/// ```text
+/// traffic-rate-bytes    0x80 0x06  AS (2)  rate, IEEE 754 single, bytes/s (4)   0 = discard
+/// traffic-rate-packets  0x80 0x0C  AS (2)  rate, IEEE 754 single, packets/s (4)
+/// traffic-action        0x80 0x07  0 (5)   flags (1): 0x02 sample, 0x01 terminal
+/// redirect AS-2         0x80 0x08  AS (2)  local (4)                 (RFC 8955 §7.4)
+/// redirect IPv4         0x81 0x08  IPv4 (4) local (2)                (RFC 8955 §7.4)
+/// redirect AS-4         0x82 0x08  AS (4)  local (2)                 (RFC 8955 §7.4)
+/// traffic-marking       0x80 0x09  0 (5)   DSCP (1)                  (RFC 8955 §7.5)
+/// redirect to next hop  0x08 0x00  0 (5)   flags (1): 0x01 copy      (draft-simpson-idr-flowspec-redirect)
+/// redirect to IPv4      0x01 0x0C  IPv4 (4) flags (2): 0x01 copy     (draft-ietf-idr-flowspec-redirect-ip)
+/// interface-set         0x07 0x02  AS (4)  direction (2 bits) group (14 bits)
+///                       (0x47 when non-transitive; draft-ietf-idr-flowspec-interfaceset)
+/// ```
+impl ExtCommunity {
+    fn flow(kind: u8, subtype: u8, value: [u8; 6]) -> Self {
+        let [a, b, c, d, e, f] = value;
+        ExtCommunity([kind, subtype, a, b, c, d, e, f])
+    }
+
+    fn rate(subtype: u8, asn: u16, rate: f32) -> Self {
+        let [a0, a1] = asn.to_be_bytes();
+        let [r0, r1, r2, r3] = rate.to_be_bytes();
+        Self::flow(0x80, subtype, [a0, a1, r0, r1, r2, r3])
+    }
+
+    /// traffic-rate-bytes (RFC 8955 §7.1): `rate` bytes per second, 0 to discard. ExaBGP
+    /// (like Juniper) sends AS 0.
+    pub fn traffic_rate_bytes(asn: u16, rate: f32) -> Self {
+        Self::rate(0x06, asn, rate)
+    }
+
+    /// traffic-rate-packets (RFC 8955 §7.1): `rate` packets per second.
+    pub fn traffic_rate_packets(asn: u16, rate: f32) -> Self {
+        Self::rate(0x0C, asn, rate)
+    }
+
+    /// traffic-action (RFC 8955 §7.3): sample and/or terminal.
+    pub fn traffic_action(sample: bool, terminal: bool) -> Self {
+        let bits = u8::from(sample) << 1 | u8::from(terminal);
+        Self::flow(0x80, 0x07, [0, 0, 0, 0, 0, bits])
+    }
+
+    /// traffic-marking (RFC 8955 §7.5): set the DSCP.
+    pub fn traffic_marking(dscp: u8) -> Self {
+        Self::flow(0x80, 0x09, [0, 0, 0, 0, 0, dscp])
+    }
+
+    /// Redirect to the route's next hop, or copy to it (draft-simpson-idr-flowspec-redirect,
+    /// ExaBGP's `redirect-to-nexthop`, `redirect IP` and `copy IP`).
+    pub fn redirect_to_next_hop(copy: bool) -> Self {
+        Self::flow(0x08, 0x00, [0, 0, 0, 0, 0, u8::from(copy)])
+    }
+
+    /// Redirect (or copy) to an IPv4 address (draft-ietf-idr-flowspec-redirect-ip, ExaBGP's
+    /// `redirect-to-nexthop-ietf`).
+    pub fn redirect_to_ipv4(addr: Ipv4Addr, copy: bool) -> Self {
+        let [a, b, c, d] = addr.octets();
+        Self::flow(0x01, 0x0C, [a, b, c, d, 0, u8::from(copy)])
+    }
+
+    /// Interface set (draft-ietf-idr-flowspec-interfaceset): `direction` 1 input, 2 output, 3
+    /// both, in the top two bits of the last two octets; `group` the low 14 bits.
+    pub fn interface_set(transitive: bool, asn: u32, direction: u8, group: u16) -> Self {
+        let kind = if transitive { 0x07 } else { 0x47 };
+        let [a0, a1, a2, a3] = asn.to_be_bytes();
+        let [g0, g1] = (u16::from(direction & 3) << 14 | group & 0x3FFF).to_be_bytes();
+        Self::flow(kind, 0x02, [a0, a1, a2, a3, g0, g1])
+    }
+}
+
 /// The global administrator of a route target or origin.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RtGlobal {
@@ -188,6 +260,16 @@ pub enum RtGlobal {
 pub struct Ipv6ExtCommunity(pub [u8; 20]);
 
 impl Ipv6ExtCommunity {
+    /// Redirect (or copy) to an IPv6 address (draft-ietf-idr-flowspec-redirect-ip, type 0x00
+    /// sub-type 0x0C, ExaBGP's `redirect-to-nexthop-ietf` with an IPv6 address).
+    pub fn redirect_to_ipv6(addr: Ipv6Addr, copy: bool) -> Self {
+        let mut b = [0u8; 20];
+        b[1] = 0x0C;
+        b[2..18].copy_from_slice(&addr.octets());
+        b[19] = u8::from(copy);
+        Ipv6ExtCommunity(b)
+    }
+
     /// The type octet.
     pub fn kind(&self) -> u8 {
         self.0[0]
@@ -239,6 +321,69 @@ mod tests {
         );
         assert_eq!(LargeCommunity::parse("1:2"), None);
         assert_eq!(LargeCommunity::parse("1:2:3:4"), None);
+    }
+
+    /// The flowspec communities as ExaBGP 5.0.15 sends them (captured from it, see
+    /// crates/herald-config/tests/flow.rs).
+    #[test]
+    fn flowspec_actions_as_exabgp_sends_them() {
+        let h = |c: ExtCommunity| c.0.iter().map(|b| format!("{b:02x}")).collect::<String>();
+        let ip = Ipv4Addr::new(192, 0, 2, 10);
+        let cases = [
+            (ExtCommunity::traffic_rate_bytes(0, 0.0), "8006000000000000"),
+            (
+                ExtCommunity::traffic_rate_bytes(0, 9600.0),
+                "8006000046160000",
+            ),
+            (
+                ExtCommunity::traffic_rate_bytes(0, 1e12),
+                "800600005368d4a5",
+            ),
+            (
+                ExtCommunity::traffic_rate_packets(0, 1000.0),
+                "800c0000447a0000",
+            ),
+            (
+                ExtCommunity::traffic_action(true, false),
+                "8007000000000002",
+            ),
+            (
+                ExtCommunity::traffic_action(false, true),
+                "8007000000000001",
+            ),
+            (ExtCommunity::traffic_action(true, true), "8007000000000003"),
+            (ExtCommunity::traffic_marking(46), "800900000000002e"),
+            (
+                ExtCommunity::redirect_to_next_hop(false),
+                "0800000000000000",
+            ),
+            (ExtCommunity::redirect_to_next_hop(true), "0800000000000001"),
+            (
+                ExtCommunity::redirect_to_ipv4(ip, false),
+                "010cc000020a0000",
+            ),
+            (
+                ExtCommunity::interface_set(false, 3405770241, 1, 1),
+                "4702caffee014001",
+            ),
+            (
+                ExtCommunity::interface_set(true, 254, 2, 254),
+                "0702000000fe80fe",
+            ),
+            (
+                ExtCommunity::interface_set(true, 0, 3, 16383),
+                "070200000000ffff",
+            ),
+        ];
+        for (c, want) in cases {
+            assert_eq!(h(c), want);
+        }
+        let v6 = Ipv6ExtCommunity::redirect_to_ipv6("2001:db8::10".parse().unwrap(), false);
+        assert_eq!(
+            v6.0.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+            "000c20010db80000000000000000000000100000"
+        );
+        assert_eq!(v6.subtype(), 0x0C);
     }
 
     #[test]

@@ -93,6 +93,22 @@ impl Op {
     /// Bitmask: match (all bits set, else any bit).
     pub const MATCH: u8 = 0x01;
 
+    /// An operator for `value` in the fewest octets that hold it (1, 2, 4 or 8, as ExaBGP
+    /// chooses): `flags` gives the and, lt/gt/eq or not/match bits (and the end-of-list bit);
+    /// the length bits are set from the value.
+    pub fn new(flags: u8, value: u64) -> Op {
+        let len_bits: u8 = match value {
+            0..=0xFF => 0x00,
+            0x100..=0xFFFF => 0x10,
+            0x1_0000..=0xFFFF_FFFF => 0x20,
+            _ => 0x30,
+        };
+        Op {
+            op: (flags & !0x30) | len_bits,
+            value,
+        }
+    }
+
     /// Whether the end-of-list bit is set.
     pub fn end(self) -> bool {
         self.op & Op::END != 0
@@ -437,6 +453,18 @@ mod tests {
 
     fn op(op: u8, value: u64) -> Op {
         Op { op, value }
+    }
+
+    #[test]
+    fn operators_take_the_fewest_octets_that_hold_the_value() {
+        assert_eq!(Op::new(Op::EQ, 80), op(0x01, 80));
+        assert_eq!(Op::new(Op::END | Op::EQ, 8080), op(0x91, 8080));
+        assert_eq!(Op::new(Op::AND | Op::LT, 2000), op(0x54, 2000));
+        assert_eq!(Op::new(Op::END | Op::EQ, 0xF_FFFF), op(0xa1, 0xF_FFFF));
+        assert_eq!(Op::new(0, 1 << 32), op(0x30, 1 << 32));
+        // Length bits given by the caller are replaced.
+        assert_eq!(Op::new(0x30 | Op::GT, 7), op(0x02, 7));
+        assert_eq!(Op::new(Op::EQ, 8080).value_len(), 2);
     }
 
     #[test]

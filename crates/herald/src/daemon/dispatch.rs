@@ -187,7 +187,11 @@ impl Daemon {
             return Err("no neighbor matching the command".into());
         }
         for r in routes {
-            if r.next_hop == NextHopSpec::None {
+            let flow = matches!(
+                r.family.safi,
+                herald_wire::Safi::FLOW | herald_wire::Safi::FLOW_VPN
+            );
+            if r.next_hop == NextHopSpec::None && !flow {
                 return Err(format!(
                     "{}: an announcement needs a next-hop",
                     r.describe()

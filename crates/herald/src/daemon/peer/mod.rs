@@ -454,16 +454,14 @@ impl Peer {
                 }
             },
             ApiOp::Eor(f) => {
-                let (Some(view), Some(c)) = (&self.view, &self.conn) else {
+                let (Some(view), Some(_)) = (&self.view, &self.conn) else {
                     return;
                 };
-                // As ExaBGP: without a family, IPv4 unicast.
+                // As ExaBGP: without a family, IPv4 unicast. After the routes the program sent
+                // before it (they are still waiting to be flushed, or behind a dump).
                 let fam = f.unwrap_or(Family::IPV4_UNICAST);
-                let mut out = Vec::new();
-                if view.negotiated.families.contains(&fam) {
-                    herald_wire::builder::end_of_rib(&mut out, fam);
-                }
-                c.send(out);
+                let bytes = self.out.end_of_rib(&self.spec.name, view, fam);
+                self.send_bytes(bytes);
             }
             ApiOp::RouteRefresh(f) => {
                 let (Some(view), Some(c)) = (&self.view, &self.conn) else {

@@ -60,6 +60,9 @@ pub struct Out {
     /// Keep the routes programs announced across a session reset (`adj-rib-out`, true by
     /// default); without it the next session gets the configuration's routes only.
     keep_api: bool,
+    /// End-of-RIB markers a program asked for while a dump ran: sent after the dump and the
+    /// route changes that arrived before them.
+    eor_after: Vec<Family>,
 }
 
 /// The messages that open and close a dump: BoRR/EoRR (RFC 7313) for a refresh when enhanced
@@ -102,6 +105,7 @@ impl Out {
             deferred: Vec::new(),
             per_update: if grouped { usize::MAX } else { 1 },
             keep_api,
+            eor_after: Vec::new(),
         }
     }
 
@@ -229,6 +233,7 @@ impl Out {
     /// dropped (the next session gets the whole table).
     pub fn session_down(&mut self) {
         self.dump = None;
+        self.eor_after.clear();
         self.apply_deferred();
         self.discard_changes();
         if !self.keep_api {
@@ -338,11 +343,30 @@ impl Out {
         out
     }
 
-    /// The UPDATEs for what changed since the last call (nothing during a dump).
+    /// An End-of-RIB for `family` asked for by a program, after the routes it sent before:
+    /// the UPDATEs for pending changes then the marker, or nothing now during a dump (both go
+    /// out with the first flush after it).
+    pub fn end_of_rib(&mut self, peer: &str, view: &SessionView, family: Family) -> Vec<u8> {
+        self.eor_after.push(family);
+        self.flush(peer, view)
+    }
+
+    /// The UPDATEs for what changed since the last call (nothing during a dump), then any
+    /// End-of-RIB a program asked for after them.
     pub fn flush(&mut self, peer: &str, view: &SessionView) -> Vec<u8> {
         if self.dump.is_some() {
             return Vec::new();
         }
+        let mut out = self.changes_bytes(peer, view);
+        for f in std::mem::take(&mut self.eor_after) {
+            if view.negotiated.families.contains(&f) {
+                builder::end_of_rib(&mut out, f);
+            }
+        }
+        out
+    }
+
+    fn changes_bytes(&mut self, peer: &str, view: &SessionView) -> Vec<u8> {
         let changes = self.rib.take_changes();
         let mut out = Vec::new();
         if changes.is_empty() {
