@@ -254,7 +254,7 @@ pub const KEYWORDS: &[Keyword] = &[
     k(C::Route, "path-information", Yes),
     k(C::Route, "aigp", Yes),
     k(C::Route, "attribute", Yes),
-    k(C::Route, "name", Yes),
+    k(C::Route, "name", Warned),
     k(C::Route, "watchdog", Yes),
     alias(C::Route, "withdraw", &["withdrawn"], Yes),
     k(C::Route, "split", Yes),

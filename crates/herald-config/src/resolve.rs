@@ -374,6 +374,16 @@ fn neighbor(
 
     // Routes: one per family, prefix and path id (the last one written wins), each checked.
     let mut routes = int.routes(&dedup_routes(d.routes, int, warnings));
+    // `name` labels a route and nothing more, in ExaBGP as in herald: say so where it is first
+    // written (once per neighbor), rather than let it look like it does something.
+    if let Some(r) = routes.iter().find(|r| r.name().is_some()) {
+        warnings.push(e(
+            r.origin,
+            "name",
+            "a route's 'name' is only a label: herald, like ExaBGP, sends and shows nothing of it"
+                .to_string(),
+        ));
+    }
     let mut route_errors = 0usize;
     for r in &routes {
         if route_errors >= 10 {

@@ -656,3 +656,22 @@ fn md5_base64_auto_decodes_a_hex_looking_key_as_exabgp_does() {
     );
     assert_eq!(c.neighbors[0].md5.as_ref().unwrap().key, b"abcd");
 }
+
+/// `name` labels a route and nothing more (ExaBGP sends and shows nothing of it either): the
+/// configuration says so in a warning at the first route that has one.
+#[test]
+fn a_route_name_is_a_label_and_the_configuration_says_so() {
+    let c = parse(
+        "neighbor 192.0.2.2 { local-address 192.0.2.1; local-as 65000; peer-as 65001;
+           static { route 10.0.0.0/24 next-hop 192.0.2.9; route 10.0.1.0/24 next-hop 192.0.2.9 name web; route 10.0.2.0/24 next-hop 192.0.2.9 name db; } }",
+    );
+    let w: Vec<String> = c.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(w[0].starts_with("test.conf:2:59:"), "{w:?}");
+    assert!(w[0].contains("a route's 'name' is only a label"), "{w:?}");
+    assert_eq!(c.neighbors[0].routes[1].name(), Some("web"));
+    let c = parse(
+        "neighbor 192.0.2.2 { local-address 192.0.2.1; local-as 65000; peer-as 65001; static { route 10.0.0.0/24 next-hop 192.0.2.9; } }",
+    );
+    assert!(c.warnings.is_empty());
+}
