@@ -1,7 +1,7 @@
 //! Helpers shared by the fuzz targets: choosing a [`Context`] from one input octet, splitting a
 //! byte stream into framed messages, and the input format of `session_fsm` ([`fsm`]).
 
-use herald_wire::{frame, Context, Family};
+use herald_wire::{frame, Afi, Context, Family, Safi};
 
 pub mod fsm;
 
@@ -18,9 +18,11 @@ pub mod sel {
     /// Set: the peer is external (EBGP-only checks on received attributes) and the receiver's
     /// own address is 203.0.113.254 (a NEXT_HOP equal to it makes no route; no target builds one).
     pub const EBGP: u8 = 0x10;
+    /// Set: ADD-PATH for L2VPN EVPN.
+    pub const ADD_PATH_EVPN: u8 = 0x20;
 }
 
-/// The context the selector octet describes (bits above [`sel::EBGP`] are ignored).
+/// The context the selector octet describes (bits above [`sel::ADD_PATH_EVPN`] are ignored).
 pub fn context(s: u8) -> Context {
     let mut add_path = Vec::new();
     if s & sel::ADD_PATH_V4 != 0 {
@@ -28,6 +30,9 @@ pub fn context(s: u8) -> Context {
     }
     if s & sel::ADD_PATH_V6 != 0 {
         add_path.push(Family::IPV6_UNICAST);
+    }
+    if s & sel::ADD_PATH_EVPN != 0 {
+        add_path.push(Family::new(Afi::L2VPN, Safi::EVPN));
     }
     Context {
         asn4: s & sel::ASN2 == 0,

@@ -93,13 +93,33 @@ fn normalise(exabgp: &str) -> String {
 }
 
 /// herald's text with what it adds to ExaBGP's taken out: AIGP, which ExaBGP drops unless the
-/// neighbor enables it.
+/// neighbor enables it; an EVPN route's fields, path identifier and next hop, where ExaBGP
+/// writes only `afi l2vpn safi evpn`.
 fn without_additions(herald: &str) -> String {
     let mut s = herald.to_string();
     while let Some(i) = s.find(" aigp 0x") {
         s.replace_range(i..i + " aigp 0x".len() + 16, "");
     }
-    s
+    let mut out = String::new();
+    for line in s.split_inclusive('\n') {
+        if let Some(i) = line.find(" withdrawn evpn ") {
+            out.push_str(&line[..i]);
+            out.push_str(" withdrawn afi l2vpn safi evpn\n");
+        } else if let Some(i) = line.find(" announced evpn ") {
+            let nh = line[i..]
+                .find(" next-hop ")
+                .map(|j| i + j + " next-hop ".len());
+            let end = nh.map_or(line.len(), |j| {
+                line[j..].find([' ', '\n']).map_or(line.len(), |k| j + k)
+            });
+            out.push_str(&line[..i]);
+            out.push_str(" announced afi l2vpn safi evpn");
+            out.push_str(&line[end..]);
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
 }
 
 /// Crafted messages herald-wire reads differently from ExaBGP (none today: the empty
@@ -149,12 +169,12 @@ fn crafted_messages_match_exabgp_text() {
 
 #[test]
 fn peer_vectors_match_exabgp_text() {
-    for peer in ["bird", "exabgp", "gobgp"] {
+    for peer in ["bird", "exabgp", "gobgp", "gobgp-evpn"] {
         let n = check(
             &format!("../../../herald-wire/tests/vectors/{peer}.txt"),
             &format!("{peer}.exabgp.text.jsonl"),
         );
-        assert!(n > 40, "{peer}: {n} messages");
+        assert!(n > 30, "{peer}: {n} messages");
     }
 }
 

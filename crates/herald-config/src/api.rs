@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use crate::error::{ConfigError, Result, Span};
 use crate::lexer::{Kind, Lexer, Token};
 use crate::model::Route;
-use crate::parser::attributes_nlri;
+use crate::parser::{attributes_nlri, evpn_route};
 use crate::route::{err, parse_prefix, static_family, Cursor, Interner, RouteDraft};
 
 /// The file name API errors carry.
@@ -131,4 +131,30 @@ pub fn parse_family_flow_command(text: &str) -> Result<crate::FlowRule> {
         Some(r) if p.errors.is_empty() => Ok(r),
         _ => Err(command_error(p.errors)),
     }
+}
+
+/// Parse an L2VPN route, the part after `announce l2vpn` / `withdraw l2vpn`: `evpn mac-ip rd
+/// 65000:1 mac 00:11:22:33:44:55 label 100 next-hop 192.0.2.1 …`, in the grammar of the
+/// configuration's `announce { l2vpn { evpn … } }` (docs/configuration.md). The next hop is
+/// optional here, as for [`parse_route_specs`]. `vpls endpoint 5 base 10702 offset 1 size 8 rd
+/// 192.168.201.1:123 next-hop …` (ExaBGP's words) is a VPLS route.
+pub fn parse_l2vpn_route(line: &str) -> Result<Route> {
+    (|| {
+        let toks = tokens(line)?;
+        let mut cur = Cursor::new(&toks);
+        let first = cur.next().ok_or_else(|| {
+            ConfigError::at(Span { line: 1, col: 1 }, "", "expected 'evpn' and a route")
+        })?;
+        let mut int = Interner::default();
+        let mut out = Vec::new();
+        match first.text {
+            "evpn" => evpn_route(&mut cur, &first, false, &mut int, &mut out)?,
+            "vpls" => crate::parser::vpls_route(&mut cur, &first, false, &mut int, &mut out)?,
+            _ => return Err(err(&first, "expected 'evpn' or 'vpls' (an L2VPN route)")),
+        }
+        int.routes(&out)
+            .pop()
+            .ok_or_else(|| err(&first, "no route"))
+    })()
+    .map_err(in_command)
 }

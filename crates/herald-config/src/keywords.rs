@@ -8,8 +8,9 @@
 //! the table to suggest the keyword meant when it meets an unknown one.
 //!
 //! Values are not keywords: `igp` after `origin`, `json` after `encoder`, `true`/`disable`,
-//! `auto`, `self`, community names, log levels, and the protocol, port, ICMP, TCP flag and
-//! fragment names of flow matches are checked where they are read.
+//! `auto`, `self`, community names, log levels, the protocol, port, ICMP, TCP flag and
+//! fragment names of flow matches, and the tunnel type names of `encap:` are checked where they
+//! are read.
 
 /// Where a keyword is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -45,6 +46,18 @@ pub enum Context {
     Static,
     /// A block inside `announce { }`.
     Announce,
+    /// A statement inside `l2vpn { }` (a neighbor's, or inside `announce`), and the word after
+    /// the text API's `announce l2vpn` / `withdraw l2vpn` (ExaBGP's `announce vpls …` is read
+    /// as `announce l2vpn vpls …`).
+    L2vpn,
+    /// The route type after `evpn` (`mac-ip` in `evpn mac-ip rd … mac …`).
+    EvpnRoute,
+    /// A field of an EVPN route, after its route type (`esi`, `mac`, `vni`, …). Its `rd`,
+    /// `label` and attributes are route attributes ([`Context::Route`]).
+    EvpnField,
+    /// A field of a VPLS route (`endpoint`, `base`, `offset`, `size`). Its `rd` and attributes
+    /// are route attributes ([`Context::Route`]).
+    VplsField,
     /// A route attribute: in `static`, `announce` and the text API's `announce route`.
     Route,
     /// The type of an `extended-community` value (`target` in `target:65000:1`).
@@ -178,20 +191,20 @@ pub const KEYWORDS: &[Keyword] = &[
     k(C::NeighborBlock, "static", Yes),
     k(C::NeighborBlock, "announce", Yes),
     k(C::NeighborBlock, "flow", Yes),
-    k(C::NeighborBlock, "l2vpn", Unsupported),
+    k(C::NeighborBlock, "l2vpn", Yes),
     k(C::NeighborBlock, "operational", Unsupported),
     // family { }, and the families of add-path, nexthop, prefix-limit and announce.
     k(C::Family, "all", Yes),
     k(C::Afi, "ipv4", Yes),
     k(C::Afi, "ipv6", Yes),
-    k(C::Afi, "l2vpn", Unsupported),
+    k(C::Afi, "l2vpn", Yes),
     k(C::Afi, "bgp-ls", Unsupported),
     k(C::Safi, "unicast", Yes),
     k(C::Safi, "multicast", Yes),
     alias(C::Safi, "nlri-mpls", &["labeled-unicast"], Yes),
     k(C::Safi, "mcast-vpn", Unsupported),
-    k(C::Safi, "vpls", Unsupported),
-    k(C::Safi, "evpn", Unsupported),
+    k(C::Safi, "vpls", Yes),
+    k(C::Safi, "evpn", Yes),
     k(C::Safi, "bgp-ls", Unsupported),
     k(C::Safi, "bgp-ls-vpn", Unsupported),
     k(C::Safi, "sr-policy", Unsupported),
@@ -237,7 +250,28 @@ pub const KEYWORDS: &[Keyword] = &[
     k(C::Static, "attributes", Yes),
     k(C::Announce, "ipv4", Yes),
     k(C::Announce, "ipv6", Yes),
-    k(C::Announce, "l2vpn", Unsupported),
+    k(C::Announce, "l2vpn", Yes),
+    // l2vpn { } (a neighbor's, or in announce), and the text API's `announce l2vpn …`.
+    k(C::L2vpn, "evpn", Yes),
+    k(C::L2vpn, "vpls", Yes),
+    k(C::EvpnRoute, "ethernet-ad", Yes),
+    k(C::EvpnRoute, "mac-ip", Yes),
+    k(C::EvpnRoute, "multicast", Yes),
+    k(C::EvpnRoute, "ethernet-segment", Yes),
+    k(C::EvpnRoute, "prefix", Yes),
+    k(C::EvpnField, "esi", Yes),
+    alias(C::EvpnField, "etag", &["ethernet-tag"], Yes),
+    k(C::EvpnField, "mac", Yes),
+    k(C::EvpnField, "ip", Yes),
+    k(C::EvpnField, "vni", Yes),
+    k(C::EvpnField, "label2", Yes),
+    k(C::EvpnField, "vni2", Yes),
+    k(C::EvpnField, "prefix", Yes),
+    k(C::EvpnField, "gateway", Yes),
+    k(C::VplsField, "endpoint", Yes),
+    k(C::VplsField, "base", Yes),
+    k(C::VplsField, "offset", Yes),
+    k(C::VplsField, "size", Yes),
     // Route attributes.
     k(C::Route, "next-hop", Yes),
     k(C::Route, "origin", Yes),
@@ -269,6 +303,12 @@ pub const KEYWORDS: &[Keyword] = &[
     k(C::ExtendedCommunity, "origin4", Yes),
     k(C::ExtendedCommunity, "redirect", Yes),
     k(C::ExtendedCommunity, "bandwidth", Yes),
+    // L2VPN: VPLS's Layer2 Info, and EVPN's.
+    k(C::ExtendedCommunity, "l2info", Yes),
+    alias(C::ExtendedCommunity, "encap", &["encapsulation"], Yes),
+    k(C::ExtendedCommunity, "router-mac", Yes),
+    k(C::ExtendedCommunity, "mac-mobility", Yes),
+    k(C::ExtendedCommunity, "esi-label", Yes),
     // The flow specification actions by name (the `then` keywords of a flow route build the
     // same communities).
     k(C::ExtendedCommunity, "redirect-to-nexthop", Yes),
@@ -280,10 +320,7 @@ pub const KEYWORDS: &[Keyword] = &[
     k(C::ExtendedCommunity, "redirect-to-nexthop-ietf", Refused),
     k(C::ExtendedCommunity, "interface-set", Refused),
     k(C::ExtendedCommunity, "flowspec-scope", Refused),
-    k(C::ExtendedCommunity, "l2info", Unsupported),
     k(C::ExtendedCommunity, "mup", Unsupported),
-    k(C::ExtendedCommunity, "encapsulation", Unsupported),
-    k(C::ExtendedCommunity, "mac-mobility", Unsupported),
     k(C::ExtendedCommunity, "rt-record", Unsupported),
     k(C::ExtendedCommunity, "chso", Unsupported),
     // flow { route NAME { … } } (and the text API's `announce flow route …`).
@@ -445,7 +482,7 @@ mod tests {
             " (expected run, encoder or respawn)"
         );
         // Only keywords herald acts on are suggested.
-        assert_eq!(hint(Context::NeighborBlock, "l2vpnx"), "");
+        assert_eq!(hint(Context::NeighborBlock, "operationl"), "");
         assert_eq!(hint(Context::Neighbor, &"x".repeat(100_000)), "");
         assert_eq!(distance("kitten", "sitting"), 3);
     }

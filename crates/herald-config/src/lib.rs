@@ -5,10 +5,10 @@
 //! `family`, `capability`, `add-path`, `nexthop`, `api`, `static`, `announce` and `flow`
 //! blocks), applies templates, fills ExaBGP's defaults and checks the result ([`parse_str`],
 //! [`load`]); parses route specifications and flow rules for the text API
-//! ([`parse_route_spec`], [`parse_attributes_nlri`], [`parse_flow_command`]); reads ExaBGP's
-//! environment settings ([`Env`]); and computes what a reload must change ([`diff()`]).
-//! `docs/configuration.md` describes the grammar; [`keywords::KEYWORDS`] lists every keyword
-//! the parser knows.
+//! ([`parse_route_spec`], [`parse_attributes_nlri`], [`parse_flow_command`],
+//! [`parse_l2vpn_route`]); reads ExaBGP's environment settings ([`Env`]); and computes what a
+//! reload must change ([`diff()`]). `docs/configuration.md` describes the grammar;
+//! [`keywords::KEYWORDS`] lists every keyword the parser knows.
 //!
 //! What it never does: network or process I/O, threads, clocks or logging. The only I/O is
 //! [`load`] reading the one file it is given. Program paths in `process` blocks are not
@@ -17,8 +17,8 @@
 //! Errors and panics: parsing never panics on any input. Every problem is a [`ConfigError`]
 //! with file, line, column and token; all problems in a file are reported (up to 100), and a
 //! configuration with any error is never returned, so a [`Config`] is always whole and
-//! valid. Constructs herald understands but does not implement yet (VPN, labeled, L2VPN, MVPN,
-//! MUP, BGP-LS) are errors whose message starts with `unsupported:`.
+//! valid. Constructs herald understands but does not implement yet (VPLS, MVPN, MUP, BGP-LS)
+//! are errors whose message starts with `unsupported:`.
 
 #![warn(missing_docs)]
 #![cfg_attr(
@@ -42,8 +42,8 @@ mod values;
 use std::path::{Path, PathBuf};
 
 pub use api::{
-    parse_attributes_nlri, parse_family_flow_command, parse_flow_command, parse_route_spec,
-    parse_route_specs,
+    parse_attributes_nlri, parse_family_flow_command, parse_flow_command, parse_l2vpn_route,
+    parse_route_spec, parse_route_specs,
 };
 pub use diff::{diff, ConfigDiff, RouteChanges};
 pub use env::{Env, EnvError, LogLevel};

@@ -457,7 +457,8 @@ impl Route {
     }
 
     /// The route as text for messages: its prefix (with the route distinguisher of a VPN
-    /// route), or the family's name for other NLRI.
+    /// route), an EVPN route in the configuration's words (`evpn mac-ip rd …`), or the family's
+    /// name for other NLRI.
     pub fn describe(&self) -> String {
         use herald_wire::NlriList;
         match (&self.nlri, self.nlri.decoded(self.family)) {
@@ -465,9 +466,17 @@ impl Route {
             (_, Some(NlriList::Vpn(v))) if v.len() == 1 => v
                 .first()
                 .map_or_else(String::new, |v| format!("{} rd {}", v.net, v.rd)),
+            (_, Some(NlriList::Vpls(v))) if v.len() == 1 => {
+                v.first().map_or_else(String::new, |v| {
+                    format!("vpls rd {} endpoint {}", v.rd, v.endpoint)
+                })
+            }
             (_, Some(NlriList::Labeled(v))) if v.len() == 1 => {
                 v.first().map_or_else(String::new, |v| v.net.to_string())
             }
+            (_, Some(NlriList::Evpn(v))) if v.len() == 1 => v
+                .first()
+                .map_or_else(String::new, |e| format!("evpn {}", e.route)),
             _ => format!("{} route", self.family),
         }
     }

@@ -495,12 +495,14 @@ fn dedup_routes(
     warnings: &mut Vec<ConfigError>,
 ) -> Vec<RouteRec> {
     // A VPN route's route distinguisher is part of what it is (RFC 4364 §4.1): the same prefix
-    // under two RDs is two routes. Labels are not (a later label replaces an earlier one).
+    // under two RDs is two routes; labels are not (a later label replaces an earlier one). The
+    // encoded NLRI tells EVPN routes apart (their record prefix is a placeholder).
     let key = |r: &RouteRec| {
         let s = int.get(r);
         let family = s.map_or(Family::IPV4_UNICAST, |s| s.family);
         let rd = s.and_then(|s| s.mpls.as_ref()).and_then(|m| m.rd);
-        (family, rd, r.prefix)
+        let nlri = s.and_then(|s| s.nlri.as_ref()).map(|e| e.bytes());
+        (family, r.prefix, rd, nlri)
     };
     // Most tables repeat nothing: routes written in order, or no two keys with the same hash,
     // say so without the cost of a map of every key.
@@ -526,12 +528,13 @@ fn dedup_routes(
         return routes;
     }
     drop(hashes);
-    type Key = (
+    type Key<'i> = (
         Family,
-        Option<herald_wire::nlri::RouteDistinguisher>,
         herald_wire::Prefix,
+        Option<herald_wire::nlri::RouteDistinguisher>,
+        Option<&'i [u8]>,
     );
-    let mut seen: HashMap<Key, usize, Fnv> =
+    let mut seen: HashMap<Key<'_>, usize, Fnv> =
         HashMap::with_capacity_and_hasher(routes.len(), Fnv::default());
     let mut dropped = Vec::new();
     for i in 0..routes.len() {
@@ -540,12 +543,15 @@ fn dedup_routes(
             // The later definition wins: it takes the first one's place in the order.
             if warnings.len() < crate::parser::MAX_ERRORS {
                 let first_line = routes.get(first).map_or(0, |f| f.origin.line);
+                let shown = match int.route(r) {
+                    Some(route) if route.prefix().is_none() => route.describe(),
+                    _ => r.prefix.net.to_string(),
+                };
                 warnings.push(e(
                     r.origin,
-                    &r.prefix.net.to_string(),
+                    &shown,
                     format!(
-                        "route {} is defined again (first at line {first_line}): the later one is used",
-                        r.prefix.net
+                        "route {shown} is defined again (first at line {first_line}): the later one is used"
                     ),
                 ));
             }
@@ -591,6 +597,10 @@ fn check_route(
                 r.family
             ),
         ));
+        return;
+    }
+    // An L2VPN route's next hop may be IPv4 or IPv6 (RFC 7432 §7, RFC 8365 §5.1.3).
+    if r.family.afi == Afi::L2VPN {
         return;
     }
     let route_afi = match r.prefix().map(|p| p.net) {

@@ -26,6 +26,8 @@ mod community;
 pub(crate) mod flow;
 
 pub use flow::FlowRule;
+pub(crate) mod evpn;
+pub(crate) mod vpls;
 
 /// The most routes one `split` may create.
 pub(crate) const MAX_SPLIT: u32 = 1 << 20;
@@ -154,6 +156,10 @@ pub(crate) struct RouteDraft {
     pub name: Option<String>,
     /// `rd` and `label`: a labeled (RFC 8277) or VPN (RFC 4364) route.
     pub mpls: Mpls,
+    /// The fields of an EVPN route, when the draft is one (its `rd` and `label` are in `mpls`).
+    pub evpn: Option<evpn::EvpnDraft>,
+    /// The fields of a VPLS route, when the draft is one (its `rd` is in `mpls`).
+    pub vpls: Option<vpls::VplsDraft>,
     /// The shared part last built from the draft: family, next hop and its index.
     last: Option<(Family, NextHopSpec, u32)>,
 }
@@ -207,6 +213,8 @@ impl Default for RouteDraft {
             withdrawn: false,
             name: None,
             mpls: Mpls::default(),
+            evpn: None,
+            vpls: None,
             last: None,
         }
     }
@@ -232,6 +240,8 @@ impl RouteDraft {
         self.withdrawn = false;
         self.name = None;
         self.mpls = Mpls::default();
+        self.evpn = None;
+        self.vpls = None;
         self.last = None;
     }
 
@@ -401,6 +411,16 @@ impl RouteDraft {
                 "bgp-prefix-sid" | "bgp-prefix-sid-srv6" => {
                     return Err(unsupported(&kw, kw.text, "not implemented yet"))
                 }
+                w if evpn::is_field(w) && self.evpn.is_some() => {
+                    if let Some(e) = self.evpn.as_mut() {
+                        e.field(&kw, cur)?;
+                    }
+                }
+                w if vpls::is_field(w) && self.vpls.is_some() => {
+                    if let Some(v) = self.vpls.as_mut() {
+                        v.field(&kw, cur)?;
+                    }
+                }
                 other => {
                     let h = hint(Context::Route, other);
                     return Err(err(&kw, format!("unknown route attribute '{other}'{h}")));
@@ -476,6 +496,48 @@ impl RouteDraft {
         Ok(())
     }
 
+    /// The route announcing `nlri` (another family's NLRI, such as an EVPN route) with the
+    /// draft's attributes, appended to `out`. `split` makes no sense for it.
+    pub fn build_encoded(
+        &mut self,
+        family: Family,
+        nlri: EncodedNlri,
+        origin: Span,
+        int: &mut Interner,
+        out: &mut Vec<RouteRec>,
+    ) -> Result<()> {
+        if let Some((_, at)) = self.split {
+            return Err(ConfigError::at(
+                at,
+                "split",
+                format!("split applies to prefixes, not to {family} routes"),
+            ));
+        }
+        self.attrs.sort_unstable_by_key(|a| a.value.type_code());
+        let attributes = int.attr_set(&self.attrs);
+        let labels = int.labels(&self.name, &self.watchdog);
+        let path_id = nlri.path_id;
+        let shared = int.shared(Shared {
+            family,
+            next_hop: self.next_hop,
+            attributes,
+            labels,
+            withdrawn: self.withdrawn,
+            mpls: None,
+            nlri: Some(nlri),
+        });
+        // The prefix is a placeholder: the route's NLRI is the shared part's.
+        out.push(RouteRec {
+            prefix: Prefix {
+                path_id,
+                net: IpNet::V4(Ipv4Net::default()),
+            },
+            shared,
+            origin,
+        });
+        Ok(())
+    }
+
     /// The interned shared part of the draft's routes of `family` (`net` gives the address
     /// family an IPv4 next hop may have to be mapped to).
     fn shared(&mut self, family: Family, net: &IpNet, int: &mut Interner) -> u32 {
@@ -497,6 +559,7 @@ impl RouteDraft {
             labels,
             withdrawn: self.withdrawn,
             mpls,
+            nlri: None,
         });
         self.last = Some((family, next_hop, id));
         id
@@ -572,6 +635,7 @@ impl Reusable {
                     labels: self.labels.clone(),
                     withdrawn: self.withdrawn,
                     mpls: self.mpls.clone(),
+                    nlri: None,
                 });
                 self.last = Some((family, next_hop, id));
                 id
@@ -599,6 +663,9 @@ pub(crate) struct Shared {
     pub withdrawn: bool,
     /// Route distinguisher and labels of labeled and VPN routes.
     pub mpls: Option<Mpls>,
+    /// The NLRI of a route of another family (EVPN), built by the parser: the route's NLRI,
+    /// whatever its record's prefix says.
+    pub nlri: Option<EncodedNlri>,
 }
 
 /// A route as the parser keeps it (40 octets rather than a [`Route`]'s 80): its prefix,
@@ -611,8 +678,17 @@ pub(crate) struct RouteRec {
 }
 
 /// What tells shared parts apart: family, next hop, the addresses of the attribute set and of
-/// the labels (both interned), `withdraw`, and the route distinguisher and labels.
-type SharedKey = (Family, NextHopSpec, usize, usize, bool, Option<Mpls>);
+/// the labels (both interned), `withdraw`, the route distinguisher and labels, and an encoded
+/// NLRI.
+type SharedKey = (
+    Family,
+    NextHopSpec,
+    usize,
+    usize,
+    bool,
+    Option<Mpls>,
+    Option<EncodedNlri>,
+);
 
 /// The attribute sets, labels and shared parts of the routes of one parse, each kept once.
 #[derive(Default)]
@@ -665,6 +741,7 @@ impl Interner {
             s.labels.as_ref().map_or(0, |l| Arc::as_ptr(l) as usize),
             s.withdrawn,
             s.mpls.clone(),
+            s.nlri.clone(),
         );
         if let Some(id) = self.ids.get(&key) {
             return *id;
@@ -685,9 +762,10 @@ impl Interner {
         let s = self.get(r)?;
         Some(Route {
             family: s.family,
-            nlri: match &s.mpls {
-                None => Nlri::Prefix(r.prefix),
-                Some(m) => mpls_nlri(m, &r.prefix),
+            nlri: match (&s.nlri, &s.mpls) {
+                (Some(e), _) => Nlri::Encoded(e.clone()),
+                (None, None) => Nlri::Prefix(r.prefix),
+                (None, Some(m)) => mpls_nlri(m, &r.prefix),
             },
             next_hop: s.next_hop,
             attributes: s.attributes.clone(),

@@ -7,11 +7,12 @@
 //! 1. The table is complete: it reads the parser's source (every file of
 //!    `crates/herald-config/src`, and `Afi`/`Safi::from_name` in herald-wire's `iana.rs`) and
 //!    finds each place where a word is compared with string literals: `match` arms (tuple
-//!    patterns such as `("tcp", "port")` give `tcp.port`), `x.text == "…"`, `matches!` and
-//!    `const` lists of words. [`SCRUTINEES`] says, for each function and compared expression,
-//!    whether those literals are keywords (and of which [`Context`], or of which of a few
-//!    contexts, where one `match` reads the words of several) or values. Every keyword found
-//!    must be in `KEYWORDS`, and every word in `KEYWORDS` must still be found.
+//!    patterns such as `("tcp", "port")` give `tcp.port`), `x.text == "…"`,
+//!    `x.eq_ignore_ascii_case("…")`, `matches!` and `const` lists of words. [`SCRUTINEES`]
+//!    says, for each function and compared expression, whether those literals are keywords (and
+//!    of which [`Context`], or of which of a few contexts, where one `match` reads the words of
+//!    several) or values. Every keyword found must be in `KEYWORDS`, and every word in
+//!    `KEYWORDS` must still be found.
 //! 2. Every keyword has one answer: [`EFFECTS`] names the tests that show what it does, or
 //!    [`UNSUPPORTED`] / [`REFUSED`] give a configuration that uses it, which must fail with an
 //!    error (`unsupported:` for the first) at the place marked `@`; keywords accepted with no
@@ -63,6 +64,9 @@ const COMMUNITY: &str = "crates/herald-config/src/route/community.rs";
 const FLOW_PARSER: &str = "crates/herald-config/src/parser/flow.rs";
 const FLOW: &str = "crates/herald-config/src/route/flow.rs";
 const FLOW_VALUES: &str = "crates/herald-config/src/route/flow/values.rs";
+const EVPN: &str = "crates/herald-config/src/route/evpn.rs";
+const VPLS: &str = "crates/herald-config/src/route/vpls.rs";
+const API: &str = "crates/herald-config/src/api.rs";
 const ENV: &str = "crates/herald-config/src/env.rs";
 const IANA: &str = "crates/herald-wire/src/iana.rs";
 
@@ -89,11 +93,14 @@ const SCRUTINEES: &[(&str, &str, &str, Class)] = &[
     (ROUTES, "Parser::announce_body", "kw.text", Keywords(C::Announce)),
     (ROUTE, "RouteDraft::apply", "kw.text", Keywords(C::Route)),
     (ROUTE, "RouteDraft::apply", "v.text.to_ascii_lowercase().as_str()", Values("origin: igp, egp or incomplete")),
+    (ROUTE, "RouteDraft::apply", "v.text", Values("next-hop self; watchdog: the names announce and withdraw are refused")),
     (COMMUNITY, "NOT_YET", "const", Keywords(C::ExtendedCommunity)),
     (COMMUNITY, "ext_community", "kind.as_str()", Keywords(C::ExtendedCommunity)),
     (COMMUNITY, "flow_only", "kind", Keywords(C::ExtendedCommunity)),
     (COMMUNITY, "flow_action", "(kind.as_str(),parts.get(_..).unwrap_or_default())", Keywords(C::ExtendedCommunity)),
     (COMMUNITY, "flow_action", "a.to_ascii_lowercase().as_str()", Values("extended-community action:…: sample, terminal or sample-terminal")),
+    (COMMUNITY, "flow_action", "u", Values("extended-community rate-limit:N:…: its unit, bytes or packets")),
+    (COMMUNITY, "ext_community", "k", Keywords(C::ExtendedCommunity)),
     (FLOW_PARSER, "Parser::flow_body", "kw.text", Keywords(C::FlowBlock)),
     (FLOW_PARSER, "Parser::flow_command", "kw.text", Keywords(C::FlowBlock)),
     (FLOW_PARSER, "Parser::flow_route_block", "k.text", Keywords(C::FlowRoute)),
@@ -101,6 +108,7 @@ const SCRUTINEES: &[(&str, &str, &str, Class)] = &[
     (FLOW_PARSER, "Parser::family_flow", "s.text", Keywords(C::Safi)),
     (FLOW, "FlowDraft::key", "word", KeywordsOfOne(&[C::FlowRoute, C::FlowMatch, C::FlowThen, C::FlowScope])),
     (FLOW, "FlowDraft::route_key", "kw.text", Keywords(C::FlowRoute)),
+    (FLOW, "FlowDraft::route_key", "v.text", Values("next-hop self")),
     (FLOW, "FlowDraft::then_key", "kw.text", Keywords(C::FlowThen)),
     (FLOW, "FlowDraft::then_key", "u.text", Values("rate-limit N: its unit, packets or bytes")),
     (FLOW, "match_value", "word", Keywords(C::FlowMatch)),
@@ -112,6 +120,18 @@ const SCRUTINEES: &[(&str, &str, &str, Class)] = &[
     (FLOW_VALUES, "TCP_FLAGS", "const", Values("tcp-flags: TCP flag names (syn, ack, …)")),
     (FLOW_VALUES, "FRAGMENTS", "const", Values("fragment: dont-fragment, is-fragment, first-fragment, last-fragment")),
     (FLOW_VALUES, "PORTS", "const", Values("port, destination-port, source-port: service names (http, ssh, …)")),
+    (ROUTES, "Parser::l2vpn_body", "kw.text", Keywords(C::L2vpn)),
+    (API, "parse_l2vpn_route", "first.text", Keywords(C::L2vpn)),
+    (EVPN, "Kind::from_word", "word", Keywords(C::EvpnRoute)),
+    (EVPN, "Kind::takes", "field", Keywords(C::EvpnField)),
+    (EVPN, "is_field", "word", Keywords(C::EvpnField)),
+    (EVPN, "EvpnDraft::field", "kw.text", Keywords(C::EvpnField)),
+    (EVPN, "EvpnDraft::field", "field", Keywords(C::EvpnField)),
+    (EVPN, "TUNNEL_TYPES", "const", Values("extended-community encap:…: tunnel type names (vxlan, mpls, …)")),
+    (EVPN, "ext_community", "kind.as_str()", Keywords(C::ExtendedCommunity)),
+    (EVPN, "ext_community", "f", Values("extended-community mac-mobility:SEQ:sticky: the sticky flag")),
+    (VPLS, "is_field", "word", Keywords(C::VplsField)),
+    (VPLS, "VplsDraft::field", "kw.text", Keywords(C::VplsField)),
     (ENV, "Env::set", "(section,key)", Keywords(C::Environment)),
     (ENV, "Env::set", "v.to_ascii_lowercase().as_str()", Values("api.encoder: json or text")),
     (ENV, "SECTIONS", "const", Values("the sections of the settings, which are listed as section.key")),
@@ -459,6 +479,101 @@ const EFFECTS: &[(Context, &str, &[&str])] = &[
         "crates/herald-config/tests/flow.rs::every_api_command_is_octet_for_octet_what_exabgp_sends",
         "crates/herald-config/src/route/flow/tests.rs::interface_sets",
     ]),
+    // L2VPN (crates/herald-config/tests/evpn.rs compares each EVPN route type's NLRI octets with
+    // what GoBGP sent for the same route; tests/vpls.rs the VPLS NLRI with ExaBGP's example).
+    (C::NeighborBlock, "l2vpn", &["crates/herald-config/tests/vpls.rs::the_three_forms_of_exabgps_example_give_the_same_nlri"]),
+    (C::Afi, "l2vpn", &[
+        "crates/herald-config/tests/evpn.rs::family_l2vpn_evpn_is_negotiated_and_checked",
+        "crates/herald-config/tests/vpls.rs::the_three_forms_of_exabgps_example_give_the_same_nlri",
+    ]),
+    (C::Safi, "evpn", &["crates/herald-config/tests/evpn.rs::family_l2vpn_evpn_is_negotiated_and_checked"]),
+    (C::Safi, "vpls", &[
+        "crates/herald-config/tests/vpls.rs::the_three_forms_of_exabgps_example_give_the_same_nlri",
+        "crates/herald-config/tests/vpls.rs::what_a_vpls_route_cannot_be_is_an_error_at_its_place",
+    ]),
+    (C::Announce, "l2vpn", &[
+        "crates/herald-config/tests/evpn.rs::ethernet_ad_routes_to_octets",
+        "crates/herald-config/tests/vpls.rs::the_three_forms_of_exabgps_example_give_the_same_nlri",
+    ]),
+    (C::L2vpn, "evpn", &[
+        "crates/herald-config/tests/evpn.rs::ethernet_ad_routes_to_octets",
+        "crates/herald-config/tests/evpn.rs::mac_ip_routes_to_octets",
+        "crates/herald-api/src/command/tests.rs::announce_and_withdraw_l2vpn_evpn_routes",
+    ]),
+    (C::L2vpn, "vpls", &[
+        "crates/herald-config/tests/vpls.rs::the_three_forms_of_exabgps_example_give_the_same_nlri",
+        "crates/herald-api/src/command/tests.rs::vpls_routes_from_the_api",
+    ]),
+    (C::EvpnRoute, "ethernet-ad", &["crates/herald-config/tests/evpn.rs::ethernet_ad_routes_to_octets"]),
+    (C::EvpnRoute, "mac-ip", &[
+        "crates/herald-config/tests/evpn.rs::mac_ip_routes_to_octets",
+        "crates/herald-api/src/command/tests.rs::announce_and_withdraw_l2vpn_evpn_routes",
+    ]),
+    (C::EvpnRoute, "multicast", &[
+        "crates/herald-config/tests/evpn.rs::multicast_and_ethernet_segment_routes_to_octets",
+        "crates/herald-api/src/command/tests.rs::announce_and_withdraw_l2vpn_evpn_routes",
+    ]),
+    (C::EvpnRoute, "ethernet-segment", &["crates/herald-config/tests/evpn.rs::multicast_and_ethernet_segment_routes_to_octets"]),
+    (C::EvpnRoute, "prefix", &["crates/herald-config/tests/evpn.rs::ip_prefix_routes_to_octets"]),
+    (C::EvpnField, "esi", &[
+        "crates/herald-config/tests/evpn.rs::ethernet_ad_routes_to_octets",
+        "crates/herald-config/tests/evpn.rs::multicast_and_ethernet_segment_routes_to_octets",
+        "crates/herald-config/tests/evpn.rs::ip_prefix_routes_to_octets",
+    ]),
+    (C::EvpnField, "etag", &[
+        "crates/herald-config/tests/evpn.rs::ethernet_ad_routes_to_octets",
+        "crates/herald-config/tests/evpn.rs::mac_ip_routes_to_octets",
+        "crates/herald-api/src/command/tests.rs::announce_and_withdraw_l2vpn_evpn_routes",
+    ]),
+    (C::EvpnField, "mac", &[
+        "crates/herald-config/tests/evpn.rs::mac_ip_routes_to_octets",
+        "crates/herald-api/src/command/tests.rs::announce_and_withdraw_l2vpn_evpn_routes",
+    ]),
+    (C::EvpnField, "ip", &[
+        "crates/herald-config/tests/evpn.rs::mac_ip_routes_to_octets",
+        "crates/herald-config/tests/evpn.rs::multicast_and_ethernet_segment_routes_to_octets",
+        "crates/herald-api/src/command/tests.rs::announce_and_withdraw_l2vpn_evpn_routes",
+    ]),
+    (C::EvpnField, "vni", &[
+        "crates/herald-config/tests/evpn.rs::ethernet_ad_routes_to_octets",
+        "crates/herald-config/tests/evpn.rs::mac_ip_routes_to_octets",
+        "crates/herald-config/tests/evpn.rs::ip_prefix_routes_to_octets",
+        "crates/herald-api/src/command/tests.rs::announce_and_withdraw_l2vpn_evpn_routes",
+    ]),
+    (C::EvpnField, "label2", &["crates/herald-config/tests/evpn.rs::mac_ip_routes_to_octets"]),
+    (C::EvpnField, "vni2", &["crates/herald-config/tests/evpn.rs::mac_ip_routes_to_octets"]),
+    (C::EvpnField, "prefix", &["crates/herald-config/tests/evpn.rs::ip_prefix_routes_to_octets"]),
+    (C::EvpnField, "gateway", &["crates/herald-config/tests/evpn.rs::ip_prefix_routes_to_octets"]),
+    (C::VplsField, "endpoint", &[
+        "crates/herald-config/tests/vpls.rs::the_three_forms_of_exabgps_example_give_the_same_nlri",
+        "crates/herald-api/src/command/tests.rs::vpls_routes_from_the_api",
+    ]),
+    (C::VplsField, "base", &[
+        "crates/herald-config/tests/vpls.rs::the_three_forms_of_exabgps_example_give_the_same_nlri",
+        "crates/herald-api/src/command/tests.rs::vpls_routes_from_the_api",
+    ]),
+    (C::VplsField, "offset", &[
+        "crates/herald-config/tests/vpls.rs::the_three_forms_of_exabgps_example_give_the_same_nlri",
+        "crates/herald-api/src/command/tests.rs::vpls_routes_from_the_api",
+    ]),
+    (C::VplsField, "size", &[
+        "crates/herald-config/tests/vpls.rs::the_three_forms_of_exabgps_example_give_the_same_nlri",
+        "crates/herald-api/src/command/tests.rs::vpls_routes_from_the_api",
+    ]),
+    (C::ExtendedCommunity, "l2info", &[
+        "crates/herald-config/tests/vpls.rs::the_three_forms_of_exabgps_example_give_the_same_nlri",
+        "crates/herald-config/src/route/tests.rs::extended_community_errors",
+    ]),
+    (C::ExtendedCommunity, "encap", &[
+        "crates/herald-config/tests/evpn.rs::evpn_extended_communities",
+        "crates/herald-config/tests/evpn.rs::mac_ip_routes_to_octets",
+    ]),
+    (C::ExtendedCommunity, "router-mac", &[
+        "crates/herald-config/tests/evpn.rs::evpn_extended_communities",
+        "crates/herald-config/tests/evpn.rs::mac_ip_routes_to_octets",
+    ]),
+    (C::ExtendedCommunity, "mac-mobility", &["crates/herald-config/tests/evpn.rs::evpn_extended_communities"]),
+    (C::ExtendedCommunity, "esi-label", &["crates/herald-config/tests/evpn.rs::evpn_extended_communities"]),
     (C::Environment, "tcp.attempts", &["crates/herald/tests/environment_effects.rs::tcp_attempts_gives_up_after_that_many_failed_connections"]),
     (C::Environment, "tcp.delay", &["crates/herald/tests/environment_effects.rs::settings_without_effect_in_herald_are_each_named_in_a_warning_at_start"]),
     (C::Environment, "tcp.acl", &["crates/herald/tests/environment_effects.rs::settings_without_effect_in_herald_are_each_named_in_a_warning_at_start"]),
@@ -490,13 +605,9 @@ const UNSUPPORTED: &[(Context, &str, &str)] = &[
     (C::Neighbor, "auto-flush", "%N% @$ false;\n}\n"),
     (C::Neighbor, "source-interface", "%N% @$ eth0;\n}\n"),
     (C::Neighbor, "peer-address", "%N% @$ 10.0.0.1;\n}\n"),
-    (C::NeighborBlock, "l2vpn", "%N% @$ {\n }\n}\n"),
     (C::NeighborBlock, "operational", "%N% @$ {\n }\n}\n"),
-    (C::Afi, "l2vpn", "%N% family {\n  @$ vpls;\n }\n}\n"),
     (C::Afi, "bgp-ls", "%N% family {\n  @$ bgp-ls;\n }\n}\n"),
     (C::Safi, "mcast-vpn", "%N% family {\n  @ipv4 $;\n }\n}\n"),
-    (C::Safi, "vpls", "%N% family {\n  @l2vpn $;\n }\n}\n"),
-    (C::Safi, "evpn", "%N% family {\n  @l2vpn $;\n }\n}\n"),
     (C::Safi, "bgp-ls", "%N% family {\n  @bgp-ls $;\n }\n}\n"),
     (C::Safi, "bgp-ls-vpn", "%N% family {\n  @bgp-ls $;\n }\n}\n"),
     (C::Safi, "sr-policy", "%N% family {\n  @ipv6 $;\n }\n}\n"),
@@ -510,13 +621,9 @@ const UNSUPPORTED: &[(Context, &str, &str)] = &[
     (C::Api, "signal", "process p { run ./p; }\n%N% api {\n  processes [ p ];\n  @$;\n }\n}\n"),
     (C::ApiMessage, "consolidate", "process p { run ./p; }\n%N% api {\n  processes [ p ];\n  receive { parsed; @$; }\n }\n}\n"),
     (C::ApiMessage, "operational", "process p { run ./p; }\n%N% api {\n  processes [ p ];\n  send { @$; }\n }\n}\n"),
-    (C::Announce, "l2vpn", "%N% announce {\n  @$ {\n  }\n }\n}\n"),
     (C::Route, "bgp-prefix-sid", "%N% announce {\n  ipv4 {\n   unicast 10.0.0.0/8 next-hop 10.0.0.2 @$ 1;\n  }\n }\n}\n"),
     (C::Route, "bgp-prefix-sid-srv6", "%N% static {\n  route 10.0.0.0/8 { next-hop 10.0.0.2; @$ 1; }\n }\n}\n"),
-    (C::ExtendedCommunity, "l2info", EXT),
     (C::ExtendedCommunity, "mup", EXT),
-    (C::ExtendedCommunity, "encapsulation", EXT),
-    (C::ExtendedCommunity, "mac-mobility", EXT),
     (C::ExtendedCommunity, "rt-record", EXT),
     (C::ExtendedCommunity, "chso", EXT),
 ];
@@ -727,8 +834,9 @@ fn the_table_lists_every_keyword_the_parser_matches_and_nothing_else() {
     fail_with(&problems);
 }
 
-/// The families herald implements (the route families, and the flow specification families
-/// of `flow { }` rules) are the address family keywords it acts on.
+/// The families herald implements (the route families, L2VPN EVPN and VPLS among them, and the
+/// flow specification families of `flow { }` rules) are the address family keywords it acts on:
+/// `announce { }` has a block for each AFI (`l2vpn { }` for EVPN and VPLS).
 #[test]
 fn family_keywords_herald_acts_on_are_its_supported_families() {
     use herald_wire::Family;
@@ -984,6 +1092,8 @@ fn the_source_reader_finds_words_in_every_form() {
                     _ => self.each(|p| { p.g() }),
                 }
                 if first.text == "all" || matches!(m.text, "m1" | "m2") {}
+                if v.text.eq_ignore_ascii_case("self") || k.eq_ignore_ascii_case("l2info") {}
+                if f().eq_ignore_ascii_case("call") || p.eq_ignore_ascii_case(w) {}
             }
         }
         fn g() { match (section, key) { ("tcp", "port") => {} _ => {} } }
@@ -1010,6 +1120,8 @@ fn the_source_reader_finds_words_in_every_form() {
             "Parser::f first.text all",
             "Parser::f m.text m1",
             "Parser::f m.text m2",
+            "Parser::f v.text self",
+            "Parser::f k l2info",
             "g (section,key) tcp.port",
         ]
     );

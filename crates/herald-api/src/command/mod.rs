@@ -21,8 +21,11 @@
 //!   command, a second `local-as` in one selector, …) is an error here.
 //! - Flow rules (`announce flow route …`, `announce ipv4|ipv6 flow|flow-vpn …`), labeled
 //!   unicast and VPN routes (`rd`, `label`, `announce ipv4 nlri-mpls|mpls-vpn …`) are
-//!   routes like the others. Families herald cannot originate yet (VPLS, EVPN, MUP, MVPN,
+//!   routes like the others. Families herald cannot originate yet (VPLS, MUP, MVPN,
 //!   operational messages) are errors whose message starts with `unsupported:`.
+//! - EVPN routes (`announce l2vpn evpn …`, `withdraw l2vpn evpn …`) are herald's: ExaBGP 5.0.15
+//!   has no command for them. They take the words of the configuration's
+//!   `announce { l2vpn { evpn … } }` (`herald_config::parse_l2vpn_route`).
 //!
 //! Errors carry the 1-based column (counted in bytes) of the word at fault, or one past the end
 //! of the line when a word is missing.
@@ -166,11 +169,11 @@ pub enum NeighborView {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
     /// `announce route …`, `announce ipv4|ipv6 unicast|multicast …`,
-    /// `announce attribute(s) … nlri …`: routes to add (or replace) in the Adj-RIB-Out of the
-    /// selected neighbors. Every route has a next hop.
+    /// `announce attribute(s) … nlri …`, `announce l2vpn evpn …`: routes to add (or replace)
+    /// in the Adj-RIB-Out of the selected neighbors. Every route has a next hop.
     Announce(Vec<Route>),
     /// `withdraw route …`, `withdraw ipv4|ipv6 unicast|multicast …`,
-    /// `withdraw attribute(s) … nlri …`: routes to remove. The next hop, when given, is
+    /// `withdraw attribute(s) … nlri …`, `withdraw l2vpn evpn …`: routes to remove. The next hop, when given, is
     /// [`NextHopSpec::Ip`]/[`NextHopSpec::SelfAddr`]; otherwise [`NextHopSpec::None`].
     Withdraw(Vec<Route>),
     /// `announce eor [afi safi]`: send an End-of-RIB. `None` when no family is given: ExaBGP
@@ -325,6 +328,8 @@ announce route <prefix> next-hop <ip>|self [<attribute> …]
 withdraw route <prefix> [next-hop <ip>|self] [<attribute> …]
 announce ipv4|ipv6 unicast|multicast <prefix> next-hop <ip>|self [<attribute> …]
 withdraw ipv4|ipv6 unicast|multicast <prefix> [<attribute> …]
+announce l2vpn evpn ethernet-ad|mac-ip|multicast|ethernet-segment|prefix rd <rd> [<field> …] next-hop <ip>|self [<attribute> …]
+withdraw l2vpn evpn ethernet-ad|mac-ip|multicast|ethernet-segment|prefix rd <rd> [<field> …]
 announce attributes [<attribute> …] next-hop <ip>|self nlri <prefix> [<prefix> …]
 withdraw attributes [<attribute> …] nlri <prefix> [<prefix> …]
 announce eor [<afi> <safi>]
@@ -574,7 +579,7 @@ fn announce(w: &mut Words<'_>, kw: &Word<'_>, announce: bool) -> Result<Command>
     let what = w.next().ok_or_else(|| {
         err(
             w.end_column(),
-            format!("'{verb}' needs what to {verb}: route, attributes, ipv4, ipv6, eor, route-refresh or watchdog"),
+            format!("'{verb}' needs what to {verb}: route, attributes, ipv4, ipv6, l2vpn, eor, route-refresh or watchdog"),
         )
     })?;
     let routes = |routes| {
@@ -640,14 +645,31 @@ fn announce(w: &mut Words<'_>, kw: &Word<'_>, announce: bool) -> Result<Command>
             let r = herald_config::parse_flow_command(rest).map_err(|e| from_config(e, offset))?;
             Ok(routes(vec![r.to_route()]))
         }
-        "vpls" => Err(at(
-            &what,
-            "unsupported: VPLS routes (announce vpls) are not implemented yet",
-        )),
-        "l2vpn" => Err(at(
-            &what,
-            "unsupported: L2VPN routes (VPLS, EVPN) are not implemented yet",
-        )),
+        "vpls" => {
+            // ExaBGP's `announce vpls endpoint 5 base 10702 offset 1 size 8 rd … next-hop …`.
+            let text = w.from(what.at);
+            let r = herald_config::parse_l2vpn_route(text).map_err(|e| from_config(e, what.at))?;
+            let v = vec![r];
+            if announce {
+                need_next_hop(&v, what.column())?;
+            }
+            Ok(routes(v))
+        }
+        "l2vpn" => {
+            let (offset, rest) = w.rest();
+            if rest.is_empty() || rest.starts_with('#') {
+                return Err(err(
+                    w.end_column(),
+                    format!("'{verb} l2vpn' needs 'evpn' and a route"),
+                ));
+            }
+            let r = herald_config::parse_l2vpn_route(rest).map_err(|e| from_config(e, offset))?;
+            let v = vec![r];
+            if announce {
+                need_next_hop(&v, what.column())?;
+            }
+            Ok(routes(v))
+        }
         "operational" if announce => Err(at(
             &what,
             "unsupported: operational messages (draft-ietf-idr-operational-message) are not implemented",

@@ -438,20 +438,65 @@ fn watchdog_announce_and_withdraw() {
 // ---------------------------------------------------------------- unsupported families
 
 #[test]
-fn vpls_operational_are_unsupported() {
-    for (line, col) in [
-        ("neighbor 127.0.0.1 announce vpls endpoint 5 base 10702", 29),
-        ("withdraw vpls endpoint 5", 10),
-        (
-            "announce operational adm afi ipv4 safi unicast advisory \"x\"",
-            10,
-        ),
-        ("announce l2vpn vpls", 10),
+fn operational_is_unsupported() {
+    let e = fails("announce operational adm afi ipv4 safi unicast advisory \"x\"");
+    assert!(e.is_unsupported(), "{e}");
+    assert!(e.message.starts_with("unsupported: "), "{e}");
+    assert_eq!(e.column, 10);
+}
+
+// ---------------------------------------------------------------- l2vpn evpn
+
+fn evpn_octets(r: &Route) -> String {
+    assert_eq!(r.family, Family::new(Afi::L2VPN, Safi::EVPN));
+    match &r.nlri {
+        herald_wire::Nlri::Encoded(e) => hex::encode_upper(e.bytes()),
+        n => panic!("not encoded: {n:?}"),
+    }
+}
+
+#[test]
+fn announce_and_withdraw_l2vpn_evpn_routes() {
+    // The octets GoBGP sent for the same route (crates/herald-wire/tests/vectors/gobgp-evpn.txt).
+    let r = announced(
+        "neighbor 127.0.0.1 announce l2vpn evpn mac-ip rd 65000:1 etag 100 mac 00:11:22:33:44:55 \
+         ip 10.0.0.1 vni 1000 next-hop 192.0.2.1 extended-community [ target:65000:1 encap:vxlan ]",
+    );
+    assert_eq!(r.len(), 1);
+    assert_eq!(
+        evpn_octets(&r[0]),
+        "02250000FDE800000001000000000000000000000000006430001122334455200A0000010003E8"
+    );
+    assert_eq!(r[0].next_hop, NextHopSpec::Ip(ip("192.0.2.1")));
+    assert!(r[0]
+        .attribute(herald_wire::iana::attr_type::EXTENDED_COMMUNITIES)
+        .is_some());
+    let w =
+        withdrawn("withdraw l2vpn evpn multicast rd 65000:2 ip 2001:db8::18 path-information 3");
+    assert_eq!(
+        evpn_octets(&w[0]),
+        "031D0000FDE800000002000000008020010DB8000000000000000000000018"
+    );
+    assert_eq!(w[0].nlri.path_id(), Some(3));
+    assert_eq!(w[0].next_hop, NextHopSpec::None);
+}
+
+#[test]
+fn bad_l2vpn_evpn_commands_are_errors_at_the_word() {
+    for (line, col, why) in [
+        ("announce l2vpn evpn multicast rd 65000:2 ip 192.0.2.1", 10, "needs a next-hop"),
+        ("announce l2vpn", 15, "needs 'evpn' and a route"),
+        ("announce l2vpn evpn", 16, "EVPN route type"),
+        ("announce l2vpn evpn bogus rd 1:1", 21, "unknown EVPN route type"),
+        ("announce l2vpn bogus", 16, "expected 'evpn'"),
+        ("announce l2vpn evpn multicast rd 1:1 next-hop 192.0.2.1", 21, "needs 'ip'"),
+        ("announce l2vpn evpn multicast rd 1:1 mac 00:11:22:33:44:55 ip 192.0.2.1 next-hop 192.0.2.1", 38, "has no 'mac'"),
+        ("announce l2vpn evpn mac-ip rd 1:1 mac 00:11:22:33:44 label 1 next-hop 192.0.2.1", 39, "six hex octets"),
     ] {
         let e = fails(line);
-        assert!(e.is_unsupported(), "{line}: {e}");
-        assert!(e.message.starts_with("unsupported: "), "{e}");
-        assert_eq!(e.column, col, "{line}");
+        assert!(!e.is_unsupported(), "{line}: {e}");
+        assert_eq!(e.column, col, "{line}: {e}");
+        assert!(e.message.contains(why), "{line}: {e}");
     }
 }
 
@@ -899,6 +944,8 @@ fn help_lists_every_command_form() {
         "announce route ",
         "withdraw route ",
         "announce ipv4|ipv6 unicast|multicast",
+        "announce l2vpn evpn ",
+        "withdraw l2vpn evpn ",
         "announce attributes ",
         "withdraw attributes ",
         "announce eor",
@@ -953,4 +1000,29 @@ fn flow_rules_from_the_api() {
     assert_eq!(r[0].family, Family::IPV4_FLOW_VPN);
     let e = fails("announce flow route { match { source 10.0.0.1/32; } then { bogus; } }");
     assert!(!e.is_unsupported(), "{e}");
+}
+
+/// ExaBGP's VPLS commands (api-vpls.run): the route's NLRI octets (RFC 4761 §3.2.2).
+#[test]
+fn vpls_routes_from_the_api() {
+    let r = announced("neighbor 127.0.0.1 announce vpls endpoint 5 base 10702 offset 1 size 8 rd 192.168.201.1:123 next-hop 192.168.201.1 extended-community [ target:54591:6 l2info:19:0:1500:111]");
+    assert_eq!(
+        r[0].family,
+        Family::new(herald_wire::Afi::L2VPN, herald_wire::Safi::VPLS)
+    );
+    match &r[0].nlri {
+        herald_wire::Nlri::Encoded(e) => {
+            assert_eq!(
+                hex::encode(e.bytes()),
+                "00110001c0a8c901007b000500010008029ce1"
+            )
+        }
+        n => panic!("{n:?}"),
+    }
+    let l =
+        parse("withdraw vpls endpoint 5 base 10702 offset 1 size 8 rd 192.168.201.1:123").unwrap();
+    assert!(matches!(l.command, Command::Withdraw(_)));
+    let e = fails("announce vpls endpoint 5 base 10702");
+    assert_eq!(e.message, "a VPLS route needs rd, offset, size (at 'vpls')");
+    assert_eq!(e.column, 10);
 }

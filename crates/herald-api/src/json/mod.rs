@@ -19,13 +19,13 @@
 //! - `origin:ASN:N` route origins print N as a number (ExaBGP prints it as a dotted quad).
 //! - Attributes ExaBGP does not know (OTC) or drops unless configured (AIGP) are named (`otc`,
 //!   `aigp`); unknown attributes keep ExaBGP's `attribute-0xTT-0xFF` form.
-//! - NLRI of families herald does not type yet are given as `{ "raw": "0x…" }` (EVPN, RTC,
+//! - NLRI of families herald does not type yet are given as `{ "raw": "0x…" }` (RTC,
 //!   VPLS, …; and flowspec NLRI with a component type herald does not know, or out of order,
 //!   which ExaBGP drops without a word).
 //! - Routes with a 48-octet VPN next hop (RD + global, RD + link-local; RFC 4659) are listed
 //!   under the global address; ExaBGP 5.0.15 cannot decode that next hop.
-//! - Labeled unicast, VPN and flowspec with ADD-PATH carry `"path-information"` (ExaBGP does
-//!   not decode ADD-PATH for flowspec at all).
+//! - Labeled unicast, VPN, flowspec and EVPN with ADD-PATH carry `"path-information"` (ExaBGP
+//!   does not decode ADD-PATH for flowspec at all, and does not show it for EVPN).
 //! - A label stack ends at the bottom-of-stack bit (RFC 8277 §2.2). ExaBGP 5.0.15 also stops
 //!   once the bits left fit a prefix, so it misreads an IPv6 route with two labels (one
 //!   label and a /72 prefix); herald reads both labels.
@@ -35,10 +35,12 @@
 //! Typed families in ExaBGP's shape: labeled unicast `{ "nlri": "10.0.0.0/24",
 //! "label": [ [100], [101] ] }` (label values without TC/bottom-of-stack bits; a withdrawal's
 //! 0x800000 Compatibility field is `[524288]`), MPLS VPN `{ "nlri": …, "label": …,
-//! "rd": "65000:1" }` under the next hop's address, flowspec as described in `flow.rs`.
+//! "rd": "65000:1" }` under the next hop's address, flowspec as described in `flow.rs`, EVPN
+//! (family `"l2vpn evpn"`) as described in `evpn.rs`.
 //! - RFC 7606 errors found while decoding are listed under `"malformed"` in the update.
 
 mod attributes;
+mod evpn;
 mod extended;
 pub(crate) mod flow;
 mod open;
@@ -339,6 +341,19 @@ fn write_nlri_list(
         }),
         NlriList::Flow(v) => list(out, v, |out, f| {
             flow::write_flow(out, f, family.afi == herald_wire::Afi::IPV6, nh);
+        }),
+        NlriList::Evpn(v) => list(out, v, evpn::write_evpn),
+        // ExaBGP's layout: the RD, then the VE ID ("endpoint"), label base, offset and size.
+        NlriList::Vpls(v) => list(out, v, |out, p| {
+            let _ = write!(
+                out,
+                "{{ \"rd\": \"{}\", \"endpoint\": {}, \"base\": {}, \"offset\": {}, \"size\": {} }}",
+                p.rd,
+                p.endpoint,
+                p.base(),
+                p.offset,
+                p.size
+            );
         }),
         NlriList::Raw(r) => {
             let _ = write!(out, "[ {{ \"raw\": \"0x{}\" }} ]", hex_upper(r));

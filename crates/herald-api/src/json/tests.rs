@@ -360,3 +360,51 @@ fn open_software_version_as_exabgp() {
         r#", "open": { "version": 4, "asn": 65001, "hold_time": 90, "router_id": "192.0.2.61", "capabilities": { "75": { "software": "ExaBGP/5.0.15" } } } } }"#
     );
 }
+
+#[test]
+fn evpn_routes_match_exabgp() {
+    // `exabgp decode` of the same octets: a type 5 route whose prefix has bits past its length
+    // and a zero label field, a route type ExaBGP does not know (9), a type 1 route with an MPLS
+    // label (100 with the bottom-of-stack bit).
+    let s = decode("ffffffffffffffffffffffffffffffff006d020000005640010100400200800e4c00194604c00002010005220000fde80000000a0000000000000000000000000000180a010203000000000000000902010201190000fde8000000010011223344556677889900000064000641", &Context::default());
+    assert_eq!(
+        payload(&s),
+        r#", "message": { "update": { "attribute": { "origin": "igp" }, "announce": { "l2vpn evpn": { "192.0.2.1": [ { "code": 5, "parsed": true, "raw": "05220000FDE80000000A0000000000000000000000000000180A01020300000000000000", "name": "IP Prefix Advertisement", "rd": "65000:10", "esi": "-", "ethernet-tag": 0, "label": [ [0] ], "ip": "10.1.2.3", "iplen": 24, "gateway": "0.0.0.0" }, { "code": 9, "parsed": false, "raw": "09020102" }, { "code": 1, "parsed": true, "raw": "01190000FDE8000000010011223344556677889900000064000641", "name": "Ethernet Auto-Discovery", "rd": "65000:1", "esi": "00:11:22:33:44:55:66:77:88:99", "ethernet-tag": 100, "label": [ [100, 1601] ] } ] } } } } } }"#
+    );
+    // `exabgp decode` of an MP_UNREACH_NLRI with a type 4 route.
+    let s = decode("ffffffffffffffffffffffffffffffff0036020000001f800f1c00194604170001c000021200020100112233445500070020c0000212", &Context::default());
+    assert_eq!(
+        payload(&s),
+        r#", "message": { "update": { "withdraw": { "l2vpn evpn": [ { "code": 4, "parsed": true, "raw": "04170001C000021200020100112233445500070020C0000212", "name": "Ethernet Segment", "rd": "192.0.2.18:2", "esi": "01:00:11:22:33:44:55:00:07:00", "ip": "192.0.2.18" } ] } } } } }"#
+    );
+}
+
+#[test]
+fn evpn_path_identifiers_are_shown_after_raw() {
+    // `exabgp decode -i` prints the same without "path-information" (a documented difference).
+    let ctx = Context {
+        add_path: vec![Family::new(Afi::L2VPN, Safi::EVPN)],
+        ..Context::default()
+    };
+    let s = decode("ffffffffffffffffffffffffffffffff0041020000002a40010100400200800e2000194604c0000201000000000703110000fde8000000010000006420c0000212", &ctx);
+    assert_eq!(
+        payload(&s),
+        r#", "message": { "update": { "attribute": { "origin": "igp" }, "announce": { "l2vpn evpn": { "192.0.2.1": [ { "code": 3, "parsed": true, "raw": "03110000FDE8000000010000006420C0000212", "path-information": "0.0.0.7", "name": "Inclusive Multicast Ethernet Tag", "rd": "65000:1", "ethernet-tag": 100, "ip": "192.0.2.18" } ] } } } } } }"#
+    );
+}
+
+/// VPLS (RFC 4761): ExaBGP's conf-l2vpn route; `exabgp decode` of the same octets printed
+/// exactly this.
+#[test]
+fn vpls_routes_as_exabgp_prints_them() {
+    let s = decode(
+        "ffffffffffffffffffffffffffffffff00440200000 02d800e1c00194104c0a8c9010000110001c0a8c901007b000500010008029ce14001010040020040050400000064"
+            .replace(' ', "")
+            .as_str(),
+        &Context::default(),
+    );
+    assert_eq!(
+        payload(&s),
+        r#", "message": { "update": { "attribute": { "origin": "igp", "local-preference": 100 }, "announce": { "l2vpn vpls": { "192.168.201.1": [ { "rd": "192.168.201.1:123", "endpoint": 5, "base": 10702, "offset": 1, "size": 8 } ] } } } } } }"#
+    );
+}

@@ -39,8 +39,11 @@
 //! - An AS4_PATH without AS_PATH is written `attribute [ 0x11 0xC0 ( … ) ]` and AS4_AGGREGATOR
 //!   without AGGREGATOR as `aggregator`, as ExaBGP does; BGP-LS, Prefix-SID and other
 //!   attributes herald keeps raw are written raw.
-//! - NLRI of families herald does not type (EVPN, VPLS, RTC, …) are written `<afi> <safi>
+//! - NLRI of families herald does not type (VPLS, RTC, …) are written `<afi> <safi>
 //!   0x<hex>`.
+//! - EVPN routes are written in herald's configuration syntax, `evpn mac-ip rd 65000:1 esi -
+//!   etag 100 mac 00:11:22:33:44:55 ip 10.0.0.1 vni 1000` (then `path-information`, `next-hop`
+//!   and the attributes); ExaBGP 5.0.15 writes only `afi l2vpn safi evpn` for each.
 //! - RFC 7606 errors are written ` error treat-as-withdraw due to <attribute>` and
 //!   ` error discard due to <attribute>` after the attributes, as ExaBGP does for the errors it
 //!   detects; herald may detect more.
@@ -378,6 +381,33 @@ fn write_nlri(
             for f in v {
                 line(out, &|o: &mut String| {
                     o.push_str(&crate::json::flow::flow_string(f, v6, nh));
+                });
+            }
+        }
+        NlriList::Evpn(v) => {
+            for e in v {
+                line(out, &|o: &mut String| {
+                    let _ = write!(o, "evpn {}", e.route);
+                    write_path_id(o, e.path_id);
+                    write_next_hop(o, nh);
+                });
+            }
+        }
+        // ExaBGP's words: `vpls rd … endpoint … base … offset … size …`.
+        NlriList::Vpls(v) => {
+            for p in v {
+                line(out, &|o: &mut String| {
+                    let _ = write!(
+                        o,
+                        "vpls rd {} endpoint {} base {} offset {} size {}",
+                        p.rd,
+                        p.endpoint,
+                        p.base(),
+                        p.offset,
+                        p.size
+                    );
+                    write_path_id(o, p.path_id);
+                    write_next_hop(o, nh);
                 });
             }
         }

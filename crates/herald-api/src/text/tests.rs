@@ -147,3 +147,22 @@ fn end_of_rib_and_empty_update() {
          neighbor 192.0.2.7 receive update end\n"
     );
 }
+
+#[test]
+fn evpn_routes_in_the_configuration_words() {
+    let m = |h: &str| Message::decode(&hex::decode(h).unwrap(), &Context::default()).unwrap();
+    assert_eq!(
+        text(&m("ffffffffffffffffffffffffffffffff006d020000005640010100400200800e4c00194604c00002010005220000fde80000000a0000000000000000000000000000180a010203000000000000000902010201190000fde8000000010011223344556677889900000064000641"), Direction::Receive),
+        "neighbor 192.0.2.7 receive update start\n\
+         neighbor 192.0.2.7 receive update announced evpn prefix rd 65000:10 esi - etag 0 prefix 10.1.2.3/24 gateway 0.0.0.0 vni 0 next-hop 192.0.2.1 origin igp\n\
+         neighbor 192.0.2.7 receive update announced evpn route-type 9 value 0x0102 next-hop 192.0.2.1 origin igp\n\
+         neighbor 192.0.2.7 receive update announced evpn ethernet-ad rd 65000:1 esi 00:11:22:33:44:55:66:77:88:99 etag 100 label 100 next-hop 192.0.2.1 origin igp\n\
+         neighbor 192.0.2.7 receive update end\n"
+    );
+    assert_eq!(
+        text(&m("ffffffffffffffffffffffffffffffff0036020000001f800f1c00194604170001c000021200020100112233445500070020c0000212"), Direction::Receive),
+        "neighbor 192.0.2.7 receive update start\n\
+         neighbor 192.0.2.7 receive update withdrawn evpn ethernet-segment rd 192.0.2.18:2 esi 01:00:11:22:33:44:55:00:07:00 ip 192.0.2.18\n\
+         neighbor 192.0.2.7 receive update end\n"
+    );
+}

@@ -13,7 +13,7 @@ use crate::route::{err, list, unsupported, Cursor};
 use crate::values::{parse_asn, parse_bool, parse_ipv4, parse_u32};
 
 /// The families herald can announce and decode today.
-pub(crate) const SUPPORTED_FAMILIES: [Family; 8] = [
+pub(crate) const SUPPORTED_FAMILIES: [Family; 10] = [
     Family::IPV4_UNICAST,
     Family::IPV4_MULTICAST,
     Family::IPV6_UNICAST,
@@ -22,6 +22,8 @@ pub(crate) const SUPPORTED_FAMILIES: [Family; 8] = [
     Family::new(Afi::IPV6, Safi::MPLS_LABEL),
     Family::new(Afi::IPV4, Safi::MPLS_VPN),
     Family::new(Afi::IPV6, Safi::MPLS_VPN),
+    Family::new(Afi::L2VPN, Safi::EVPN),
+    Family::new(Afi::L2VPN, Safi::VPLS),
 ];
 
 /// The flow specification families a neighbor can have (its rules are [`crate::FlowRule`]s).
@@ -56,7 +58,7 @@ pub(crate) fn check_supported(f: Family, at: &Token<'_>) -> Result<()> {
         Err(unsupported(
             at,
             &format!("family {f}"),
-            "only IPv4/IPv6 unicast, multicast, labeled unicast (nlri-mpls), MPLS VPN and flow are implemented",
+            "only IPv4/IPv6 unicast, multicast, labeled unicast (nlri-mpls), MPLS VPN, flow, L2VPN EVPN and VPLS are implemented",
         ))
     }
 }
@@ -302,7 +304,12 @@ impl<'a> Parser<'a> {
                 self.flow_body(k, &mut d.flows);
                 true
             }
-            "l2vpn" | "operational" => {
+            "l2vpn" => {
+                no_name(self);
+                self.l2vpn_body(k, &mut d.routes);
+                true
+            }
+            "operational" => {
                 self.error(unsupported(k, k.text, "not implemented yet"));
                 false
             }

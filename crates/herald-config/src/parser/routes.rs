@@ -1,6 +1,7 @@
-//! `static { route … }` and `announce { ipv4 { unicast … } }` (`flow …` there is read by
-//! [`super::flow`]).
+//! `static { route … }`, `announce { ipv4 { unicast … } }` and `announce { l2vpn { evpn … } }`
+//! (`flow …` in `announce` is read by [`super::flow`]).
 
+use herald_wire::nlri::EncodedNlri;
 use herald_wire::{Afi, Family, Safi};
 use ipnet::IpNet;
 
@@ -10,9 +11,10 @@ use crate::error::Result;
 use crate::keywords::{hint, Context};
 use crate::lexer::Token;
 use crate::model::NextHopSpec;
+use crate::route::evpn::{EvpnDraft, Kind as EvpnKind};
+use crate::route::vpls::VplsDraft;
 use crate::route::{
-    err, parse_prefix, static_family, unsupported, Cursor, FlowRule, Interner, RouteDraft,
-    RouteRec, Stop,
+    err, parse_prefix, static_family, Cursor, FlowRule, Interner, RouteDraft, RouteRec, Stop,
 };
 
 /// The most attribute texts remembered for reuse (then they are forgotten and remembered
@@ -62,7 +64,150 @@ pub(crate) fn attributes_nlri(
     Ok(())
 }
 
+/// One EVPN route, the words after `evpn` (`kw`): `mac-ip rd 65000:1 mac 00:11:22:33:44:55
+/// label 100 next-hop 192.0.2.1 …` (grammar in `crate::route::evpn`).
+pub(crate) fn evpn_route(
+    cur: &mut Cursor<'_, '_>,
+    kw: &Token<'_>,
+    require_next_hop: bool,
+    int: &mut Interner,
+    out: &mut Vec<RouteRec>,
+) -> Result<()> {
+    const TYPES: &str = "ethernet-ad, mac-ip, multicast, ethernet-segment or prefix";
+    let t = cur.value(kw, &format!("an EVPN route type ({TYPES})"))?;
+    let kind = EvpnKind::from_word(t.text)
+        .ok_or_else(|| err(&t, format!("unknown EVPN route type (expected {TYPES})")))?;
+    let mut draft = RouteDraft::default();
+    draft.evpn = Some(EvpnDraft::new(kind));
+    draft.apply(cur, false)?;
+    let route = match &draft.evpn {
+        Some(e) => e.build(&t, draft.mpls.rd, draft.mpls.labels.as_ref())?,
+        None => return Err(err(&t, "not an EVPN route")),
+    };
+    if require_next_hop && draft.next_hop == NextHopSpec::None {
+        return Err(err(kw, "route has no next-hop"));
+    }
+    let mut octets = Vec::with_capacity(route.value_len() + 2);
+    route.encode(&mut octets);
+    let nlri = EncodedNlri::new(draft.path_id, &octets);
+    draft.build_encoded(
+        Family::new(Afi::L2VPN, Safi::EVPN),
+        nlri,
+        kw.span(),
+        int,
+        out,
+    )
+}
+
+/// A VPLS route once its words are read into `draft` (ExaBGP's `vpls` statement: endpoint,
+/// base, offset, size, rd and the route attributes).
+pub(crate) fn vpls_finish(
+    draft: &mut RouteDraft,
+    kw: &Token<'_>,
+    require_next_hop: bool,
+    int: &mut Interner,
+    out: &mut Vec<RouteRec>,
+) -> Result<()> {
+    let v = match &draft.vpls {
+        Some(v) => v.build(kw, draft.mpls.rd)?,
+        None => return Err(err(kw, "not a VPLS route")),
+    };
+    if draft.mpls.labels.is_some() {
+        return Err(err(
+            kw,
+            "a VPLS route has a label base ('base'), not a 'label'",
+        ));
+    }
+    if require_next_hop && draft.next_hop == NextHopSpec::None {
+        return Err(err(kw, "route has no next-hop"));
+    }
+    let mut octets = Vec::with_capacity(19);
+    v.encode(false, &mut octets);
+    let nlri = EncodedNlri::new(draft.path_id, &octets);
+    draft.build_encoded(
+        Family::new(Afi::L2VPN, Safi::VPLS),
+        nlri,
+        kw.span(),
+        int,
+        out,
+    )
+}
+
+/// One VPLS route written on one line: the words after `vpls` (`kw`).
+pub(crate) fn vpls_route(
+    cur: &mut Cursor<'_, '_>,
+    kw: &Token<'_>,
+    require_next_hop: bool,
+    int: &mut Interner,
+    out: &mut Vec<RouteRec>,
+) -> Result<()> {
+    let mut draft = RouteDraft::default();
+    draft.vpls = Some(VplsDraft::default());
+    draft.apply(cur, false)?;
+    vpls_finish(&mut draft, kw, require_next_hop, int, out)
+}
+
 impl<'a> Parser<'a> {
+    /// The statements of an `l2vpn` block (a neighbor's, or inside `announce`): `evpn …;`,
+    /// `vpls …;` and `vpls NAME { …; }`.
+    pub(crate) fn l2vpn_body(&mut self, head: &Token<'a>, routes: &mut Vec<RouteRec>) {
+        let words = std::mem::take(&mut self.route_words);
+        self.each(head, |p, stmt, sub| {
+            let Some(kw) = stmt.first().copied() else {
+                return false;
+            };
+            if let (Some(_), "vpls") = (sub, kw.text) {
+                // `vpls NAME { endpoint 5; base 10702; …; }`
+                let mut draft = RouteDraft::default();
+                draft.vpls = Some(VplsDraft::default());
+                let mut failed = false;
+                p.each(&kw, |p, stmt, inner| {
+                    if let (Some(brace), false) = (inner, failed) {
+                        p.error(err(&brace, "unexpected block inside a vpls route"));
+                        failed = true;
+                        return false;
+                    }
+                    if !failed {
+                        if let Err(e) = draft.apply(&mut Cursor::new(stmt), false) {
+                            p.error(e);
+                            failed = true;
+                        }
+                    }
+                    inner.is_none()
+                });
+                if !failed {
+                    if let Err(e) = vpls_finish(&mut draft, &kw, true, &mut p.interner, routes) {
+                        p.error(e);
+                    }
+                }
+                return true;
+            }
+            if let Some(brace) = sub {
+                p.error(err(
+                    &brace,
+                    format!("unexpected block after '{}' in l2vpn", kw.text),
+                ));
+                return false;
+            }
+            let mut cur = Cursor::new(stmt.get(1..).unwrap_or_default());
+            let r = match kw.text {
+                "evpn" => evpn_route(&mut cur, &kw, true, &mut p.interner, routes),
+                "vpls" => vpls_route(&mut cur, &kw, true, &mut p.interner, routes),
+                other => Err(err(
+                    &kw,
+                    format!(
+                        "unknown statement '{other}' in l2vpn (expected 'evpn …;' or 'vpls …;')"
+                    ),
+                )),
+            };
+            if let Err(e) = r {
+                p.error(e);
+            }
+            true
+        });
+        self.route_words = words;
+    }
+
     /// The statements of a `static` block.
     pub(crate) fn static_body(&mut self, head: &Token<'a>, routes: &mut Vec<RouteRec>) {
         let words = std::mem::replace(&mut self.route_words, &["route"]);
@@ -196,7 +341,7 @@ impl<'a> Parser<'a> {
         finish(draft, kw, family, net, &mut self.interner, routes)
     }
 
-    /// The `announce { }` block: `ipv4 { … }`, `ipv6 { … }`.
+    /// The `announce { }` block: `ipv4 { … }`, `ipv6 { … }`, `l2vpn { … }`.
     pub(crate) fn announce_body(
         &mut self,
         head: &Token<'a>,
@@ -208,15 +353,18 @@ impl<'a> Parser<'a> {
                 return false;
             };
             let Some(_) = sub else {
-                p.error(err(&kw, "expected 'ipv4 {' or 'ipv6 {' inside announce"));
+                p.error(err(
+                    &kw,
+                    "expected 'ipv4 {', 'ipv6 {' or 'l2vpn {' inside announce",
+                ));
                 return true;
             };
             let afi = match kw.text {
                 "ipv4" => Afi::IPV4,
                 "ipv6" => Afi::IPV6,
                 "l2vpn" => {
-                    p.error(unsupported(&kw, "l2vpn", "not implemented yet"));
-                    return false;
+                    p.l2vpn_body(&kw, routes);
+                    return true;
                 }
                 other => {
                     let h = hint(Context::Announce, other);

@@ -70,14 +70,7 @@ fn local(s: &str) -> Option<u32> {
 }
 
 /// Extended community types ExaBGP knows that herald does not build yet.
-const NOT_YET: &[&str] = &[
-    "l2info",
-    "mup",
-    "encapsulation",
-    "mac-mobility",
-    "rt-record",
-    "chso",
-];
+const NOT_YET: &[&str] = &["mup", "rt-record", "chso"];
 
 /// Flow specification actions that have their own keyword in a flow route's `then` block
 /// (or `scope`), and no `extended-community` form.
@@ -172,6 +165,34 @@ fn ext_community(t: &Token<'_>) -> Result<ExtCommunity> {
             return Err(unsupported(t, &format!("extended-community {s}"), ""));
         }
         return Err(err(t, "invalid extended community"));
+    }
+    // EVPN's: encap:, router-mac:, mac-mobility:, esi-label:.
+    if let Some(c) = super::evpn::ext_community(t) {
+        return c;
+    }
+    // RFC 4761 §3.2.4 Layer2 Info: l2info:ENCAPS:CONTROL-FLAGS:MTU:RESERVED (ExaBGP's form;
+    // the last field is the reserved one, which ExaBGP's example calls site preference).
+    if let [k, enc, ctl, mtu, rsv] = parts.as_slice() {
+        if k.eq_ignore_ascii_case("l2info") {
+            let byte = |v: &str, what: &str| {
+                parse_u32(v)
+                    .and_then(|n| u8::try_from(n).ok())
+                    .ok_or_else(|| err(t, format!("invalid l2info: {what} is 0-255")))
+            };
+            let word = |v: &str, what: &str| {
+                parse_u32(v)
+                    .and_then(|n| u16::try_from(n).ok())
+                    .ok_or_else(|| err(t, format!("invalid l2info: {what} is 0-65535")))
+            };
+            let (e, c) = (
+                byte(enc, "the encapsulation")?,
+                byte(ctl, "the control flags")?,
+            );
+            let (m, r) = (word(mtu, "the MTU")?, word(rsv, "the last field")?);
+            let [m0, m1] = m.to_be_bytes();
+            let [r0, r1] = r.to_be_bytes();
+            return Ok(ExtCommunity([0x80, 0x0a, e, c, m0, m1, r0, r1]));
+        }
     }
     let (kind, args) = match parts.as_slice() {
         [a, b] => ("target", [*a, *b]),

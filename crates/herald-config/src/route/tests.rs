@@ -1,7 +1,7 @@
 use std::net::{IpAddr, Ipv4Addr};
 
 use herald_wire::attr::{
-    Aggregator, AsPath, Community, LargeCommunity, Origin, Segment, SegmentType,
+    Aggregator, AsPath, Community, ExtCommunity, LargeCommunity, Origin, Segment, SegmentType,
 };
 use herald_wire::{AttrValue, Attribute, Family};
 
@@ -217,9 +217,17 @@ fn origin4_and_bandwidth_extended_communities() {
 
 #[test]
 fn extended_community_errors() {
-    let e = parse_route_spec("1.0.0.0/8 extended-community l2info:1:2:13398:30864").unwrap_err();
-    assert_eq!(e.message, "unsupported: extended-community l2info");
+    // RFC 4761 §3.2.4 Layer2 Info, ExaBGP's l2info:ENCAPS:FLAGS:MTU:LAST.
+    let r = parse_route_spec("1.0.0.0/8 extended-community l2info:19:0:1500:111").unwrap();
+    assert_eq!(
+        r.attributes[0].value,
+        AttrValue::ExtCommunities(vec![ExtCommunity([0x80, 0x0a, 19, 0, 0x05, 0xdc, 0, 111])])
+    );
+    let e = parse_route_spec("1.0.0.0/8 extended-community l2info:1:2:70000:1").unwrap_err();
+    assert_eq!(e.message, "invalid l2info: the MTU is 0-65535");
     assert_eq!(e.col, 30);
+    let e = parse_route_spec("1.0.0.0/8 extended-community mup:1:2").unwrap_err();
+    assert!(e.is_unsupported());
     let e = parse_route_spec("1.0.0.0/8 extended-community bogus:1:2").unwrap_err();
     assert!(!e.is_unsupported());
     let e = parse_route_spec("1.0.0.0/8 extended-community 0x0102").unwrap_err();

@@ -1,7 +1,8 @@
 //! A small reader of Rust source, for `tests/keywords.rs`: enough to find where the parser
-//! compares a word with string literals, and the function each comparison is in. It knows
-//! comments, strings (raw too), characters and lifetimes, and follows `match` arms, guards and
-//! nested matches; it skips `mod tests`.
+//! compares a word with string literals (`match`, `matches!`, `x.text == "…"`,
+//! `x.eq_ignore_ascii_case("…")`, `const` lists of words), and the function each comparison is
+//! in. It knows comments, strings (raw too), characters and lifetimes, and follows `match` arms,
+//! guards and nested matches; it skips `mod tests`.
 
 /// A token of Rust source.
 #[derive(Clone, Debug, PartialEq)]
@@ -183,8 +184,8 @@ fn lex(src: &str) -> Vec<T> {
     out
 }
 
-/// Where the parser compares a word with string literals: a `match` arm, `==` / `!=`, a
-/// `matches!`, or a `const` list of words.
+/// Where the parser compares a word with string literals: a `match` arm, `==` / `!=`, an
+/// `eq_ignore_ascii_case`, a `matches!`, or a `const` list of words.
 #[derive(Clone, Debug)]
 pub struct Site {
     /// Path from the workspace root.
@@ -464,6 +465,26 @@ pub fn scan(file: &str, src: &str) -> Vec<Site> {
                     }
                 }
             }
+            // `k.eq_ignore_ascii_case("l2info")`, `v.text.eq_ignore_ascii_case("self")`.
+            Tok::Ident(w)
+                if w == "eq_ignore_ascii_case"
+                    && i >= 2
+                    && t[i - 1].is(".")
+                    && t.get(i + 1).is_some_and(|n| n.is("("))
+                    && t.get(i + 3).is_some_and(|n| n.is(")")) =>
+            {
+                if let (Some(Tok::Str(word)), Some(from)) =
+                    (t.get(i + 2).map(|n| &n.tok), receiver(&t, i - 1))
+                {
+                    sites.push(Site {
+                        file: file.into(),
+                        line: x.line,
+                        func: func(&stack),
+                        scrutinee: joined(&t[from..i - 1]),
+                        word: word.clone(),
+                    });
+                }
+            }
             Tok::Ident(w) if w == "fn" => {
                 if let Some(n) = t.get(i + 1) {
                     pending = Some((d, false, n.text()));
@@ -529,6 +550,17 @@ pub fn scan(file: &str, src: &str) -> Vec<Site> {
         i += 1;
     }
     sites
+}
+
+/// Where the receiver of the method call whose `.` is at `dot` starts: a path of fields such as
+/// `k` or `v.text` (`None` for anything else, a call or an index).
+fn receiver(t: &[T], dot: usize) -> Option<usize> {
+    let is_ident = |k: usize| matches!(t.get(k).map(|x| &x.tok), Some(Tok::Ident(_)));
+    let mut from = dot.checked_sub(1).filter(|k| is_ident(*k))?;
+    while from >= 2 && t[from - 1].is(".") && is_ident(from - 2) {
+        from -= 2;
+    }
+    Some(from)
 }
 
 fn emit(sites: &mut Vec<Site>, file: &str, func: &str, f: &mut Frame) {

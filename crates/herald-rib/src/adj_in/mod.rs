@@ -30,7 +30,8 @@ pub struct Applied {
 ///
 /// NLRI herald-wire could not type ([`NlriList::Raw`]) cannot be split into routes, so an
 /// UPDATE's raw NLRI store nothing (and raw withdrawals remove nothing); a caller that needs
-/// such routes keeps the UPDATEs themselves.
+/// such routes keeps the UPDATEs themselves. EVPN routes (RFC 7432) are typed but not stored
+/// yet either.
 #[derive(Default)]
 pub struct AdjRibIn {
     /// One table per family that has routes, sorted by family (a table emptied by withdrawals
@@ -345,7 +346,7 @@ impl AdjRibIn {
     }
 }
 
-/// An NLRI list, borrowed; raw NLRI cannot be split into routes.
+/// An NLRI list, borrowed; raw NLRI (and, for now, EVPN routes) cannot be split into routes.
 #[derive(Clone, Copy)]
 enum Nlri<'a> {
     Prefixes(&'a [Prefix]),
@@ -362,7 +363,8 @@ impl<'a> Nlri<'a> {
             NlriList::Labeled(p) => Nlri::Labeled(p),
             NlriList::Vpn(p) => Nlri::Vpn(p),
             NlriList::Flow(f) => Nlri::Flow(f),
-            NlriList::Raw(_) => Nlri::Raw,
+            // EVPN and VPLS routes are not kept in the Adj-RIB-In yet (no key type for them).
+            NlriList::Evpn(_) | NlriList::Vpls(_) | NlriList::Raw(_) => Nlri::Raw,
         }
     }
 

@@ -157,14 +157,31 @@ fn mp_reach_and_unreach() {
             ]),
         })),
     );
-    // A family without a typed NLRI decoder keeps its NLRI raw (EVPN here).
+    // A family without a typed NLRI decoder keeps its NLRI raw (MUP here).
     rt(
-        "80 0e 0d 0019 46 00 00 02 06 000000000000",
+        "80 0e 0d 0001 55 00 00 02 06 000000000000",
         AttrValue::MpReach(Box::new(MpReach {
-            family: Family::new(Afi::L2VPN, Safi::EVPN),
+            family: Family::new(Afi::IPV4, Safi::MUP),
             next_hop: NextHop::Raw(vec![]),
             reserved: 0,
             nlri: NlriList::Raw(hex::decode("0206000000000000").unwrap()),
+        })),
+    );
+    // EVPN is typed: an Inclusive Multicast route (type 3) of RD 65000:1, 192.0.2.18.
+    rt(
+        "80 0e 1c 0019 46 04 c0000212 00 03 11 0000fde800000001 00000064 20 c0000212",
+        AttrValue::MpReach(Box::new(MpReach {
+            family: Family::new(Afi::L2VPN, Safi::EVPN),
+            next_hop: NextHop::Ipv4("192.0.2.18".parse().unwrap()),
+            reserved: 0,
+            nlri: NlriList::Evpn(vec![crate::nlri::Evpn {
+                path_id: None,
+                route: crate::nlri::EvpnRoute::InclusiveMulticast {
+                    rd: crate::nlri::RouteDistinguisher::parse("65000:1").unwrap(),
+                    etag: 100,
+                    ip: "192.0.2.18".parse().unwrap(),
+                },
+            }]),
         })),
     );
     // Flowspec is typed: destination 10.0.0.0/24, protocol =tcp.

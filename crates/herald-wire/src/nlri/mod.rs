@@ -2,23 +2,27 @@
 //!
 //! Each family lives in its own file and exposes the same two operations: decode a run of NLRI
 //! octets into a typed list, and append a typed entry to an output buffer. Typed: IPv4/IPv6
-//! unicast and multicast ([`unicast`]), labeled unicast ([`labeled`]), MPLS VPN ([`vpn`]) and
-//! flow specification with flow-vpn ([`flowspec`]). Families not typed yet travel as
-//! [`NlriList::Raw`] so that they still decode, display as hex and re-encode byte for byte;
-//! EVPN, RTC and VPLS each slot in as one more file and one more `NlriList` variant.
+//! unicast and multicast ([`unicast`]), labeled unicast ([`labeled`]), MPLS VPN ([`vpn`]),
+//! flow specification with flow-vpn ([`flowspec`]) and EVPN ([`evpn`]). Families not typed yet
+//! travel as [`NlriList::Raw`] so that they still decode, display as hex and re-encode byte for
+//! byte; RTC and VPLS each slot in as one more file and one more `NlriList` variant.
 
+pub mod evpn;
 pub mod flowspec;
 pub mod labeled;
 pub mod unicast;
+pub mod vpls;
 pub mod vpn;
 
 use std::sync::Arc;
 
 use crate::iana::{Afi, Family, Safi};
 
+pub use evpn::{Esi, Evpn, EvpnRoute, MacAddress};
 pub use flowspec::FlowSpec;
 pub use labeled::{Label, LabelStack, LabeledPrefix};
 pub use unicast::Prefix;
+pub use vpls::Vpls;
 pub use vpn::{RouteDistinguisher, VpnPrefix};
 
 /// The NLRI of one family in one UPDATE.
@@ -33,6 +37,10 @@ pub enum NlriList {
     /// IPv4/IPv6 flow specifications, with a route distinguisher for flow-vpn (RFC 8955,
     /// RFC 8956).
     Flow(Vec<FlowSpec>),
+    /// EVPN routes (RFC 7432, RFC 9136).
+    Evpn(Vec<Evpn>),
+    /// L2VPN VPLS (RFC 4761).
+    Vpls(Vec<Vpls>),
     /// A family this crate does not type yet: the NLRI octets as received.
     Raw(Vec<u8>),
 }
@@ -45,6 +53,8 @@ impl NlriList {
             NlriList::Labeled(p) => p.len(),
             NlriList::Vpn(p) => p.len(),
             NlriList::Flow(p) => p.len(),
+            NlriList::Evpn(p) => p.len(),
+            NlriList::Vpls(p) => p.len(),
             NlriList::Raw(_) => 0,
         }
     }
@@ -56,6 +66,8 @@ impl NlriList {
             NlriList::Labeled(p) => p.is_empty(),
             NlriList::Vpn(p) => p.is_empty(),
             NlriList::Flow(p) => p.is_empty(),
+            NlriList::Evpn(p) => p.is_empty(),
+            NlriList::Vpls(p) => p.is_empty(),
             NlriList::Raw(r) => r.is_empty(),
         }
     }
@@ -113,6 +125,16 @@ impl NlriList {
                 Ok(flowspec::decode(afi, vpn, bytes, add_path)?
                     .map_or_else(|| NlriList::Raw(bytes.to_vec()), NlriList::Flow))
             }
+            (Afi::L2VPN, Safi::EVPN) => {
+                let mut v = Vec::new();
+                evpn::decode_into(bytes, add_path, &mut v)?;
+                Ok(NlriList::Evpn(v))
+            }
+            (Afi::L2VPN, Safi::VPLS) => {
+                let mut v = Vec::new();
+                vpls::decode_into(bytes, add_path, &mut v)?;
+                Ok(NlriList::Vpls(v))
+            }
             _ => Ok(NlriList::Raw(bytes.to_vec())),
         }
     }
@@ -128,6 +150,8 @@ impl NlriList {
             NlriList::Labeled(p) => p.iter().for_each(|p| p.encode(add_path, out)),
             NlriList::Vpn(p) => p.iter().for_each(|p| p.encode(add_path, out)),
             NlriList::Flow(p) => p.iter().for_each(|p| p.encode(add_path, out)),
+            NlriList::Evpn(p) => p.iter().for_each(|p| p.encode(add_path, out)),
+            NlriList::Vpls(p) => p.iter().for_each(|p| p.encode(add_path, out)),
             NlriList::Raw(r) => out.extend_from_slice(r),
         }
     }

@@ -184,6 +184,8 @@ pub fn prepare(key: &GroupKey, view: &SessionView, ctx: &Context) -> Result<Prep
         NextHopSpec::SelfAddr | NextHopSpec::None => Some(match (family.afi, view.local_address) {
             (Afi::IPV4, IpAddr::V4(_)) | (Afi::IPV6, IpAddr::V6(_)) => view.local_address,
             (Afi::IPV6, IpAddr::V4(a)) => IpAddr::V6(a.to_ipv6_mapped()),
+            // An L2VPN (EVPN) next hop is the local address of either family (RFC 7432 §7).
+            (Afi::L2VPN, ip) => ip,
             _ => return Err(Skip::NoSelfAddress(family)),
         }),
     };
@@ -567,6 +569,46 @@ mod tests {
                 local2: 0
             },
         ]))));
+    }
+
+    #[test]
+    fn evpn_routes_go_in_mp_reach_with_a_plain_next_hop_of_either_family() {
+        let evpn = Family::new(Afi::L2VPN, Safi::EVPN);
+        let mut v = view(65001, true);
+        v.negotiated.families.push(evpn);
+        let ctx = v.negotiated.send_context();
+        // next-hop self: the local address (IPv4 here), no route distinguisher.
+        let p = prepare(&key(evpn, NextHopSpec::SelfAddr, vec![]), &v, &ctx).unwrap();
+        assert_eq!(
+            p.mp_next_hop,
+            Some(NextHop::Ipv4("192.0.2.10".parse().unwrap()))
+        );
+        let k = key(
+            evpn,
+            NextHopSpec::Ip("2001:db8::1".parse().unwrap()),
+            vec![],
+        );
+        let p = prepare(&k, &v, &ctx).unwrap();
+        assert_eq!(
+            p.mp_next_hop,
+            Some(NextHop::Ipv6("2001:db8::1".parse().unwrap()))
+        );
+        // A configured route goes out byte for byte: MP_REACH_NLRI with AFI 25 / SAFI 70, the
+        // next hop and the NLRI octets.
+        let routes = herald_config::parse_l2vpn_route(
+            "evpn multicast rd 65000:1 etag 100 ip 192.0.2.18 next-hop 192.0.2.18",
+        )
+        .unwrap();
+        let k = key(evpn, routes.next_hop, vec![]);
+        let p = prepare(&k, &v, &ctx).unwrap();
+        let mut out = Vec::new();
+        announce(&mut out, &ctx, &p, std::slice::from_ref(&routes.nlri)).unwrap();
+        // AFI 25, SAFI 70, next hop length 4, 192.0.2.18, reserved, the route.
+        let hex = hex::encode_upper(&out);
+        assert!(
+            hex.contains("00194604C00002120003110000FDE8000000010000006420C0000212"),
+            "{hex}"
+        );
     }
 
     #[test]

@@ -155,6 +155,10 @@ fn out_nlri_text(family: Family, n: &herald_wire::Nlri) -> String {
                     herald_api::json::flow_string(f, family.afi == herald_wire::Afi::IPV6, None)
                 })
                 .unwrap_or_default(),
+            Some(herald_wire::NlriList::Evpn(v)) => v
+                .first()
+                .map(|e| format!("evpn {}", e.route))
+                .unwrap_or_default(),
             _ => format!("0x{}", hex::encode(e.bytes())),
         },
     };
