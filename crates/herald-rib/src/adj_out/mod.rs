@@ -10,8 +10,12 @@
 //! Invariants:
 //! - Once the index exists, it holds exactly one entry per stored route, equal to the route's
 //!   (group, position); a (family, prefix) is stored at most once.
-//! - Groups are never removed or reordered (an emptied group stays, skipped by
-//!   [`AdjRibOut::groups`]), so a group number stays valid for the table's life.
+//! - A group whose last route goes is freed at once: its key (and the attribute set the key
+//!   keeps alive) is dropped and the slot is taken by the next new set, so a program that
+//!   announces ever new attribute values does not grow the table. Group numbers in the index
+//!   and in the pending changes stay valid: both only ever point at groups that hold a route.
+//!   Groups are never moved; a group that shrank to a quarter of its capacity gives memory
+//!   back.
 //! - [`AdjRibOut::announce`] of a new route only appends to its group: positions of the other
 //!   routes do not move. [`AdjRibOut::withdraw`] and a replacing announce remove by
 //!   `swap_remove`, which moves the last route of that group into the freed position. The
@@ -55,7 +59,8 @@ impl<K> Changes<K> {
 }
 
 struct Group<K> {
-    key: K,
+    /// `None` for a slot freed when its last route went (reused by the next new set).
+    key: Option<K>,
     family: Family,
     prefixes: Vec<Nlri>,
 }
@@ -122,6 +127,9 @@ pub struct AdjRibOut<K> {
     changes: Vec<Change>,
     /// Positions in `changes` and 32 bits of the route's hash, hashed by (family, prefix).
     change_index: HashTable<(u32, u32)>,
+    /// Group slots freed when their last route went: a set that is no longer used holds no
+    /// memory (a program that announces ever new attribute values must not grow the table).
+    free: Vec<u32>,
 }
 
 impl<K: Clone + Eq + Hash> Default for AdjRibOut<K> {
@@ -141,6 +149,7 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
             counts: Vec::new(),
             changes: Vec::new(),
             change_index: HashTable::new(),
+            free: Vec::new(),
         }
     }
 
@@ -199,24 +208,70 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
         let found = self.by_key.find(h, |&g| {
             groups
                 .get(g as usize)
-                .is_some_and(|gr| gr.family == family && gr.key == key)
+                .is_some_and(|gr| gr.family == family && gr.key.as_ref() == Some(&key))
         });
         if let Some(&g) = found {
             return Some(g as usize);
         }
-        let g = u32::try_from(self.groups.len()).ok()?;
-        self.groups.push(Group {
-            key,
+        let group = Group {
+            key: Some(key),
             family,
             prefixes: Vec::new(),
-        });
+        };
+        let g = match self.free.pop() {
+            Some(g) => {
+                if let Some(slot) = self.groups.get_mut(g as usize) {
+                    *slot = group;
+                }
+                g
+            }
+            None => {
+                let g = u32::try_from(self.groups.len()).ok()?;
+                self.groups.push(group);
+                g
+            }
+        };
         let (groups, hasher) = (&self.groups, &self.hasher);
         self.by_key.insert_unique(h, g, |&g| {
             groups
                 .get(g as usize)
-                .map_or(0, |gr| hasher.hash_one((&gr.key, gr.family)))
+                .and_then(|gr| Some(hasher.hash_one((gr.key.as_ref()?, gr.family))))
+                .unwrap_or(0)
         });
         Some(g as usize)
+    }
+
+    /// Free the slot of group `g`, which has no route left: its key (and what the key keeps
+    /// alive) goes, and the next new set takes the slot. No change or index entry can point at
+    /// an empty group, so no number in them goes stale.
+    fn release(&mut self, g: usize) {
+        let Some(group) = self.groups.get_mut(g) else {
+            return;
+        };
+        if !group.prefixes.is_empty() {
+            return;
+        }
+        let Some(key) = group.key.take() else {
+            return;
+        };
+        group.prefixes = Vec::new();
+        let h = self.hasher.hash_one((&key, group.family));
+        if let Ok(e) = self.by_key.find_entry(h, |&x| x as usize == g) {
+            e.remove();
+        }
+        if let Ok(g32) = u32::try_from(g) {
+            self.free.push(g32);
+        }
+    }
+
+    /// Give memory back from a group that shrank to a quarter of what it held.
+    fn shrink(&mut self, g: usize) {
+        if let Some(gr) = self.groups.get_mut(g) {
+            let (len, cap) = (gr.prefixes.len(), gr.prefixes.capacity());
+            if cap > 64 && len < cap / 4 {
+                gr.prefixes.shrink_to(cap / 2);
+            }
+        }
     }
 
     /// Build the per-route index if it is not there yet; resolve duplicates (the last wins).
@@ -280,6 +335,11 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
                 e.pos = pos32;
             }
         }
+        if last == 0 {
+            self.release(g);
+        } else {
+            self.shrink(g);
+        }
         Some(removed)
     }
 
@@ -328,7 +388,11 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
         let h = route_hash(&self.hasher, family, &prefix);
         let existing = self.find(family, &prefix, h);
         if let Some((g, pos)) = existing {
-            if self.groups.get(g).is_some_and(|gr| gr.key == key) {
+            if self
+                .groups
+                .get(g)
+                .is_some_and(|gr| gr.key.as_ref() == Some(&key))
+            {
                 return self.relabel(family, g, pos, prefix, h);
             }
         }
@@ -459,7 +523,10 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
                 self.record(group.family, p, h, true, None);
             }
         }
-        self.groups = groups;
+        // Every group is empty now: none is kept (the changes recorded point at none).
+        drop(groups);
+        self.by_key.clear();
+        self.free.clear();
         self.index = Some(HashTable::new());
         self.counts.clear();
     }
@@ -469,7 +536,7 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
     pub fn forget_where(&mut self, mut drop: impl FnMut(&K) -> bool) -> usize {
         let mut gone = 0;
         for g in &mut self.groups {
-            if !g.prefixes.is_empty() && drop(&g.key) {
+            if !g.prefixes.is_empty() && g.key.as_ref().is_some_and(&mut drop) {
                 gone += g.prefixes.len();
                 let family = g.family;
                 let n = g.prefixes.len();
@@ -484,6 +551,9 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
         if gone > 0 {
             // Rebuilt from the groups on the next change.
             self.index = None;
+            for g in 0..self.groups.len() {
+                self.release(g);
+            }
         }
         gone
     }
@@ -495,7 +565,7 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
         self.groups
             .iter()
             .filter(|g| !g.prefixes.is_empty())
-            .map(|g| (&g.key, g.family, g.prefixes.as_slice()))
+            .filter_map(|g| Some((g.key.as_ref()?, g.family, g.prefixes.as_slice())))
     }
 
     /// [`AdjRibOut::groups`] of one family (ROUTE-REFRESH, RFC 2918 §4, resends one family).
@@ -536,7 +606,7 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
             .into_iter()
             .filter_map(|(g, v)| {
                 let gr = self.groups.get(g as usize)?;
-                Some((gr.key.clone(), gr.family, v))
+                Some((gr.key.clone()?, gr.family, v))
             })
             .collect();
         Changes {
@@ -557,13 +627,13 @@ impl<K: Clone + Eq + Hash> AdjRibOut<K> {
         if self.index.is_some() {
             let h = route_hash(&self.hasher, family, &prefix);
             let (g, _) = self.find(family, &prefix, h)?;
-            return self.groups.get(g).map(|gr| &gr.key);
+            return self.groups.get(g).and_then(|gr| gr.key.as_ref());
         }
         self.groups
             .iter()
             .rev()
             .find(|g| g.family == family && g.prefixes.contains(&prefix))
-            .map(|g| &g.key)
+            .and_then(|g| g.key.as_ref())
     }
 
     /// Whether the per-route index has been built (it is, from the first single-route change).

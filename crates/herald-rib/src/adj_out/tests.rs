@@ -448,3 +448,47 @@ fn a_new_label_replaces_a_vpn_route() {
     assert!(rib.withdraw(vpn, nlri(9)));
     assert!(rib.is_empty());
 }
+
+/// A program that gives every announcement a new attribute value (a timestamp in a MED) must
+/// not grow the table: sets with no route left are freed and their slots reused.
+#[test]
+fn sets_without_routes_are_freed() {
+    let mut rib: AdjRibOut<u32> = AdjRibOut::new();
+    for round in 0..10_000u32 {
+        // 100 routes, each re-announced with a set never seen before.
+        let i = round % 100;
+        assert!(rib.announce(V4, v4(i), round));
+        if round % 7 == 0 {
+            let _ = rib.take_changes();
+        }
+    }
+    assert_eq!(rib.len(), 100);
+    assert!(
+        rib.groups.len() <= 200,
+        "{} group slots for 100 routes",
+        rib.groups.len()
+    );
+    assert!(rib.by_key.len() <= 100, "{} keys", rib.by_key.len());
+    // Every route is where the index says, with its last set.
+    for i in 0..100u32 {
+        assert_eq!(rib.get(V4, &v4(i)), Some(&(9_900 + i)));
+    }
+    // Withdrawing everything frees everything.
+    for i in 0..100u32 {
+        assert!(rib.withdraw(V4, v4(i)));
+    }
+    assert_eq!(rib.groups().count(), 0);
+    assert_eq!(rib.by_key.len(), 0);
+    // A group that shrank gives memory back.
+    let mut rib: AdjRibOut<u32> = AdjRibOut::new();
+    rib.announce_many(V4, (0..10_000).map(v4), 1);
+    rib.announce(V4, v4(0), 1);
+    for i in 1..10_000 {
+        rib.withdraw(V4, v4(i));
+    }
+    assert!(
+        rib.groups[0].prefixes.capacity() < 1_000,
+        "{}",
+        rib.groups[0].prefixes.capacity()
+    );
+}
