@@ -41,7 +41,7 @@
 
 mod attributes;
 mod evpn;
-mod extended;
+pub(crate) mod extended;
 pub(crate) mod flow;
 mod open;
 
@@ -354,6 +354,20 @@ fn write_nlri_list(
                 p.offset,
                 p.size
             );
+        }),
+        // ExaBGP's layout; the default route (length 0) has no route target.
+        NlriList::Rtc(v) => list(out, v, |out, r| {
+            if r.len == 0 {
+                out.push_str("{ \"origin\": 0, \"route-target\": null }");
+            } else {
+                let rt = extended::ext_community_string(&herald_wire::attr::ExtCommunity(r.rt));
+                let _ = write!(
+                    out,
+                    "{{ \"origin\": {}, \"route-target\": \"{}\" }}",
+                    r.origin,
+                    escape(&rt)
+                );
+            }
         }),
         NlriList::Raw(r) => {
             let _ = write!(out, "[ {{ \"raw\": \"0x{}\" }} ]", hex_upper(r));

@@ -408,3 +408,20 @@ fn vpls_routes_as_exabgp_prints_them() {
         r#", "message": { "update": { "attribute": { "origin": "igp", "local-preference": 100 }, "announce": { "l2vpn vpls": { "192.168.201.1": [ { "rd": "192.168.201.1:123", "endpoint": 5, "base": 10702, "offset": 1, "size": 8 } ] } } } } } }"#
     );
 }
+
+/// Route target membership (RFC 4684): ExaBGP's layout (its `RTC.json`: origin, route-target,
+/// null for the default route; `exabgp decode` 5.0.15 refuses these octets, so the layout is
+/// taken from its code).
+#[test]
+fn rtc_routes_in_exabgps_layout() {
+    let s = decode(
+        "ffffffffffffffffffffffffffffffff0038020000002180 0e17000184 04c0a8c90100600000fde80002fde800000001004001010040 0200"
+            .replace(' ', "")
+            .as_str(),
+        &Context::default(),
+    );
+    assert_eq!(
+        payload(&s),
+        r#", "message": { "update": { "attribute": { "origin": "igp" }, "announce": { "ipv4 rtc": { "192.168.201.1": [ { "origin": 65000, "route-target": "target:65000:1" }, { "origin": 0, "route-target": null } ] } } } } } }"#
+    );
+}

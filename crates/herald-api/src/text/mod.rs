@@ -393,6 +393,18 @@ fn write_nlri(
                 });
             }
         }
+        NlriList::Rtc(v) => {
+            for r in v {
+                line(out, &|o: &mut String| {
+                    let rt = crate::json::extended::ext_community_string(
+                        &herald_wire::attr::ExtCommunity(r.rt),
+                    );
+                    let _ = write!(o, "rtc origin {} route-target {rt}", r.origin);
+                    write_path_id(o, r.path_id);
+                    write_next_hop(o, nh);
+                });
+            }
+        }
         // ExaBGP's words: `vpls rd … endpoint … base … offset … size …`.
         NlriList::Vpls(v) => {
             for p in v {

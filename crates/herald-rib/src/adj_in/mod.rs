@@ -363,8 +363,10 @@ impl<'a> Nlri<'a> {
             NlriList::Labeled(p) => Nlri::Labeled(p),
             NlriList::Vpn(p) => Nlri::Vpn(p),
             NlriList::Flow(f) => Nlri::Flow(f),
-            // EVPN and VPLS routes are not kept in the Adj-RIB-In yet (no key type for them).
-            NlriList::Evpn(_) | NlriList::Vpls(_) | NlriList::Raw(_) => Nlri::Raw,
+            // EVPN, VPLS and RTC routes are not kept in the Adj-RIB-In yet (no key type).
+            NlriList::Evpn(_) | NlriList::Vpls(_) | NlriList::Rtc(_) | NlriList::Raw(_) => {
+                Nlri::Raw
+            }
         }
     }
 

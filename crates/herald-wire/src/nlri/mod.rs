@@ -10,6 +10,7 @@
 pub mod evpn;
 pub mod flowspec;
 pub mod labeled;
+pub mod rtc;
 pub mod unicast;
 pub mod vpls;
 pub mod vpn;
@@ -21,6 +22,7 @@ use crate::iana::{Afi, Family, Safi};
 pub use evpn::{Esi, Evpn, EvpnRoute, MacAddress};
 pub use flowspec::FlowSpec;
 pub use labeled::{Label, LabelStack, LabeledPrefix};
+pub use rtc::Rtc;
 pub use unicast::Prefix;
 pub use vpls::Vpls;
 pub use vpn::{RouteDistinguisher, VpnPrefix};
@@ -41,6 +43,8 @@ pub enum NlriList {
     Evpn(Vec<Evpn>),
     /// L2VPN VPLS (RFC 4761).
     Vpls(Vec<Vpls>),
+    /// Route target membership (RFC 4684).
+    Rtc(Vec<Rtc>),
     /// A family this crate does not type yet: the NLRI octets as received.
     Raw(Vec<u8>),
 }
@@ -55,6 +59,7 @@ impl NlriList {
             NlriList::Flow(p) => p.len(),
             NlriList::Evpn(p) => p.len(),
             NlriList::Vpls(p) => p.len(),
+            NlriList::Rtc(p) => p.len(),
             NlriList::Raw(_) => 0,
         }
     }
@@ -68,6 +73,7 @@ impl NlriList {
             NlriList::Flow(p) => p.is_empty(),
             NlriList::Evpn(p) => p.is_empty(),
             NlriList::Vpls(p) => p.is_empty(),
+            NlriList::Rtc(p) => p.is_empty(),
             NlriList::Raw(r) => r.is_empty(),
         }
     }
@@ -135,6 +141,11 @@ impl NlriList {
                 vpls::decode_into(bytes, add_path, &mut v)?;
                 Ok(NlriList::Vpls(v))
             }
+            (Afi::IPV4, Safi::RTC) => {
+                let mut v = Vec::new();
+                rtc::decode_into(bytes, add_path, &mut v)?;
+                Ok(NlriList::Rtc(v))
+            }
             _ => Ok(NlriList::Raw(bytes.to_vec())),
         }
     }
@@ -152,6 +163,7 @@ impl NlriList {
             NlriList::Flow(p) => p.iter().for_each(|p| p.encode(add_path, out)),
             NlriList::Evpn(p) => p.iter().for_each(|p| p.encode(add_path, out)),
             NlriList::Vpls(p) => p.iter().for_each(|p| p.encode(add_path, out)),
+            NlriList::Rtc(p) => p.iter().for_each(|p| p.encode(add_path, out)),
             NlriList::Raw(r) => out.extend_from_slice(r),
         }
     }
