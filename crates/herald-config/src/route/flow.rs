@@ -220,10 +220,16 @@ impl FlowDraft {
                 let v = cur.value(kw, "a prefix")?;
                 self.prefix(kind, &v)
             }
-            "rd" | "route-distinguisher" | "next-hop" if allowed(Section::Route) => {
+            "rd" | "route-distinguisher" | "next-hop" => {
+                if !allowed(Section::Route) {
+                    return Err(misplaced(kw, section, "route"));
+                }
                 self.route_key(kw, cur)
             }
-            "interface-set" if allowed(Section::Scope) => {
+            "interface-set" => {
+                if !allowed(Section::Scope) {
+                    return Err(misplaced(kw, section, "scope"));
+                }
                 let v = interface_sets(cur, kw)?;
                 self.ext.extend(v);
                 Ok(())
@@ -239,25 +245,12 @@ impl FlowDraft {
             | "action"
             | "community"
             | "large-community"
-            | "extended-community"
-                if allowed(Section::Then) =>
-            {
+            | "extended-community" => {
+                if !allowed(Section::Then) {
+                    return Err(misplaced(kw, section, "then"));
+                }
                 self.then_key(kw, cur)
             }
-            "rd" | "route-distinguisher" | "next-hop" => Err(misplaced(kw, section, "route")),
-            "interface-set" => Err(misplaced(kw, section, "scope")),
-            "accept"
-            | "discard"
-            | "rate-limit"
-            | "redirect"
-            | "redirect-to-nexthop"
-            | "redirect-to-nexthop-ietf"
-            | "copy"
-            | "mark"
-            | "action"
-            | "community"
-            | "large-community"
-            | "extended-community" => Err(misplaced(kw, section, "then")),
             "origin" | "as-path" | "med" | "local-preference" | "atomic-aggregate"
             | "aggregator" | "originator-id" | "cluster-list" | "aigp" | "attribute"
             | "path-information" | "label" | "watchdog" | "split" | "name" => Err(err(
