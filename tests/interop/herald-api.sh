@@ -69,12 +69,6 @@ problem() {
 
 gobgp_() { timeout 5 gobgp -u 127.0.5.1 -p "$API_GOBGP" "$@"; }
 
-gobgp_established() { # NEIGHBOR
-    gobgp_ -j neighbor "$1" | python3 -c '
-import json, sys
-sys.exit(0 if json.load(sys.stdin).get("state", {}).get("session_state") == 6 else 1)'
-}
-
 bird_routes() { # BIRDNAME: `show route all` of both tables
     h_birdc "$1" show route table t4 all
     h_birdc "$1" show route table t6 all
@@ -255,7 +249,7 @@ parity_run() { # SENDER REF
         ;;
     esac
     h_wait 20 "$s: BIRD p_ebgp Established" h_bird_established "$s-bird" p_ebgp
-    h_wait 20 "$s: GoBGP 127.0.5.2 established" gobgp_established 127.0.5.2
+    h_wait 20 "$s: GoBGP 127.0.5.2 established" h_gobgp_established 127.0.5.2
     if ! h_wait_quiet 25 grep -qx END "$d/acks.txt"; then
         problem "$s: the helper did not finish in 25 s (its log: $d/acks.txt)"
     fi

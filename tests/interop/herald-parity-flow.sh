@@ -411,19 +411,6 @@ export H_INTEROP
 
 gobgp_() { timeout 5 gobgp -u 127.0.19.5 -p "$API_GOBGP" "$@"; }
 
-gobgp_established() { # NEIGHBOR
-    gobgp_ -j neighbor "$1" | python3 -c '
-import json, sys
-sys.exit(0 if json.load(sys.stdin).get("state", {}).get("session_state") == 6 else 1)'
-}
-
-gobgp_paths() { # FAMILY: number of paths in the global RIB
-    gobgp_ -j global rib -a "$1" | python3 -c '
-import json, sys
-t = sys.stdin.read().strip()
-print(sum(len(v) for v in json.loads(t).values()) if t else 0)'
-}
-
 bird_eors() { # BIRDLOG: both sessions sent an End-of-RIB for flow4 and flow6
     local t
     for t in p_ibgp p_ebgp; do
@@ -441,7 +428,7 @@ receivers_complete() { # BIRDNAME
         [ "$(h_bird_count "$1" "$t")" = "${WANT_BIRD[$t]}" ] || return 1
     done
     for t in "${!WANT_GOBGP[@]}"; do
-        [ "$(gobgp_paths "$t")" = "${WANT_GOBGP[$t]}" ] || return 1
+        [ "$(h_gobgp_paths "$t")" = "${WANT_GOBGP[$t]}" ] || return 1
     done
 }
 
@@ -484,8 +471,8 @@ run_sender() { # exabgp|herald
     esac
     h_wait 20 "$s: BIRD p_ibgp Established" h_bird_established "$s-bird" p_ibgp
     h_wait 20 "$s: BIRD p_ebgp Established" h_bird_established "$s-bird" p_ebgp
-    h_wait 20 "$s: GoBGP 127.0.19.6 established" gobgp_established 127.0.19.6
-    h_wait 20 "$s: GoBGP ::1 established" gobgp_established ::1
+    h_wait 20 "$s: GoBGP 127.0.19.6 established" h_gobgp_established 127.0.19.6
+    h_wait 20 "$s: GoBGP ::1 established" h_gobgp_established ::1
     h_wait 20 "$s: BIRD End-of-RIB for flow4 and flow6 on both sessions" bird_eors "$W/$s-bird.log"
     # the sink exits 0 after the End-of-RIB of every family it negotiated
     h_exit_status "$s-sink"
@@ -506,7 +493,7 @@ run_sender() { # exabgp|herald
         fi
     done
     for t in "${GOBGP_FAMILIES[@]}"; do
-        n="$(gobgp_paths "$t")"
+        n="$(h_gobgp_paths "$t")"
         if [ "$n" != "${WANT_GOBGP[$t]}" ]; then
             FAILS+=("$s: GoBGP $t has $n paths, want ${WANT_GOBGP[$t]}")
         fi

@@ -183,19 +183,6 @@ export H_INTEROP
 
 gobgp_() { timeout 5 gobgp -u 127.0.17.5 -p "$API_GOBGP" "$@"; }
 
-gobgp_established() { # NEIGHBOR
-    gobgp_ -j neighbor "$1" | python3 -c '
-import json, sys
-sys.exit(0 if json.load(sys.stdin).get("state", {}).get("session_state") == 6 else 1)'
-}
-
-gobgp_paths() { # FAMILY: number of paths in the global RIB
-    gobgp_ -j global rib -a "$1" | python3 -c '
-import json, sys
-t = sys.stdin.read().strip()
-print(sum(len(v) for v in json.loads(t).values()) if t else 0)'
-}
-
 bird_eors() { # BIRDLOG: both sessions sent an End-of-RIB for each of their 4 families
     local t
     for t in p_ibgp p_ebgp; do
@@ -209,7 +196,7 @@ receivers_complete() { # BIRDNAME
         [ "$(h_bird_count "$1" "$t")" = "${WANT_BIRD[$t]}" ] || return 1
     done
     for t in "${!WANT_GOBGP[@]}"; do
-        [ "$(gobgp_paths "$t")" = "${WANT_GOBGP[$t]}" ] || return 1
+        [ "$(h_gobgp_paths "$t")" = "${WANT_GOBGP[$t]}" ] || return 1
     done
 }
 
@@ -250,8 +237,8 @@ run_sender() { # exabgp|herald
     esac
     h_wait 20 "$s: BIRD p_ibgp Established" h_bird_established "$s-bird" p_ibgp
     h_wait 20 "$s: BIRD p_ebgp Established" h_bird_established "$s-bird" p_ebgp
-    h_wait 20 "$s: GoBGP 127.0.17.6 established" gobgp_established 127.0.17.6
-    h_wait 20 "$s: GoBGP ::1 established" gobgp_established ::1
+    h_wait 20 "$s: GoBGP 127.0.17.6 established" h_gobgp_established 127.0.17.6
+    h_wait 20 "$s: GoBGP ::1 established" h_gobgp_established ::1
     h_wait 20 "$s: BIRD End-of-RIB for 4 families on both sessions" bird_eors "$W/$s-bird.log"
     # everything the sender had was sent before its End-of-RIBs; GoBGP may lag BIRD a little
     if ! h_wait_quiet 10 receivers_complete "$s-bird"; then
@@ -265,7 +252,7 @@ run_sender() { # exabgp|herald
         fi
     done
     for t in "${GOBGP_FAMILIES[@]}"; do
-        n="$(gobgp_paths "$t")"
+        n="$(h_gobgp_paths "$t")"
         if [ "$n" != "${WANT_GOBGP[$t]}" ]; then
             FAILS+=("$s: GoBGP $t has $n paths, want ${WANT_GOBGP[$t]}")
         fi

@@ -45,19 +45,6 @@ declare -A WANT_GOBGP=([ipv4]=9 [ipv6]=7)
 
 gobgp_() { timeout 5 gobgp -u 127.0.4.5 -p "$API_GOBGP" "$@"; }
 
-gobgp_established() { # NEIGHBOR
-    gobgp_ -j neighbor "$1" | python3 -c '
-import json, sys
-sys.exit(0 if json.load(sys.stdin).get("state", {}).get("session_state") == 6 else 1)'
-}
-
-gobgp_paths() { # FAMILY: number of paths in the global RIB
-    gobgp_ -j global rib -a "$1" | python3 -c '
-import json, sys
-t = sys.stdin.read().strip()
-print(sum(len(v) for v in json.loads(t).values()) if t else 0)'
-}
-
 # every route is there and BIRD got both End-of-RIBs on both sessions
 receivers_complete() { # BIRDNAME BIRDLOG
     local t n
@@ -65,7 +52,7 @@ receivers_complete() { # BIRDNAME BIRDLOG
         [ "$(h_bird_count "$1" "$t")" = "${WANT_BIRD[$t]}" ] || return 1
     done
     for t in "${!WANT_GOBGP[@]}"; do
-        [ "$(gobgp_paths "$t")" = "${WANT_GOBGP[$t]}" ] || return 1
+        [ "$(h_gobgp_paths "$t")" = "${WANT_GOBGP[$t]}" ] || return 1
     done
     for t in p_ibgp p_ebgp; do
         n="$(h_log_count "$2" "$t: Got END-OF-RIB")"
@@ -104,15 +91,15 @@ run_sender() { # exabgp|herald
     esac
     h_wait 20 "$s: BIRD p_ibgp Established" h_bird_established "$s-bird" p_ibgp
     h_wait 20 "$s: BIRD p_ebgp Established" h_bird_established "$s-bird" p_ebgp
-    h_wait 20 "$s: GoBGP 127.0.4.6 established" gobgp_established 127.0.4.6
-    h_wait 20 "$s: GoBGP ::1 established" gobgp_established ::1
+    h_wait 20 "$s: GoBGP 127.0.4.6 established" h_gobgp_established 127.0.4.6
+    h_wait 20 "$s: GoBGP ::1 established" h_gobgp_established ::1
     if ! h_wait_quiet 20 receivers_complete "$s-bird" "$W/$s-bird.log"; then
         local t
         for t in "${!WANT_BIRD[@]}"; do
             h_say "$s: BIRD $t has $(h_bird_count "$s-bird" "$t") routes, want ${WANT_BIRD[$t]}"
         done
         for t in "${!WANT_GOBGP[@]}"; do
-            h_say "$s: GoBGP $t has $(gobgp_paths "$t") paths, want ${WANT_GOBGP[$t]}"
+            h_say "$s: GoBGP $t has $(h_gobgp_paths "$t") paths, want ${WANT_GOBGP[$t]}"
         done
         h_say "$s: BIRD End-of-RIBs: p_ibgp $(h_log_count "$W/$s-bird.log" 'p_ibgp: Got END-OF-RIB'), p_ebgp $(h_log_count "$W/$s-bird.log" 'p_ebgp: Got END-OF-RIB')"
         h_fail "$s: the receivers never got all the routes (see above)"

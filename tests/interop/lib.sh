@@ -332,6 +332,23 @@ h_bird_count() {
 
 h_bird_count_is() { [ "$(h_bird_count "$1" "$2")" = "$3" ]; }
 
+# ---- GoBGP (each script defines `gobgp_`: the gobgp CLI on its daemon's API address) ----------
+
+# h_gobgp_established NEIGHBOR: GoBGP's session with NEIGHBOR is Established.
+h_gobgp_established() {
+    gobgp_ -j neighbor "$1" | python3 -c '
+import json, sys
+sys.exit(0 if json.load(sys.stdin).get("state", {}).get("session_state") == 6 else 1)'
+}
+
+# h_gobgp_paths FAMILY: number of paths in GoBGP's global RIB for FAMILY (gobgp's -a word).
+h_gobgp_paths() {
+    gobgp_ -j global rib -a "$1" | python3 -c '
+import json, sys
+t = sys.stdin.read().strip()
+print(sum(len(v) for v in json.loads(t).values()) if t else 0)'
+}
+
 # ---- herald ---------------------------------------------------------------------------------
 
 # h_herald_start NAME CONF [ARGS...]: `herald run CONF --log-level info ARGS...`, log $H_WORK/NAME.log.
