@@ -86,6 +86,12 @@ pub struct Env {
     pub daemon_daemonize: bool,
     /// `daemon.drop`: drop privileges (true).
     pub daemon_drop: bool,
+    /// `http.listen` (herald's own): where the HTTP API, looking glass and metrics listen —
+    /// `PORT` (on 127.0.0.1), `ADDR:PORT` or `[V6]:PORT`. Not set or empty: no HTTP server.
+    pub http_listen: Option<std::net::SocketAddr>,
+    /// `http.token-file` (herald's own): a file holding the bearer token that write endpoints
+    /// (announce, withdraw, teardown, reload, commands) require. Not set: they answer 403.
+    pub http_token_file: Option<std::path::PathBuf>,
     /// ExaBGP settings that were set and that herald does not know (`section.key`).
     pub unknown: Vec<String>,
 }
@@ -117,6 +123,8 @@ impl Default for Env {
             daemon_user: "nobody".to_string(),
             daemon_daemonize: false,
             daemon_drop: true,
+            http_listen: None,
+            http_token_file: None,
             unknown: Vec::new(),
         }
     }
@@ -136,7 +144,7 @@ pub struct EnvError {
 
 /// Sections that hold settings herald reads; unknown keys in them are an error for `herald.`
 /// variables (a typo) and ignored for `exabgp.` ones (ExaBGP has many herald does not use).
-const SECTIONS: &[&str] = &["tcp", "api", "bgp", "log", "daemon"];
+const SECTIONS: &[&str] = &["tcp", "api", "bgp", "log", "daemon", "http"];
 
 impl Env {
     /// Read settings from `(name, value)` pairs such as `std::env::vars()`. Variables not
@@ -268,6 +276,10 @@ impl Env {
             ("daemon", "user") => self.daemon_user = v.to_string(),
             ("daemon", "daemonize") => self.daemon_daemonize = boolean()?,
             ("daemon", "drop") => self.daemon_drop = boolean()?,
+            ("http", "listen") => self.http_listen = parse_listen(v)?,
+            ("http", "token_file") => {
+                self.http_token_file = (!v.is_empty()).then(|| std::path::PathBuf::from(v))
+            }
             (s, k) if strict && SECTIONS.contains(&s) => {
                 let h = hint(Context::Environment, &format!("{s}.{k}"));
                 return Err(format!("unknown setting '{s}.{k}'{h}"));
@@ -278,6 +290,26 @@ impl Env {
         }
         Ok(())
     }
+}
+
+/// `http.listen`: `PORT` (127.0.0.1), `ADDR:PORT`, `[V6]:PORT`; empty for none.
+fn parse_listen(v: &str) -> Result<Option<std::net::SocketAddr>, String> {
+    let v = v.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    let port = |p: &str| {
+        p.parse::<u16>()
+            .ok()
+            .filter(|p| *p != 0)
+            .ok_or_else(|| format!("'{p}' is not a port number 1-65535"))
+    };
+    if !v.contains(':') {
+        return Ok(Some(std::net::SocketAddr::from(([127, 0, 0, 1], port(v)?))));
+    }
+    v.parse::<std::net::SocketAddr>()
+        .map(Some)
+        .map_err(|_| "expected PORT, ADDRESS:PORT or [IPV6]:PORT".to_string())
 }
 
 impl Env {
@@ -380,6 +412,33 @@ mod tests {
         assert!(e.api_ack);
         assert_eq!(e.api_encoder, Encoder::Json);
         assert_eq!(e.log_level, LogLevel::Info);
+    }
+
+    #[test]
+    fn http_listen_takes_a_port_an_address_and_port_or_nothing() {
+        let listen =
+            |v: &str| Env::from_vars(vars(&[("herald.http.listen", v)])).map(|e| e.http_listen);
+        assert_eq!(
+            listen("8080").unwrap(),
+            Some("127.0.0.1:8080".parse().unwrap())
+        );
+        assert_eq!(
+            listen("0.0.0.0:80").unwrap(),
+            Some("0.0.0.0:80".parse().unwrap())
+        );
+        assert_eq!(
+            listen("[::1]:8080").unwrap(),
+            Some("[::1]:8080".parse().unwrap())
+        );
+        assert_eq!(listen("").unwrap(), None);
+        assert_eq!(Env::default().http_listen, None);
+        for bad in ["0", "70000", "localhost:80", "::1"] {
+            assert!(listen(bad).is_err(), "{bad}");
+        }
+        let e = Env::from_vars(vars(&[("herald.http.token-file", "/etc/herald/token")])).unwrap();
+        assert_eq!(e.http_token_file, Some("/etc/herald/token".into()));
+        let e = Env::from_vars(vars(&[("herald.http.tokenfile", "x")]));
+        assert!(e.is_err(), "a misspelt herald setting is an error");
     }
 
     #[test]

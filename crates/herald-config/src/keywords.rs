@@ -386,6 +386,8 @@ pub const KEYWORDS: &[Keyword] = &[
     k(C::Environment, "tcp.delay", Warned),
     k(C::Environment, "tcp.acl", Warned),
     k(C::Environment, "tcp.accept_rate", Yes),
+    k(C::Environment, "http.listen", Yes),
+    k(C::Environment, "http.token_file", Yes),
     k(C::Environment, "api.ack", Yes),
     k(C::Environment, "api.encoder", Yes),
     k(C::Environment, "api.respawn", Yes),

@@ -226,6 +226,11 @@ const EFFECTS: &[(Context, &str, &[&str])] = &[
     (C::Route, "rd", &["crates/herald-config/tests/mpls.rs::rd_in_its_three_forms_and_a_label_stack"]),
     (C::Route, "label", &["crates/herald-config/tests/mpls.rs::a_label_without_rd_is_labeled_unicast"]),
     (C::Environment, "tcp.accept_rate", &["crates/herald/tests/daemon.rs::connections_from_one_source_beyond_tcp_accept_rate_are_closed_unanswered"]),
+    (C::Environment, "http.listen", &["crates/herald/tests/http.rs::neighbors_and_their_adj_rib_in_by_family_and_prefix"]),
+    (C::Environment, "http.token_file", &[
+        "crates/herald/tests/http.rs::writes_need_the_token_and_take_the_text_api_grammar",
+        "crates/herald/tests/http.rs::writes_are_refused_without_a_token_file",
+    ]),
     (C::Capability, "graceful-restart", &["tests/interop/herald-bird.sh::does not show herald's GR restart time 60"]),
     (C::Capability, "asn4", &["crates/herald/tests/keywords_effects.rs::asn4_and_extended_message_disable_leave_their_capabilities_out_of_the_open"]),
     (C::Capability, "route-refresh", &["crates/herald/tests/keywords_effects.rs::route_refresh_is_advertised_and_a_refresh_request_gets_the_routes_again"]),

@@ -55,6 +55,8 @@ struct Queue {
     lost: u64,
     /// Events dropped in all.
     lost_total: u64,
+    /// Events queued in all (dropped ones included).
+    events_total: u64,
     closed: bool,
     /// Write what is queued, then end.
     finishing: bool,
@@ -102,6 +104,7 @@ impl Consumer {
             return;
         }
         let n = line.len();
+        q.events_total += 1;
         if q.bytes + n > self.cap && q.lost == 0 {
             tracing::warn!(consumer = %self.name, total_lost = q.lost_total, "consumer is not keeping up: dropping its oldest events");
         }
@@ -161,9 +164,13 @@ impl Consumer {
     }
 
     /// Events dropped since the start.
-    #[cfg(test)]
     pub fn lost_total(&self) -> u64 {
         self.queue.lock().map(|q| q.lost_total).unwrap_or(0)
+    }
+
+    /// Events offered since the start (delivered, queued or dropped).
+    pub fn events_total(&self) -> u64 {
+        self.queue.lock().map(|q| q.events_total).unwrap_or(0)
     }
 
     /// Whether the writer ended (the consumer went away).

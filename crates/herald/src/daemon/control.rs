@@ -80,6 +80,7 @@ pub async fn start(
                         consumer: consumer.clone(),
                         encoder: Encoder::Text,
                         ack: AtomicU8::new(ACK_ON),
+                        stats: Default::default(),
                     });
                     let (r, w) = stream.into_split();
                     tokio::spawn(bus::write_loop(consumer.clone(), w));

@@ -66,7 +66,7 @@ pub struct PeerMeta {
 impl PeerMeta {
     /// ExaBGP's full name of a neighbor, which `show adj-rib … extensive` prints before each
     /// route: `neighbor IP local-ip IP local-as N peer-as N router-id ID family-allowed in-open`.
-    fn name(&self) -> String {
+    pub fn name(&self) -> String {
         let auto = |v: Option<String>| v.unwrap_or_else(|| "auto".to_string());
         format!(
             "neighbor {} local-ip {} local-as {} peer-as {} router-id {} family-allowed {}",
@@ -310,23 +310,24 @@ impl Daemon {
                         json,
                         families: families.clone(),
                         name: h.meta.name(),
+                        prefix: None,
+                        skip: 0,
+                        limit: RIB_PAGE,
                     };
-                    let (tx, rx) = oneshot::channel();
-                    if h.tx.send(Command::Api(ApiOp::Rib(q, tx))).await.is_err() {
-                        continue;
-                    }
-                    if let Ok(Ok(lines)) = tokio::time::timeout(Duration::from_secs(30), rx).await {
-                        // Stream in chunks, waiting for the reader between them.
-                        for chunk in lines.chunks(1024) {
-                            src.consumer.wait_room().await;
+                    stream_rib(&h.tx, q, |lines| {
+                        let consumer = src.consumer.clone();
+                        async move {
+                            consumer.wait_room().await;
                             let mut s = String::new();
-                            for l in chunk {
-                                s.push_str(l);
+                            for l in lines {
+                                s.push_str(&l);
                                 s.push('\n');
                             }
-                            src.consumer.push_answer(s);
+                            consumer.push_answer(s);
+                            !consumer.is_closed()
                         }
-                    }
+                    })
+                    .await;
                 }
             }
             Cmd::Reload => {
@@ -381,6 +382,41 @@ impl Daemon {
             }
         }
         out
+    }
+}
+
+/// Routes per page of a RIB listing: a peer task renders one page per request, between which
+/// it goes on with its session, and the listing never holds more than a page in memory.
+pub const RIB_PAGE: usize = 2048;
+
+/// Page through a peer's RIB listing, handing each page to `sink` (which returns false to
+/// stop: the reader went away). The listing is not a snapshot: routes that change while it
+/// runs may be missed or shown twice, as in a router's `show` command.
+pub async fn stream_rib<F, Fut>(
+    tx: &tokio::sync::mpsc::Sender<Command>,
+    mut q: RibQuery,
+    mut sink: F,
+) where
+    F: FnMut(Vec<String>) -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    loop {
+        let (reply, rx) = oneshot::channel();
+        if tx
+            .send(Command::Api(ApiOp::Rib(q.clone(), reply)))
+            .await
+            .is_err()
+        {
+            return;
+        }
+        let Ok(Ok(page)) = tokio::time::timeout(Duration::from_secs(30), rx).await else {
+            return;
+        };
+        q.skip += page.lines.len();
+        let more = page.more && !page.lines.is_empty();
+        if !sink(page.lines).await || !more {
+            return;
+        }
     }
 }
 

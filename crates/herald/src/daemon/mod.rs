@@ -7,6 +7,7 @@ pub mod control;
 pub mod dispatch;
 pub mod events;
 pub mod export;
+pub mod http;
 pub mod peer;
 pub mod process;
 mod ratelimit;
@@ -184,6 +185,7 @@ fn run_with(opts: Options, env: Env, config: Config) -> ExitCode {
             c
         });
         let (requests, mut requests_rx) = mpsc::channel::<Request>(64);
+        let (queries, mut queries_rx) = mpsc::channel::<http::Query>(64);
         let seed = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos() as u64)
@@ -240,6 +242,13 @@ fn run_with(opts: Options, env: Env, config: Config) -> ExitCode {
         } else {
             None
         };
+        let http = match d.start_http(queries).await {
+            Ok(h) => h,
+            Err(e) => {
+                error!("{e}");
+                return ExitCode::FAILURE;
+            }
+        };
         d.start_processes();
         let neighbors = std::mem::take(&mut d.config.neighbors);
         for n in &neighbors {
@@ -254,8 +263,12 @@ fn run_with(opts: Options, env: Env, config: Config) -> ExitCode {
                 (hup, term, int),
                 &mut dynamic_rx,
                 &mut requests_rx,
+                &mut queries_rx,
             )
             .await;
+        if let Some(h) = http {
+            h.abort();
+        }
         if let Some((h, path)) = control {
             h.abort();
             let _ = tokio::fs::remove_file(&path).await;
@@ -284,6 +297,7 @@ impl Daemon {
         (mut hup, mut term, mut int): (Signal, Signal, Signal),
         dynamic: &mut mpsc::Receiver<(tokio::net::TcpStream, IpAddr, u16)>,
         requests: &mut mpsc::Receiver<Request>,
+        queries: &mut mpsc::Receiver<http::Query>,
     ) -> ExitCode {
         loop {
             tokio::select! {
@@ -295,6 +309,7 @@ impl Daemon {
                     After::Restart => self.restart().await,
                     After::Shutdown => break,
                 },
+                Some(q) = queries.recv() => self.answer(q),
                 _ = term.recv() => break,
                 _ = int.recv() => break,
             }
@@ -317,6 +332,65 @@ impl Daemon {
             let _ = s.await;
         }
         ExitCode::SUCCESS
+    }
+
+    /// Start the HTTP server when `http.listen` is set (its token file must be readable).
+    async fn start_http(
+        &self,
+        queries: mpsc::Sender<http::Query>,
+    ) -> Result<Option<tokio::task::JoinHandle<()>>, String> {
+        let Some(addr) = self.env.http_listen else {
+            return Ok(None);
+        };
+        let token = match &self.env.http_token_file {
+            Some(p) => Some(http::read_token(p).await?),
+            None => None,
+        };
+        http::start(addr, token, queries, self.requests.clone())
+            .await
+            .map(Some)
+            .map_err(|e| format!("cannot listen for HTTP on {addr} (http.listen): {e}"))
+    }
+
+    /// Answer the HTTP side.
+    fn answer(&self, q: http::Query) {
+        match q {
+            http::Query::Snapshot(reply) => {
+                let mut peers: Vec<http::PeerEntry> = self
+                    .peers
+                    .iter()
+                    .map(|(k, h)| http::PeerEntry {
+                        key: k.clone(),
+                        address: h.address,
+                        name: h.meta.name(),
+                        tx: h.tx.clone(),
+                    })
+                    .collect();
+                peers.sort_by(|a, b| a.key.cmp(&b.key));
+                let mut processes: Vec<http::ProcessEntry> = self
+                    .processes
+                    .values()
+                    .map(|h| http::ProcessEntry {
+                        name: h.name.clone(),
+                        lines: h
+                            .source
+                            .stats
+                            .lines
+                            .load(std::sync::atomic::Ordering::Relaxed),
+                        errors: h
+                            .source
+                            .stats
+                            .errors
+                            .load(std::sync::atomic::Ordering::Relaxed),
+                        events: h.consumer.events_total(),
+                        lost: h.consumer.lost_total(),
+                        queued: h.consumer.queued(),
+                    })
+                    .collect();
+                processes.sort_by(|a, b| a.name.cmp(&b.name));
+                let _ = reply.send(http::Snapshot { peers, processes });
+            }
+        }
     }
 
     /// Start the configured helper processes that are not running; stop those no longer

@@ -53,6 +53,17 @@ pub struct Source {
     pub encoder: Encoder,
     /// [`ACK_ON`] or [`ACK_OFF`].
     pub ack: AtomicU8,
+    /// Command lines read from it, and how many of them were refused (for metrics).
+    pub stats: SourceStats,
+}
+
+/// What a source sent, counted for metrics.
+#[derive(Debug, Default)]
+pub struct SourceStats {
+    /// Command lines read.
+    pub lines: std::sync::atomic::AtomicU64,
+    /// Commands answered with an error.
+    pub errors: std::sync::atomic::AtomicU64,
 }
 
 impl Source {
@@ -67,6 +78,7 @@ impl Source {
     /// Answer `error` unless acks are off. A control socket client also gets the reason, on
     /// the line before.
     pub fn error(&self, message: &str) {
+        self.stats.errors.fetch_add(1, Ordering::Relaxed);
         if !self.process {
             self.consumer
                 .push_answer(format!("error: {}\n", message.replace('\n', " ")));
@@ -201,6 +213,7 @@ impl Handle {
             consumer: consumer.clone(),
             encoder: spec.encoder,
             ack: AtomicU8::new(if spec.ack { ACK_ON } else { ACK_OFF }),
+            stats: SourceStats::default(),
         });
         let (stop, stop_rx) = watch::channel(false);
         let name = spec.name.clone();
@@ -414,6 +427,7 @@ pub async fn read_commands(
             .and_then(|b| b.iter().position(|&c| c == b'\n'))
         {
             let line = buf.get(start..start + pos).unwrap_or_default();
+            source.stats.lines.fetch_add(1, Ordering::Relaxed);
             if skipping {
                 // The end of a line already refused as too long.
                 skipping = false;

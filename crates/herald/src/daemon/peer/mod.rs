@@ -31,7 +31,7 @@ use super::events::Events;
 use super::export::{Export, SessionView};
 use super::socket::{self, SocketOptions};
 
-pub use show::{family_words, NeighborStatus, RibQuery};
+pub use show::{family_words, NeighborStatus, PrefixFilter, PrefixMatch, RibPage, RibQuery};
 
 /// Octets queued for writing above which the route dump pauses.
 pub const WRITE_BACKLOG: usize = 1 << 20;
@@ -72,8 +72,8 @@ pub enum ApiOp {
     },
     /// The neighbor's state and counters.
     Status(oneshot::Sender<NeighborStatus>),
-    /// Routes of the Adj-RIB-In or Adj-RIB-Out, as lines.
-    Rib(RibQuery, oneshot::Sender<Vec<String>>),
+    /// One page of the routes of the Adj-RIB-In or Adj-RIB-Out, as lines.
+    Rib(RibQuery, oneshot::Sender<RibPage>),
 }
 
 /// Commands to a peer task.
@@ -214,8 +214,47 @@ impl Conn {
 pub struct Counters {
     /// Messages received, by type code (index 0 unused).
     pub received: [u64; 6],
+    /// Messages sent, by type code (index 0 unused).
+    pub sent: [u64; 6],
+    /// NOTIFICATIONs sent, by error code (index 0: codes past 7).
+    pub notifications_sent: [u64; 8],
+    /// NOTIFICATIONs received, by error code (index 0: codes past 7).
+    pub notifications_received: [u64; 8],
     /// Times the session was established.
     pub established: u64,
+}
+
+impl Counters {
+    /// Count the messages in `bytes` (whole messages, as herald writes them) by type.
+    fn count_sent(&mut self, bytes: &[u8]) {
+        let mut rest = bytes;
+        while let (Some(len), Some(t)) = (
+            rest.get(16..18)
+                .and_then(|l| <[u8; 2]>::try_from(l).ok())
+                .map(|l| usize::from(u16::from_be_bytes(l))),
+            rest.get(18),
+        ) {
+            if let Some(c) = self.sent.get_mut(usize::from(*t)) {
+                *c += 1;
+            }
+            if len < 19 {
+                break;
+            }
+            rest = rest.get(len..).unwrap_or_default();
+        }
+    }
+
+    fn count_notification(&mut self, sent: bool, code: u8) {
+        let i = if code < 8 { usize::from(code) } else { 0 };
+        let v = if sent {
+            &mut self.notifications_sent
+        } else {
+            &mut self.notifications_received
+        };
+        if let Some(c) = v.get_mut(i) {
+            *c += 1;
+        }
+    }
 }
 
 /// The peer task's state.
@@ -489,7 +528,7 @@ impl Peer {
                 let _ = reply.send(self.status());
             }
             ApiOp::Rib(q, reply) => {
-                let _ = reply.send(self.rib_lines(&q));
+                let _ = reply.send(self.rib_page(&q));
             }
         }
     }
@@ -527,6 +566,7 @@ impl Peer {
                 let ctx = self.send_ctx();
                 self.events.sent(Some(c.local), &bytes, &ctx);
             }
+            self.counters.count_sent(&bytes);
             c.send(bytes);
         }
     }
@@ -602,6 +642,7 @@ impl Peer {
                 warn!(peer = %self.spec.name, attempts, "giving up after {attempts} failed attempts in a row (tcp.attempts): the neighbor stays down until a reload or restart");
             }
             Output::Notification { sent, notification } => {
+                self.counters.count_notification(sent, notification.code);
                 if !sent {
                     warn!(peer = %self.spec.name, "received NOTIFICATION {}", notification.describe());
                 }
@@ -639,8 +680,13 @@ impl Peer {
             DownReason::NotificationReceived(n) => format!("received {}", n.describe()),
             DownReason::ConnectionClosed => "connection closed".to_string(),
         };
-        if let DownReason::NotificationReceived(n) = &reason {
-            warn!(peer = %self.spec.name, "received NOTIFICATION {}", n.describe());
+        match &reason {
+            DownReason::NotificationSent(n) => self.counters.count_notification(true, n.code),
+            DownReason::NotificationReceived(n) => {
+                self.counters.count_notification(false, n.code);
+                warn!(peer = %self.spec.name, "received NOTIFICATION {}", n.describe());
+            }
+            DownReason::ConnectionClosed => {}
         }
         warn!(peer = %self.spec.name, reason = %why, "session down");
         // Programs get ExaBGP's words for the reason, which some of them match on.

@@ -3,6 +3,8 @@
 use std::fmt::Write;
 use std::net::IpAddr;
 
+use ipnet::IpNet;
+
 use herald_rib::NlriRef;
 use herald_wire::attr::NextHop;
 use herald_wire::{Attribute, Context, Family, Update};
@@ -23,6 +25,108 @@ pub struct RibQuery {
     pub families: Vec<Family>,
     /// The neighbor's full ExaBGP name, printed before each route of an extensive text listing.
     pub name: String,
+    /// Only routes whose prefix matches (routes without a prefix, flowspec for one, never do).
+    pub prefix: Option<PrefixFilter>,
+    /// Matching routes to pass over before the first listed (paging).
+    pub skip: usize,
+    /// Routes listed at most (0: all).
+    pub limit: usize,
+}
+
+/// How a RIB query's prefix selects routes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrefixMatch {
+    /// The routes for exactly this prefix.
+    Exact,
+    /// The routes for the longest prefix that covers it (a route lookup).
+    Longest,
+    /// The routes for this prefix and every prefix inside it.
+    OrLonger,
+}
+
+/// A RIB query's prefix and how it matches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PrefixFilter {
+    /// The prefix (an address is a /32 or /128).
+    pub net: IpNet,
+    /// How.
+    pub how: PrefixMatch,
+}
+
+impl PrefixFilter {
+    /// Whether a route for `p` is a candidate: `p` equals the prefix, covers it (longest
+    /// match) or lies inside it.
+    fn candidate(&self, p: &IpNet) -> bool {
+        match self.how {
+            PrefixMatch::Exact => *p == self.net,
+            PrefixMatch::Longest => p.contains(&self.net),
+            PrefixMatch::OrLonger => self.net.contains(p),
+        }
+    }
+}
+
+/// One page of a RIB listing.
+#[derive(Clone, Debug, Default)]
+pub struct RibPage {
+    /// The routes, one line each.
+    pub lines: Vec<String>,
+    /// More routes follow (ask again with `skip` moved on by `lines.len()`).
+    pub more: bool,
+}
+
+/// The prefix of an Adj-RIB-In route, if it has one.
+fn in_prefix(n: &NlriRef<'_>) -> Option<IpNet> {
+    match n {
+        NlriRef::Prefix(p) | NlriRef::Labeled(p, _) | NlriRef::Vpn(_, p, _) => Some(p.net),
+        NlriRef::Flow(_) => None,
+    }
+}
+
+/// The prefix of an Adj-RIB-Out route, if it has one.
+fn out_prefix(family: Family, n: &herald_wire::Nlri) -> Option<IpNet> {
+    match n {
+        herald_wire::Nlri::Prefix(p) => Some(p.net),
+        herald_wire::Nlri::Encoded(_) => match n.decoded(family)? {
+            herald_wire::NlriList::Labeled(v) => v.first().map(|p| p.net),
+            herald_wire::NlriList::Vpn(v) => v.first().map(|p| p.net),
+            _ => None,
+        },
+    }
+}
+
+/// Pages through the routes a query selects: passes over `skip`, keeps `limit`.
+struct Pager {
+    skip: usize,
+    limit: usize,
+    page: RibPage,
+}
+
+impl Pager {
+    fn new(q: &RibQuery) -> Self {
+        Pager {
+            skip: q.skip,
+            limit: if q.limit == 0 { usize::MAX } else { q.limit },
+            page: RibPage::default(),
+        }
+    }
+
+    /// Whether the next matching route is to be rendered (false while skipping); sets
+    /// `more` and returns false once the page is full.
+    fn take(&mut self) -> bool {
+        if self.skip > 0 {
+            self.skip -= 1;
+            return false;
+        }
+        if self.page.lines.len() >= self.limit {
+            self.page.more = true;
+            return false;
+        }
+        true
+    }
+
+    fn full(&self) -> bool {
+        self.page.more
+    }
 }
 
 /// A neighbor's state and counters, for `show neighbor`.
@@ -52,6 +156,14 @@ pub struct NeighborStatus {
     pub families: Vec<Family>,
     /// Configuration settings, for `show neighbor configuration`.
     pub configuration: Vec<(String, String)>,
+    /// Message and NOTIFICATION counters, sessions established.
+    pub counters: super::Counters,
+    /// What the session negotiated, while it is up.
+    pub negotiated: Option<herald_session::Negotiated>,
+    /// Adj-RIB-In routes per family.
+    pub received_by_family: Vec<(Family, usize)>,
+    /// Adj-RIB-Out routes per family.
+    pub sent_by_family: Vec<(Family, usize)>,
 }
 
 impl Peer {
@@ -77,21 +189,64 @@ impl Peer {
                 .map(|v| v.negotiated.families.clone())
                 .unwrap_or_default(),
             configuration: self.spec.description.clone(),
+            counters: self.counters.clone(),
+            negotiated: self.view.as_ref().map(|v| v.negotiated.clone()),
+            received_by_family: self
+                .rib_in
+                .families()
+                .map(|f| (f, self.rib_in.len_family(f)))
+                .collect(),
+            sent_by_family: {
+                let mut v: Vec<(Family, usize)> = Vec::new();
+                for (_, f, ps) in self.out.groups() {
+                    match v.iter_mut().find(|(g, _)| *g == f) {
+                        Some((_, n)) => *n += ps.len(),
+                        None => v.push((f, ps.len())),
+                    }
+                }
+                v.sort_by_key(|(f, _)| *f);
+                v
+            },
         }
     }
 
-    pub(super) fn rib_lines(&self, q: &RibQuery) -> Vec<String> {
+    /// One page of the routes a query selects, in the table's order.
+    pub(super) fn rib_page(&self, q: &RibQuery) -> RibPage {
         let want = |f: Family| q.families.is_empty() || q.families.contains(&f);
         let peer = self.spec.address;
-        let mut lines = Vec::new();
+        let mut pager = Pager::new(q);
         if q.received {
+            // For a longest match, the longest covering prefix among the routes first.
+            let longest = q.prefix.filter(|f| f.how == PrefixMatch::Longest).map(|f| {
+                self.rib_in
+                    .iter()
+                    .filter(|r| want(r.family))
+                    .filter_map(|r| in_prefix(&r.nlri))
+                    .filter(|p| f.candidate(p))
+                    .map(|p| p.prefix_len())
+                    .max()
+            });
             for r in self.rib_in.iter() {
                 if !want(r.family) {
                     continue;
                 }
+                if let Some(f) = &q.prefix {
+                    let Some(p) = in_prefix(&r.nlri) else {
+                        continue;
+                    };
+                    if !f.candidate(&p) || longest.is_some_and(|l| l != Some(p.prefix_len())) {
+                        continue;
+                    }
+                }
+                if !pager.take() {
+                    if pager.full() {
+                        break;
+                    }
+                    continue;
+                }
                 let nlri = nlri_text(&r.nlri);
                 let nh = r.attributes.next_hop().map(next_hop_text);
-                lines.push(route_line(
+                pager.page.lines.push(route_line(
                     q,
                     peer,
                     r.family,
@@ -102,14 +257,37 @@ impl Peer {
                 ));
             }
         } else {
-            for (k, f, prefixes) in self.out.groups() {
+            let longest = q.prefix.filter(|f| f.how == PrefixMatch::Longest).map(|f| {
+                self.out
+                    .groups()
+                    .filter(|(_, fam, _)| want(*fam))
+                    .flat_map(|(_, fam, ps)| ps.iter().filter_map(move |n| out_prefix(fam, n)))
+                    .filter(|p| f.candidate(p))
+                    .map(|p| p.prefix_len())
+                    .max()
+            });
+            'groups: for (k, f, prefixes) in self.out.groups() {
                 if !want(f) {
                     continue;
                 }
                 let nh = group_next_hop(&k.group);
-                for p in prefixes {
-                    let nlri = out_nlri_text(f, p);
-                    lines.push(route_line(
+                for n in prefixes {
+                    if let Some(filter) = &q.prefix {
+                        let Some(p) = out_prefix(f, n) else { continue };
+                        if !filter.candidate(&p)
+                            || longest.is_some_and(|l| l != Some(p.prefix_len()))
+                        {
+                            continue;
+                        }
+                    }
+                    if !pager.take() {
+                        if pager.full() {
+                            break 'groups;
+                        }
+                        continue;
+                    }
+                    let nlri = out_nlri_text(f, n);
+                    pager.page.lines.push(route_line(
                         q,
                         peer,
                         f,
@@ -121,7 +299,7 @@ impl Peer {
                 }
             }
         }
-        lines
+        pager.page
     }
 }
 
