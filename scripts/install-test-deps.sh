@@ -4,7 +4,9 @@
 #   scripts/install-test-deps.sh
 #
 # Idempotent and fast (well under 2 s) when everything is already present.
-#   - Debian packages: bird2 (bird, birdc), gobgpd (gobgpd, gobgp), tshark.
+#   - Debian packages: bird2 (bird, birdc), gobgpd (gobgpd, gobgp), tshark, chromium (the
+#     looking glass test), prometheus (scrapes herald's /metrics in a test), nodejs and npm.
+#   - playwright-core (npm, pinned) in ~/.cache/herald/playwright: drives Chromium.
 #     Installed as root (or through passwordless sudo) with apt-get, non-interactively;
 #     tshark's "allow non-root capture?" question is preseeded to "no".
 #   - ExaBGP 5.0.15 from PyPI into a venv at
@@ -14,6 +16,7 @@
 set -euo pipefail
 
 EXABGP_VERSION=5.0.15
+PLAYWRIGHT_VERSION=1.65.2
 VENV="${HERALD_TEST_VENV:-$HOME/.cache/herald/exabgp-venv}"
 APT_PACKAGES_WANTED=()
 INSTALLED=()
@@ -32,6 +35,10 @@ need_cmd_from_pkg birdc bird2
 need_cmd_from_pkg gobgpd gobgpd
 need_cmd_from_pkg gobgp gobgpd
 need_cmd_from_pkg tshark tshark
+need_cmd_from_pkg chromium chromium
+need_cmd_from_pkg prometheus prometheus
+need_cmd_from_pkg node nodejs
+need_cmd_from_pkg npm npm
 need_cmd_from_pkg python3 python3
 
 as_root() {
@@ -75,7 +82,7 @@ apt_install() { # PKG...
 if [ "${#APT_PACKAGES_WANTED[@]}" -gt 0 ]; then
     apt_install "${APT_PACKAGES_WANTED[@]}"
 fi
-for c in bird birdc gobgpd gobgp tshark python3; do
+for c in bird birdc gobgpd gobgp tshark chromium prometheus node npm python3; do
     command -v "$c" >/dev/null 2>&1 || [ -x "/usr/sbin/$c" ] || die "$c still missing after install"
 done
 
@@ -107,8 +114,18 @@ if [ "$have" != "$EXABGP_VERSION" ]; then
     INSTALLED+=("exabgp==$EXABGP_VERSION (venv $VENV)")
 fi
 
+# ---- playwright-core (drives Chromium in the looking glass test) ----------------------------
+PLAYWRIGHT_DIR="${PLAYWRIGHT_DIR:-$HOME/.cache/herald/playwright}"
+if [ ! -f "$PLAYWRIGHT_DIR/node_modules/playwright-core/package.json" ]; then
+    say "npm install playwright-core@$PLAYWRIGHT_VERSION into $PLAYWRIGHT_DIR"
+    mkdir -p "$PLAYWRIGHT_DIR"
+    (cd "$PLAYWRIGHT_DIR" && npm install --no-audit --no-fund --silent "playwright-core@$PLAYWRIGHT_VERSION" >&2) ||
+        die "npm install playwright-core failed"
+    INSTALLED+=("playwright-core $PLAYWRIGHT_VERSION ($PLAYWRIGHT_DIR)")
+fi
+
 if [ "${#INSTALLED[@]}" -gt 0 ]; then
     echo "install-test-deps: installed: ${INSTALLED[*]}"
 else
-    echo "install-test-deps: all present (bird2, gobgpd, tshark, exabgp $EXABGP_VERSION in $VENV)"
+    echo "install-test-deps: all present (bird2, gobgpd, tshark, chromium, prometheus, exabgp $EXABGP_VERSION in $VENV)"
 fi

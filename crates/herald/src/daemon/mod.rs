@@ -134,6 +134,8 @@ struct Daemon {
     /// accept only once every configured neighbor has its task, so that an early connection
     /// from a configured neighbor is not refused as unknown.
     accepting: tokio::sync::watch::Sender<bool>,
+    /// State changes of every neighbor, for the HTTP API's event stream.
+    states: tokio::sync::broadcast::Sender<peer::StateChange>,
 }
 
 /// Run the daemon until SIGTERM/SIGINT.
@@ -215,6 +217,7 @@ fn run_with(opts: Options, env: Env, config: Config) -> ExitCode {
             ranges: Ranges::default(),
             dynamic,
             accepting: tokio::sync::watch::Sender::new(false),
+            states: tokio::sync::broadcast::Sender::new(1024),
         };
         d.set_ranges(&d.config.neighbors);
         if let Err(e) = d.start_listeners() {
@@ -346,10 +349,16 @@ impl Daemon {
             Some(p) => Some(http::read_token(p).await?),
             None => None,
         };
-        http::start(addr, token, queries, self.requests.clone())
-            .await
-            .map(Some)
-            .map_err(|e| format!("cannot listen for HTTP on {addr} (http.listen): {e}"))
+        http::start(
+            addr,
+            token,
+            queries,
+            self.requests.clone(),
+            self.states.clone(),
+        )
+        .await
+        .map(Some)
+        .map_err(|e| format!("cannot listen for HTTP on {addr} (http.listen): {e}"))
     }
 
     /// Answer the HTTP side.
@@ -832,6 +841,7 @@ impl Daemon {
                 })
                 .collect(),
             description,
+            states: self.states.clone(),
         };
         info!(neighbor = %key, routes = spec.export.len(), passive = sc.passive, "neighbor configured");
         let json_peer = herald_api::json::Peer {

@@ -14,6 +14,8 @@
 mod metrics;
 mod rest;
 
+use super::peer::StateChange;
+
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 use std::sync::atomic::AtomicU8;
@@ -92,6 +94,7 @@ struct AppState {
     requests: mpsc::Sender<Request>,
     token: Option<Arc<[u8]>>,
     clients: Arc<std::sync::atomic::AtomicU64>,
+    states: tokio::sync::broadcast::Sender<StateChange>,
 }
 
 impl AppState {
@@ -227,7 +230,9 @@ pub async fn read_token(path: &Path) -> Result<Arc<[u8]>, String> {
 
 fn router(state: AppState) -> Router {
     Router::new()
+        .route("/", get(looking_glass))
         .route("/openapi.json", get(openapi))
+        .route("/v1/events", get(events))
         .route("/metrics", get(metrics::scrape))
         .route("/v1/neighbors", get(rest::neighbors))
         .route("/v1/neighbors/{ip}", get(rest::neighbor))
@@ -244,6 +249,52 @@ fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// The looking glass: one page, its script and style inline, nothing fetched from elsewhere.
+const LOOKING_GLASS: &str = include_str!("lg.html");
+
+async fn looking_glass() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'",
+            ),
+        ],
+        LOOKING_GLASS,
+    )
+        .into_response()
+}
+
+/// Server-sent events: a `: ready` comment once subscribed, then `state` events
+/// (`{"neighbor", "from", "to"}`) as neighbors change state. A client too slow to take them gets a `lost` event with how many it missed (the
+/// queue behind it is bounded; no neighbor waits for it).
+async fn events(axum::extract::State(st): axum::extract::State<AppState>) -> Response {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    use tokio::sync::broadcast::error::RecvError;
+    let rx = st.states.subscribe();
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        let ev = match rx.recv().await {
+            Ok(c) => Event::default().event("state").data(
+                serde_json::json!({ "neighbor": c.neighbor, "from": c.from.to_ascii_lowercase(), "to": c.to.to_ascii_lowercase() })
+                    .to_string(),
+            ),
+            Err(RecvError::Lagged(n)) => Event::default()
+                .event("lost")
+                .data(serde_json::json!({ "lost": n }).to_string()),
+            Err(RecvError::Closed) => return None,
+        };
+        Some((Ok::<Event, std::convert::Infallible>(ev), rx))
+    });
+    // A comment first: the client knows it is subscribed.
+    let ready = futures_util::stream::once(async {
+        Ok::<Event, std::convert::Infallible>(Event::default().comment("ready"))
+    });
+    Sse::new(futures_util::StreamExt::chain(ready, stream))
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}
+
 async fn openapi() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
 }
@@ -254,6 +305,7 @@ pub async fn start(
     token: Option<Arc<[u8]>>,
     daemon: mpsc::Sender<Query>,
     requests: mpsc::Sender<Request>,
+    states: tokio::sync::broadcast::Sender<StateChange>,
 ) -> std::io::Result<tokio::task::JoinHandle<()>> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
@@ -263,6 +315,7 @@ pub async fn start(
         requests,
         token,
         clients: Arc::default(),
+        states,
     };
     let app = router(state);
     Ok(tokio::spawn(async move {

@@ -130,6 +130,19 @@ pub struct PeerSpec {
     pub limits: Vec<(Family, PrefixLimit)>,
     /// What `show neighbor configuration` prints.
     pub description: Vec<(String, String)>,
+    /// Where state changes are told (the HTTP API's event stream); sending never waits.
+    pub states: tokio::sync::broadcast::Sender<StateChange>,
+}
+
+/// A neighbor's FSM moved.
+#[derive(Clone, Debug)]
+pub struct StateChange {
+    /// The neighbor (its configuration key).
+    pub neighbor: String,
+    /// The state it left.
+    pub from: &'static str,
+    /// The state it entered.
+    pub to: &'static str,
 }
 
 struct Conn {
@@ -614,6 +627,12 @@ impl Peer {
             }
             Output::StateChanged { from, to } => {
                 info!(peer = %self.spec.name, from = from.name(), to = to.name(), "state");
+                // No receiver (no HTTP client listening) is not an error.
+                let _ = self.spec.states.send(StateChange {
+                    neighbor: self.spec.name.clone(),
+                    from: from.name(),
+                    to: to.name(),
+                });
             }
             Output::OpenReceived(open) => {
                 debug!(peer = %self.spec.name, asn = open.asn(), id = %open.bgp_id, hold = open.hold_time, "OPEN received");
