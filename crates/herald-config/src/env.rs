@@ -92,6 +92,19 @@ pub struct Env {
     /// `http.token-file` (herald's own): a file holding the bearer token that write endpoints
     /// (announce, withdraw, teardown, reload, commands) require. Not set: they answer 403.
     pub http_token_file: Option<std::path::PathBuf>,
+    /// `mrt.updates` (herald's own): where every message received is dumped as MRT
+    /// BGP4MP_ET records, a file name with `%Y %m %d %H %M %S` (UTC) filled in from the
+    /// start of each file's period; ending in `.gz`, gzip-compressed. Not set: no dump.
+    pub mrt_updates: Option<String>,
+    /// `mrt.updates-interval`: seconds per updates file (900; 0 = one file, or size alone).
+    pub mrt_updates_interval: u32,
+    /// `mrt.updates-size`: start a new updates file past this many octets (0 = no limit).
+    pub mrt_updates_size: u64,
+    /// `mrt.table` (herald's own): where TABLE_DUMP_V2 snapshots of every Adj-RIB-In go, a
+    /// file name like `mrt.updates`'. Not set: no snapshots.
+    pub mrt_table: Option<String>,
+    /// `mrt.table-interval`: seconds between snapshots, taken on multiples of it (7200).
+    pub mrt_table_interval: u32,
     /// ExaBGP settings that were set and that herald does not know (`section.key`).
     pub unknown: Vec<String>,
 }
@@ -125,6 +138,11 @@ impl Default for Env {
             daemon_drop: true,
             http_listen: None,
             http_token_file: None,
+            mrt_updates: None,
+            mrt_updates_interval: 900,
+            mrt_updates_size: 0,
+            mrt_table: None,
+            mrt_table_interval: 7200,
             unknown: Vec::new(),
         }
     }
@@ -144,7 +162,7 @@ pub struct EnvError {
 
 /// Sections that hold settings herald reads; unknown keys in them are an error for `herald.`
 /// variables (a typo) and ignored for `exabgp.` ones (ExaBGP has many herald does not use).
-const SECTIONS: &[&str] = &["tcp", "api", "bgp", "log", "daemon", "http"];
+const SECTIONS: &[&str] = &["tcp", "api", "bgp", "log", "daemon", "http", "mrt"];
 
 impl Env {
     /// Read settings from `(name, value)` pairs such as `std::env::vars()`. Variables not
@@ -277,6 +295,17 @@ impl Env {
             ("daemon", "daemonize") => self.daemon_daemonize = boolean()?,
             ("daemon", "drop") => self.daemon_drop = boolean()?,
             ("http", "listen") => self.http_listen = parse_listen(v)?,
+            ("mrt", "updates") => self.mrt_updates = (!v.is_empty()).then(|| v.to_string()),
+            ("mrt", "updates_interval") => self.mrt_updates_interval = number()?,
+            ("mrt", "updates_size") => {
+                self.mrt_updates_size = v.parse().map_err(|_| "expected a number of octets")?
+            }
+            ("mrt", "table") => self.mrt_table = (!v.is_empty()).then(|| v.to_string()),
+            ("mrt", "table_interval") => {
+                self.mrt_table_interval = parse_u32(v)
+                    .filter(|n| *n > 0)
+                    .ok_or("expected a number of seconds, 1 or more")?
+            }
             ("http", "token_file") => {
                 self.http_token_file = (!v.is_empty()).then(|| std::path::PathBuf::from(v))
             }

@@ -227,6 +227,11 @@ const EFFECTS: &[(Context, &str, &[&str])] = &[
     (C::Route, "label", &["crates/herald-config/tests/mpls.rs::a_label_without_rd_is_labeled_unicast"]),
     (C::Environment, "tcp.accept_rate", &["crates/herald/tests/daemon.rs::connections_from_one_source_beyond_tcp_accept_rate_are_closed_unanswered"]),
     (C::Environment, "http.listen", &["crates/herald/tests/http.rs::neighbors_and_their_adj_rib_in_by_family_and_prefix"]),
+    (C::Environment, "mrt.updates", &["crates/herald/tests/mrt.rs::received_messages_are_dumped_as_bgp4mp_and_read_back"]),
+    (C::Environment, "mrt.updates_interval", &["crates/herald/tests/mrt.rs::updates_files_rotate_by_size_and_lose_nothing"]),
+    (C::Environment, "mrt.updates_size", &["crates/herald/tests/mrt.rs::updates_files_rotate_by_size_and_lose_nothing"]),
+    (C::Environment, "mrt.table", &["crates/herald/tests/mrt.rs::table_dump_v2_snapshots_hold_the_adj_rib_in"]),
+    (C::Environment, "mrt.table_interval", &["crates/herald/tests/mrt.rs::table_dump_v2_snapshots_hold_the_adj_rib_in"]),
     (C::Environment, "http.token_file", &[
         "crates/herald/tests/http.rs::writes_need_the_token_and_take_the_text_api_grammar",
         "crates/herald/tests/http.rs::writes_are_refused_without_a_token_file",

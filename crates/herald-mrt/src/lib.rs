@@ -9,8 +9,11 @@
 //! says which peer it came from, whether its AS numbers are 4 octets wide and whether its NLRI
 //! carry ADD-PATH path identifiers, so a BGP decoder can read it without further knowledge.
 //!
+//! Writing: [`writer`] appends BGP4MP_ET message and state-change records and the
+//! TABLE_DUMP_V2 PEER_INDEX_TABLE and RIB records to a buffer.
+//!
 //! What it never does: decode the BGP messages themselves (it does not depend on a BGP codec),
-//! write MRT, or read OSPF/IS-IS records. State changes, RIB_GENERIC entries and record types it
+//! or read OSPF/IS-IS records. State changes, RIB_GENERIC entries and record types it
 //! does not read are skipped and counted ([`Reader::skipped`], [`Reader::stats`]).
 //!
 //! Errors and panics: reading never panics on any input. A truncated or malformed record is an
@@ -29,6 +32,7 @@ mod cursor;
 mod error;
 mod reader;
 mod table_dump;
+pub mod writer;
 
 use std::net::IpAddr;
 

@@ -36,7 +36,10 @@
 //! prefix, all the prefixes of one line sharing one interned attribute set, and is most of the
 //! cost of a line (`benches/command.rs`).
 
+mod mrt;
 mod show;
+
+pub use mrt::{AsPathRewrite, MrtInject};
 mod words;
 
 use std::fmt;
@@ -245,6 +248,8 @@ pub enum Command {
     Comment,
     /// `debug TEXT`: a line to log. ExaBGP logs it and does not answer it at all.
     Debug(String),
+    /// `announce mrt FILE …`: the routes of a TABLE_DUMP_V2 file (a herald extension).
+    InjectMrt(MrtInject),
 }
 
 impl Command {
@@ -670,6 +675,7 @@ fn announce(w: &mut Words<'_>, kw: &Word<'_>, announce: bool) -> Result<Command>
             }
             Ok(routes(v))
         }
+        "mrt" if announce => mrt::inject(w),
         "operational" if announce => Err(at(
             &what,
             "unsupported: operational messages (draft-ietf-idr-operational-message) are not implemented",

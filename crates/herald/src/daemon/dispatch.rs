@@ -330,6 +330,37 @@ impl Daemon {
                     .await;
                 }
             }
+            Cmd::InjectMrt(m) => {
+                need_targets()?;
+                // The file is read on a blocking thread; batches go to the peers as they come
+                // (each peer's channel is bounded: a slow peer slows the reading).
+                let (tx, mut rx) = tokio::sync::mpsc::channel(2);
+                let started = std::time::Instant::now();
+                let reader = tokio::task::spawn_blocking(move || {
+                    let r = super::inject::read(&m, &tx);
+                    (m.path, r)
+                });
+                while let Some(batch) = rx.recv().await {
+                    let changes = super::inject::changes(batch);
+                    for k in targets {
+                        if let Some(h) = self.peers.get(k) {
+                            let op = ApiOp::Routes(changes.clone());
+                            if h.tx.send(Command::Api(op)).await.is_err() {
+                                warn!(neighbor = %k, "neighbor task gone: routes not delivered");
+                            }
+                        }
+                    }
+                }
+                match reader.await {
+                    Ok((path, Ok(done))) => info!(
+                        source = %src.name, file = %path, routes = done.routes,
+                        skipped = done.skipped, elapsed_ms = started.elapsed().as_millis() as u64,
+                        "MRT routes injected"
+                    ),
+                    Ok((_, Err(e))) => return Err(e),
+                    Err(e) => return Err(format!("MRT reader failed: {e}")),
+                }
+            }
             Cmd::Reload => {
                 src.done();
                 return Ok(After::Reload);

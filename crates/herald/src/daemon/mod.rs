@@ -8,6 +8,8 @@ pub mod dispatch;
 pub mod events;
 pub mod export;
 pub mod http;
+pub mod inject;
+pub mod mrt;
 pub mod peer;
 pub mod process;
 mod ratelimit;
@@ -136,6 +138,8 @@ struct Daemon {
     accepting: tokio::sync::watch::Sender<bool>,
     /// State changes of every neighbor, for the HTTP API's event stream.
     states: tokio::sync::broadcast::Sender<peer::StateChange>,
+    /// The MRT updates dump, when `mrt.updates` is set.
+    mrt: Option<Arc<mrt::Tap>>,
 }
 
 /// Run the daemon until SIGTERM/SIGINT.
@@ -218,6 +222,7 @@ fn run_with(opts: Options, env: Env, config: Config) -> ExitCode {
             dynamic,
             accepting: tokio::sync::watch::Sender::new(false),
             states: tokio::sync::broadcast::Sender::new(1024),
+            mrt: None,
         };
         d.set_ranges(&d.config.neighbors);
         if let Err(e) = d.start_listeners() {
@@ -245,6 +250,24 @@ fn run_with(opts: Options, env: Env, config: Config) -> ExitCode {
         } else {
             None
         };
+        let mut mrt_thread = None;
+        if let Some(t) = d.env.mrt_updates.clone() {
+            match mrt::start_updates(t, d.env.mrt_updates_interval, d.env.mrt_updates_size) {
+                Ok((tap, h)) => {
+                    d.mrt = Some(tap);
+                    mrt_thread = Some(h);
+                }
+                Err(e) => {
+                    error!("cannot start the MRT updates writer: {e}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+        let tables = d
+            .env
+            .mrt_table
+            .clone()
+            .map(|t| mrt::start_tables(t, d.env.mrt_table_interval, queries.clone()));
         let http = match d.start_http(queries).await {
             Ok(h) => h,
             Err(e) => {
@@ -271,6 +294,17 @@ fn run_with(opts: Options, env: Env, config: Config) -> ExitCode {
             .await;
         if let Some(h) = http {
             h.abort();
+        }
+        if let Some(h) = tables {
+            h.abort();
+        }
+        // The updates file gets its last records and, gzip'd, its trailer.
+        if let (Some(tap), Some(h)) = (d.mrt.clone(), mrt_thread) {
+            let done = tokio::task::spawn_blocking(move || {
+                tap.close();
+                let _ = h.join();
+            });
+            let _ = tokio::time::timeout(Duration::from_secs(5), done).await;
         }
         if let Some((h, path)) = control {
             h.abort();
@@ -842,6 +876,7 @@ impl Daemon {
                 .collect(),
             description,
             states: self.states.clone(),
+            mrt: self.mrt.clone(),
         };
         info!(neighbor = %key, routes = spec.export.len(), passive = sc.passive, "neighbor configured");
         let json_peer = herald_api::json::Peer {

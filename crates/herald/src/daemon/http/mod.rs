@@ -14,6 +14,8 @@
 mod metrics;
 mod rest;
 
+pub(crate) use rest::status_of;
+
 use super::peer::StateChange;
 
 use std::net::{IpAddr, SocketAddr};

@@ -133,7 +133,7 @@ async fn peers_at(st: &AppState, ip: &str) -> Result<Vec<PeerEntry>, ApiError> {
     Ok(v)
 }
 
-pub(super) async fn status_of(p: &PeerEntry) -> Option<NeighborStatus> {
+pub(crate) async fn status_of(p: &PeerEntry) -> Option<NeighborStatus> {
     let (tx, rx) = oneshot::channel();
     p.tx.send(Command::Api(ApiOp::Status(tx))).await.ok()?;
     tokio::time::timeout(Duration::from_secs(5), rx)

@@ -74,6 +74,16 @@ pub enum ApiOp {
     Status(oneshot::Sender<NeighborStatus>),
     /// One page of the routes of the Adj-RIB-In or Adj-RIB-Out, as lines.
     Rib(RibQuery, oneshot::Sender<RibPage>),
+    /// One page of the IPv4/IPv6 unicast Adj-RIB-In as TABLE_DUMP_V2 entries need it, and
+    /// whether more follow.
+    TableDump {
+        /// Routes to pass over.
+        skip: usize,
+        /// Routes at most.
+        limit: usize,
+        /// The answer.
+        reply: oneshot::Sender<(Vec<crate::daemon::mrt::TableRoute>, bool)>,
+    },
 }
 
 /// Commands to a peer task.
@@ -132,6 +142,8 @@ pub struct PeerSpec {
     pub description: Vec<(String, String)>,
     /// Where state changes are told (the HTTP API's event stream); sending never waits.
     pub states: tokio::sync::broadcast::Sender<StateChange>,
+    /// The MRT updates dump (`mrt.updates`), if on: messages received and state changes.
+    pub mrt: Option<Arc<crate::daemon::mrt::Tap>>,
 }
 
 /// A neighbor's FSM moved.
@@ -543,6 +555,9 @@ impl Peer {
             ApiOp::Rib(q, reply) => {
                 let _ = reply.send(self.rib_page(&q));
             }
+            ApiOp::TableDump { skip, limit, reply } => {
+                let _ = reply.send(self.table_page(skip, limit));
+            }
         }
     }
 
@@ -560,6 +575,26 @@ impl Peer {
     fn apply_outputs(&mut self) {
         while let Some(o) = self.session.poll_output() {
             self.apply(o);
+        }
+    }
+
+    /// The session as MRT records name it.
+    fn mrt_session(&self) -> herald_mrt::writer::Session {
+        herald_mrt::writer::Session {
+            peer_as: self
+                .view
+                .as_ref()
+                .map(|v| v.negotiated.peer_as)
+                .or(self.session.config().peer_as)
+                .unwrap_or(0),
+            local_as: self.session.config().local_as,
+            peer_ip: self.spec.address,
+            local_ip: self
+                .conn
+                .as_ref()
+                .map(|c| c.local)
+                .or(self.spec.socket.local)
+                .unwrap_or(IpAddr::from([0, 0, 0, 0])),
         }
     }
 
@@ -627,6 +662,9 @@ impl Peer {
             }
             Output::StateChanged { from, to } => {
                 info!(peer = %self.spec.name, from = from.name(), to = to.name(), "state");
+                if let Some(t) = &self.spec.mrt {
+                    t.state(&self.mrt_session(), from.name(), to.name());
+                }
                 // No receiver (no HTTP client listening) is not an error.
                 let _ = self.spec.states.send(StateChange {
                     neighbor: self.spec.name.clone(),
@@ -857,6 +895,14 @@ impl Peer {
                                 *c += 1;
                             }
                             let local = self.view_local();
+                            if let Some(t) = &self.spec.mrt {
+                                t.message(
+                                    &self.mrt_session(),
+                                    ctx.asn4,
+                                    !ctx.add_path.is_empty(),
+                                    msg,
+                                );
+                            }
                             self.events.received(local, &m, msg, &ctx);
                             self.session.handle_message(now(), m);
                         }

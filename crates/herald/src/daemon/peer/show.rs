@@ -303,6 +303,79 @@ impl Peer {
     }
 }
 
+impl Peer {
+    /// One page of the IPv4/IPv6 unicast Adj-RIB-In for a TABLE_DUMP_V2 snapshot, and whether
+    /// more follow. Attributes are encoded with 4-octet AS numbers; the next hop becomes
+    /// NEXT_HOP (an IPv4 address) or the abbreviated MP_REACH_NLRI of RFC 6396 §4.3.4.
+    pub(super) fn table_page(
+        &self,
+        skip: usize,
+        limit: usize,
+    ) -> (Vec<crate::daemon::mrt::TableRoute>, bool) {
+        let ctx = Context::default();
+        let mut out = Vec::new();
+        let mut seen = 0;
+        for r in self.rib_in.iter() {
+            if r.family != Family::IPV4_UNICAST && r.family != Family::IPV6_UNICAST {
+                continue;
+            }
+            let NlriRef::Prefix(p) = r.nlri else { continue };
+            seen += 1;
+            if seen <= skip {
+                continue;
+            }
+            if out.len() >= limit {
+                return (out, true);
+            }
+            let mut parts: Vec<(u8, Vec<u8>)> = r
+                .attributes
+                .attributes()
+                .iter()
+                .map(|a| {
+                    let mut b = Vec::new();
+                    a.encode(&ctx, &mut b);
+                    (a.value.type_code(), b)
+                })
+                .collect();
+            match r.attributes.next_hop() {
+                Some(NextHop::Ipv4(a)) => {
+                    let mut b = vec![0x40, 3, 4];
+                    b.extend_from_slice(&a.octets());
+                    parts.push((3, b));
+                }
+                Some(nh) => {
+                    let bytes = match nh {
+                        NextHop::Ipv6(a) => a.octets().to_vec(),
+                        NextHop::Ipv6LinkLocal(a, l) => [a.octets(), l.octets()].concat(),
+                        NextHop::Raw(b) => b.clone(),
+                        NextHop::Vpn(_, a) => match a {
+                            IpAddr::V4(a) => a.octets().to_vec(),
+                            IpAddr::V6(a) => a.octets().to_vec(),
+                        },
+                        NextHop::VpnLinkLocal(_, a, _, l) => [a.octets(), l.octets()].concat(),
+                        NextHop::Ipv4(a) => a.octets().to_vec(),
+                    };
+                    if let Ok(n) = u8::try_from(bytes.len()) {
+                        if let Ok(len) = u8::try_from(bytes.len() + 1) {
+                            let mut b = vec![0x80, 14, len, n];
+                            b.extend_from_slice(&bytes);
+                            parts.push((14, b));
+                        }
+                    }
+                }
+                None => {}
+            }
+            parts.sort_by_key(|(t, _)| *t);
+            out.push(crate::daemon::mrt::TableRoute {
+                net: p.net,
+                path_id: p.path_id,
+                attributes: parts.into_iter().flat_map(|(_, b)| b).collect(),
+            });
+        }
+        (out, false)
+    }
+}
+
 fn group_next_hop(g: &GroupKey) -> String {
     match g.next_hop {
         herald_config::NextHopSpec::Ip(ip) => ip.to_string(),
