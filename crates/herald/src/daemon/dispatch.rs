@@ -416,8 +416,9 @@ impl Daemon {
     }
 }
 
-/// Routes per page of a RIB listing: a peer task renders one page per request, between which
-/// it goes on with its session, and the listing never holds more than a page in memory.
+/// Routes per page of a RIB listing (at least; see the peer's `MAX_PAGES`): a peer task
+/// renders one page per request, between which it goes on with its session, and the listing
+/// never holds more than a page in memory.
 pub const RIB_PAGE: usize = 2048;
 
 /// Page through a peer's RIB listing, handing each page to `sink` (which returns false to

@@ -101,11 +101,20 @@ struct Pager {
     page: RibPage,
 }
 
+/// Pages of a listing at most: a table of N routes is listed in pages of at least N/64
+/// routes, so that passing over the routes of earlier pages (the tables are hash maps, with no
+/// place to resume from) costs at most 64 walks of the table in all.
+pub const MAX_PAGES: usize = 64;
+
 impl Pager {
-    fn new(q: &RibQuery) -> Self {
+    fn new(q: &RibQuery, table: usize) -> Self {
         Pager {
             skip: q.skip,
-            limit: if q.limit == 0 { usize::MAX } else { q.limit },
+            limit: if q.limit == 0 {
+                usize::MAX
+            } else {
+                q.limit.max(table / MAX_PAGES)
+            },
             page: RibPage::default(),
         }
     }
@@ -214,7 +223,12 @@ impl Peer {
     pub(super) fn rib_page(&self, q: &RibQuery) -> RibPage {
         let want = |f: Family| q.families.is_empty() || q.families.contains(&f);
         let peer = self.spec.address;
-        let mut pager = Pager::new(q);
+        let table = if q.received {
+            self.rib_in.len()
+        } else {
+            self.out.len()
+        };
+        let mut pager = Pager::new(q, table);
         if q.received {
             // For a longest match, the longest covering prefix among the routes first.
             let longest = q.prefix.filter(|f| f.how == PrefixMatch::Longest).map(|f| {
@@ -313,6 +327,7 @@ impl Peer {
         limit: usize,
     ) -> (Vec<crate::daemon::mrt::TableRoute>, bool) {
         let ctx = Context::default();
+        let limit = limit.max(self.rib_in.len() / MAX_PAGES);
         let mut out = Vec::new();
         let mut seen = 0;
         for r in self.rib_in.iter() {
