@@ -23,7 +23,14 @@
 H_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 H_INTEROP="$H_ROOT/tests/interop"
 H_NAME="$(basename "$0" .sh)"
-HERALD="${HERALD_BIN:-$H_ROOT/target/debug/herald}"
+# cargo's target directory: CARGO_TARGET_DIR when set (relative to the workspace, where h_build
+# runs cargo), else the workspace's target/
+case "${CARGO_TARGET_DIR:-}" in
+"") H_TARGET="$H_ROOT/target" ;;
+/*) H_TARGET="$CARGO_TARGET_DIR" ;;
+*) H_TARGET="$H_ROOT/$CARGO_TARGET_DIR" ;;
+esac
+HERALD="${HERALD_BIN:-$H_TARGET/debug/herald}"
 H_WORK=""
 export H_T0="${H_T0:-${EPOCHREALTIME:-0}}" # kept across the re-exec under timeout
 H_FAILED=0

@@ -158,3 +158,26 @@ pub fn parse_l2vpn_route(line: &str) -> Result<Route> {
     })()
     .map_err(in_command)
 }
+
+/// Parse an MCAST-VPN route of `afi`, the part after `announce ipv4 mcast-vpn` / `withdraw ipv6
+/// mcast-vpn`: `shared-join rp 10.99.199.1 group 239.251.255.228 rd 65000:99999 source-as
+/// 65000 next-hop 10.10.6.3 …`, ExaBGP's words as in the configuration's `announce { ipv4 {
+/// mcast-vpn … } }` (docs/configuration.md). The next hop is optional here, as for
+/// [`parse_route_specs`].
+pub fn parse_mvpn_route(afi: herald_wire::Afi, line: &str) -> Result<Route> {
+    (|| {
+        let toks = tokens(line)?;
+        let mut cur = Cursor::new(&toks);
+        let at = Token {
+            kind: Kind::Word,
+            text: "mcast-vpn",
+            line: 1,
+            col: 1,
+        };
+        let mut int = Interner::default();
+        let mut out = Vec::new();
+        crate::route::mvpn::mvpn_route(&mut cur, &at, afi, false, &mut int, &mut out)?;
+        int.routes(&out).pop().ok_or_else(|| err(&at, "no route"))
+    })()
+    .map_err(in_command)
+}

@@ -55,6 +55,11 @@ pub enum Context {
     /// A field of an EVPN route, after its route type (`esi`, `mac`, `vni`, …). Its `rd`,
     /// `label` and attributes are route attributes ([`Context::Route`]).
     EvpnField,
+    /// The route type after `mcast-vpn` (`source-join` in `mcast-vpn source-join source …`).
+    MvpnRoute,
+    /// A field of an MCAST-VPN route (`rp`, `source`, `group`, `source-as`). Its `rd` and
+    /// attributes are route attributes ([`Context::Route`]).
+    MvpnField,
     /// A field of a VPLS route (`endpoint`, `base`, `offset`, `size`). Its `rd` and attributes
     /// are route attributes ([`Context::Route`]).
     VplsField,
@@ -202,7 +207,7 @@ pub const KEYWORDS: &[Keyword] = &[
     k(C::Safi, "unicast", Yes),
     k(C::Safi, "multicast", Yes),
     alias(C::Safi, "nlri-mpls", &["labeled-unicast"], Yes),
-    k(C::Safi, "mcast-vpn", Unsupported),
+    k(C::Safi, "mcast-vpn", Yes),
     k(C::Safi, "vpls", Yes),
     k(C::Safi, "evpn", Yes),
     k(C::Safi, "bgp-ls", Unsupported),
@@ -268,6 +273,13 @@ pub const KEYWORDS: &[Keyword] = &[
     k(C::EvpnField, "vni2", Yes),
     k(C::EvpnField, "prefix", Yes),
     k(C::EvpnField, "gateway", Yes),
+    k(C::MvpnRoute, "source-ad", Yes),
+    k(C::MvpnRoute, "shared-join", Yes),
+    k(C::MvpnRoute, "source-join", Yes),
+    k(C::MvpnField, "rp", Yes),
+    k(C::MvpnField, "source", Yes),
+    k(C::MvpnField, "group", Yes),
+    k(C::MvpnField, "source-as", Yes),
     k(C::VplsField, "endpoint", Yes),
     k(C::VplsField, "base", Yes),
     k(C::VplsField, "offset", Yes),

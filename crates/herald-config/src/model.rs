@@ -457,7 +457,8 @@ impl Route {
     }
 
     /// The route as text for messages: its prefix (with the route distinguisher of a VPN
-    /// route), an EVPN route in the configuration's words (`evpn mac-ip rd …`), or the family's
+    /// route), an EVPN or MCAST-VPN route in the configuration's words (`evpn mac-ip rd …`,
+    /// `mcast-vpn source-ad …`), or the family's
     /// name for other NLRI.
     pub fn describe(&self) -> String {
         use herald_wire::NlriList;
@@ -477,6 +478,9 @@ impl Route {
             (_, Some(NlriList::Evpn(v))) if v.len() == 1 => v
                 .first()
                 .map_or_else(String::new, |e| format!("evpn {}", e.route)),
+            (_, Some(NlriList::Mvpn(v))) if v.len() == 1 => v
+                .first()
+                .map_or_else(String::new, |m| format!("mcast-vpn {}", m.route)),
             _ => format!("{} route", self.family),
         }
     }

@@ -27,6 +27,7 @@ pub(crate) mod flow;
 
 pub use flow::FlowRule;
 pub(crate) mod evpn;
+pub(crate) mod mvpn;
 pub(crate) mod vpls;
 
 /// The most routes one `split` may create.
@@ -160,6 +161,8 @@ pub(crate) struct RouteDraft {
     pub evpn: Option<evpn::EvpnDraft>,
     /// The fields of a VPLS route, when the draft is one (its `rd` is in `mpls`).
     pub vpls: Option<vpls::VplsDraft>,
+    /// The fields of an MCAST-VPN route, when the draft is one (its `rd` is in `mpls`).
+    pub mvpn: Option<mvpn::MvpnDraft>,
     /// The shared part last built from the draft: family, next hop and its index.
     last: Option<(Family, NextHopSpec, u32)>,
 }
@@ -215,6 +218,7 @@ impl Default for RouteDraft {
             mpls: Mpls::default(),
             evpn: None,
             vpls: None,
+            mvpn: None,
             last: None,
         }
     }
@@ -242,6 +246,7 @@ impl RouteDraft {
         self.mpls = Mpls::default();
         self.evpn = None;
         self.vpls = None;
+        self.mvpn = None;
         self.last = None;
     }
 
@@ -414,6 +419,11 @@ impl RouteDraft {
                 w if evpn::is_field(w) && self.evpn.is_some() => {
                     if let Some(e) = self.evpn.as_mut() {
                         e.field(&kw, cur)?;
+                    }
+                }
+                w if mvpn::is_field(w) && self.mvpn.is_some() => {
+                    if let Some(m) = self.mvpn.as_mut() {
+                        m.field(&kw, cur)?;
                     }
                 }
                 w if vpls::is_field(w) && self.vpls.is_some() => {

@@ -168,19 +168,19 @@ fn ranges_only_for_passive_neighbors() {
 #[test]
 fn unsupported_constructs_say_so_at_the_right_place() {
     let e = errors(&format!(
-        "{HEAD}  family {{\n    ipv4 mcast-vpn;\n  }}\n  operational {{\n    x {{ }}\n  }}\n  static {{\n    route 10.0.0.0/24 next-hop 1.1.1.1 bgp-prefix-sid 777;\n  }}\n}}\n"
+        "{HEAD}  family {{\n    ipv4 rtc;\n  }}\n  operational {{\n    x {{ }}\n  }}\n  static {{\n    route 10.0.0.0/24 next-hop 1.1.1.1 bgp-prefix-sid 777;\n  }}\n}}\n"
     ));
     assert_eq!(
         e,
         [
-            "bad.conf:6:5: unsupported: family ipv4 mcast-vpn (only IPv4/IPv6 unicast, multicast, labeled unicast (nlri-mpls), MPLS VPN, flow, L2VPN EVPN and VPLS are implemented) (at 'ipv4')",
+            "bad.conf:6:5: unsupported: family ipv4 rtc (only IPv4/IPv6 unicast, multicast, labeled unicast (nlri-mpls), MPLS VPN, flow, MCAST-VPN, L2VPN EVPN and VPLS are implemented) (at 'ipv4')",
             "bad.conf:8:3: unsupported: operational (not implemented yet) (at 'operational')",
             "bad.conf:12:40: unsupported: bgp-prefix-sid (not implemented yet) (at 'bgp-prefix-sid')",
         ]
     );
     assert_eq!(
-        one(&format!("{HEAD}  announce {{\n    ipv4 {{\n      mcast-vpn shared-join rp 10.99.199.1;\n    }}\n  }}\n}}\n")),
-        "bad.conf:7:7: unsupported: family ipv4 mcast-vpn (only IPv4/IPv6 unicast, multicast, labeled unicast (nlri-mpls), MPLS VPN, flow, L2VPN EVPN and VPLS are implemented) (at 'mcast-vpn')"
+        one(&format!("{HEAD}  announce {{\n    ipv4 {{\n      rtc 65000:1;\n    }}\n  }}\n}}\n")),
+        "bad.conf:7:7: unsupported: family ipv4 rtc (only IPv4/IPv6 unicast, multicast, labeled unicast (nlri-mpls), MPLS VPN, flow, MCAST-VPN, L2VPN EVPN and VPLS are implemented) (at 'rtc')"
     );
     assert!(one(&format!("{HEAD}  l2vpn {{ vpls x {{ }} }}\n}}\n"))
         .contains("a VPLS route needs rd, endpoint, base, offset, size"));

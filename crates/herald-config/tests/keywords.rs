@@ -66,6 +66,7 @@ const FLOW: &str = "crates/herald-config/src/route/flow.rs";
 const FLOW_VALUES: &str = "crates/herald-config/src/route/flow/values.rs";
 const EVPN: &str = "crates/herald-config/src/route/evpn.rs";
 const VPLS: &str = "crates/herald-config/src/route/vpls.rs";
+const MVPN: &str = "crates/herald-config/src/route/mvpn.rs";
 const API: &str = "crates/herald-config/src/api.rs";
 const ENV: &str = "crates/herald-config/src/env.rs";
 const IANA: &str = "crates/herald-wire/src/iana.rs";
@@ -131,6 +132,10 @@ const SCRUTINEES: &[(&str, &str, &str, Class)] = &[
     (EVPN, "ext_community", "kind.as_str()", Keywords(C::ExtendedCommunity)),
     (EVPN, "ext_community", "f", Values("extended-community mac-mobility:SEQ:sticky: the sticky flag")),
     (VPLS, "is_field", "word", Keywords(C::VplsField)),
+    (MVPN, "Kind::from_word", "word", Keywords(C::MvpnRoute)),
+    (MVPN, "Kind::takes", "field", Keywords(C::MvpnField)),
+    (MVPN, "is_field", "word", Keywords(C::MvpnField)),
+    (MVPN, "MvpnDraft::field", "kw.text", Keywords(C::MvpnField)),
     (VPLS, "VplsDraft::field", "kw.text", Keywords(C::VplsField)),
     (ENV, "Env::set", "(section,key)", Keywords(C::Environment)),
     (ENV, "Env::set", "v.to_ascii_lowercase().as_str()", Values("api.encoder: json or text")),
@@ -497,6 +502,14 @@ const EFFECTS: &[(Context, &str, &[&str])] = &[
         "crates/herald-config/tests/vpls.rs::the_three_forms_of_exabgps_example_give_the_same_nlri",
     ]),
     (C::Safi, "evpn", &["crates/herald-config/tests/evpn.rs::family_l2vpn_evpn_is_negotiated_and_checked"]),
+    (C::Safi, "mcast-vpn", &["crates/herald-config/tests/mvpn.rs::family_mcast_vpn_is_negotiated_and_checked"]),
+    (C::MvpnRoute, "source-ad", &["crates/herald-config/tests/mvpn.rs::conf_mvpn_ipv4_routes_to_octets", "crates/herald-config/tests/mvpn.rs::conf_mvpn_ipv6_routes_to_octets_with_an_ipv4_next_hop"]),
+    (C::MvpnRoute, "shared-join", &["crates/herald-config/tests/mvpn.rs::conf_mvpn_ipv4_routes_to_octets", "crates/herald-config/tests/mvpn.rs::conf_mvpn_ipv6_routes_to_octets_with_an_ipv4_next_hop"]),
+    (C::MvpnRoute, "source-join", &["crates/herald-config/tests/mvpn.rs::conf_mvpn_ipv4_routes_to_octets", "crates/herald-config/tests/mvpn.rs::fields_in_any_order_and_route_attributes_between_them"]),
+    (C::MvpnField, "rp", &["crates/herald-config/tests/mvpn.rs::conf_mvpn_ipv4_routes_to_octets"]),
+    (C::MvpnField, "source", &["crates/herald-config/tests/mvpn.rs::conf_mvpn_ipv4_routes_to_octets", "crates/herald-config/tests/mvpn.rs::conf_mvpn_ipv6_routes_to_octets_with_an_ipv4_next_hop"]),
+    (C::MvpnField, "group", &["crates/herald-config/tests/mvpn.rs::conf_mvpn_ipv4_routes_to_octets"]),
+    (C::MvpnField, "source-as", &["crates/herald-config/tests/mvpn.rs::conf_mvpn_ipv4_routes_to_octets", "crates/herald-config/tests/mvpn.rs::fields_in_any_order_and_route_attributes_between_them"]),
     (C::Safi, "vpls", &[
         "crates/herald-config/tests/vpls.rs::the_three_forms_of_exabgps_example_give_the_same_nlri",
         "crates/herald-config/tests/vpls.rs::what_a_vpls_route_cannot_be_is_an_error_at_its_place",
@@ -617,7 +630,6 @@ const UNSUPPORTED: &[(Context, &str, &str)] = &[
     (C::Neighbor, "peer-address", "%N% @$ 10.0.0.1;\n}\n"),
     (C::NeighborBlock, "operational", "%N% @$ {\n }\n}\n"),
     (C::Afi, "bgp-ls", "%N% family {\n  @$ bgp-ls;\n }\n}\n"),
-    (C::Safi, "mcast-vpn", "%N% family {\n  @ipv4 $;\n }\n}\n"),
     (C::Safi, "bgp-ls", "%N% family {\n  @bgp-ls $;\n }\n}\n"),
     (C::Safi, "bgp-ls-vpn", "%N% family {\n  @bgp-ls $;\n }\n}\n"),
     (C::Safi, "sr-policy", "%N% family {\n  @ipv6 $;\n }\n}\n"),

@@ -21,8 +21,10 @@
 //!   command, a second `local-as` in one selector, …) is an error here.
 //! - Flow rules (`announce flow route …`, `announce ipv4|ipv6 flow|flow-vpn …`), labeled
 //!   unicast and VPN routes (`rd`, `label`, `announce ipv4 nlri-mpls|mpls-vpn …`) are
-//!   routes like the others. Families herald cannot originate yet (VPLS, MUP, MVPN,
-//!   operational messages) are errors whose message starts with `unsupported:`.
+//!   routes like the others, and so are MCAST-VPN routes in ExaBGP's words (`announce
+//!   ipv4|ipv6 mcast-vpn source-ad|shared-join|source-join …`). Families herald cannot
+//!   originate yet (MUP, operational messages) are errors whose message starts with
+//!   `unsupported:`.
 //! - EVPN routes (`announce l2vpn evpn …`, `withdraw l2vpn evpn …`) are herald's: ExaBGP 5.0.15
 //!   has no command for them. They take the words of the configuration's
 //!   `announce { l2vpn { evpn … } }` (`herald_config::parse_l2vpn_route`).
@@ -333,6 +335,10 @@ announce route <prefix> next-hop <ip>|self [<attribute> …]
 withdraw route <prefix> [next-hop <ip>|self] [<attribute> …]
 announce ipv4|ipv6 unicast|multicast <prefix> next-hop <ip>|self [<attribute> …]
 withdraw ipv4|ipv6 unicast|multicast <prefix> [<attribute> …]
+announce ipv4|ipv6 mcast-vpn source-ad source <ip> group <ip> rd <rd> next-hop <ip>|self [<attribute> …]
+announce ipv4|ipv6 mcast-vpn shared-join rp <ip> group <ip> rd <rd> source-as <asn> next-hop <ip>|self [<attribute> …]
+announce ipv4|ipv6 mcast-vpn source-join source <ip> group <ip> rd <rd> source-as <asn> next-hop <ip>|self [<attribute> …]
+withdraw ipv4|ipv6 mcast-vpn source-ad|shared-join|source-join <fields>
 announce l2vpn evpn ethernet-ad|mac-ip|multicast|ethernet-segment|prefix rd <rd> [<field> …] next-hop <ip>|self [<attribute> …]
 withdraw l2vpn evpn ethernet-ad|mac-ip|multicast|ethernet-segment|prefix rd <rd> [<field> …]
 announce attributes [<attribute> …] next-hop <ip>|self nlri <prefix> [<prefix> …]
@@ -737,6 +743,12 @@ fn family_routes(w: &mut Words<'_>, afi_word: &Word<'_>, verb: &str) -> Result<V
         let r = herald_config::parse_family_flow_command(text)
             .map_err(|e| from_config(e, afi_word.at))?;
         return Ok(vec![r.to_route()]);
+    }
+    if s.text == "mcast-vpn" {
+        // ExaBGP's `announce ipv4 mcast-vpn source-join source … group … rd … source-as …`.
+        let (offset, rest) = w.rest();
+        let r = herald_config::parse_mvpn_route(afi, rest).map_err(|e| from_config(e, offset))?;
+        return Ok(vec![r]);
     }
     let safi = match s.text {
         "unicast" => Safi::UNICAST,

@@ -267,7 +267,7 @@ fn announce_ipv4_with_an_ipv6_prefix_is_refused() {
 
 #[test]
 fn announce_ipv4_of_other_safis_is_unsupported() {
-    for safi in ["mup", "mcast-vpn"] {
+    for safi in ["mup", "rtc"] {
         let e = fails(&format!(
             "announce ipv4 {safi} 10.0.0.0/24 next-hop 1.2.3.4"
         ));

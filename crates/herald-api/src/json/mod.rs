@@ -43,6 +43,7 @@ mod attributes;
 mod evpn;
 pub(crate) mod extended;
 pub(crate) mod flow;
+mod mvpn;
 mod open;
 
 use std::fmt::Write;
@@ -343,6 +344,7 @@ fn write_nlri_list(
             flow::write_flow(out, f, family.afi == herald_wire::Afi::IPV6, nh);
         }),
         NlriList::Evpn(v) => list(out, v, evpn::write_evpn),
+        NlriList::Mvpn(v) => list(out, v, mvpn::write_mvpn),
         // ExaBGP's layout: the RD, then the VE ID ("endpoint"), label base, offset and size.
         NlriList::Vpls(v) => list(out, v, |out, p| {
             let _ = write!(

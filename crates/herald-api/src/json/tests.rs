@@ -393,6 +393,31 @@ fn evpn_path_identifiers_are_shown_after_raw() {
     );
 }
 
+#[test]
+fn mvpn_routes_of_other_types_are_raw_as_exabgp_prints_them() {
+    // `exabgp decode` of the same octets: an Intra-AS I-PMSI A-D route (type 1, which neither
+    // types) then a Source Active A-D route (type 5).
+    let s = decode("ffffffffffffffffffffffffffffffff004c020000003540010100400200800e2b00010504c000020100010c0000fde800000001c000020105120000fde80001869f200a630c0420effbffe4", &Context::default());
+    assert_eq!(
+        payload(&s),
+        r#", "message": { "update": { "attribute": { "origin": "igp" }, "announce": { "ipv4 mcast-vpn": { "192.0.2.1": [ { "code": 1, "parsed": false, "raw": "010C0000FDE800000001C0000201" }, { "code": 5, "parsed": true, "raw": "05120000FDE80001869F200A630C0420EFFBFFE4", "name": "Source Active A-D Route", "rd": "65000:99999", "source": "10.99.12.4", "group": "239.251.255.228" } ] } } } } } }"#
+    );
+}
+
+#[test]
+fn mvpn_path_identifiers_are_shown_after_raw() {
+    // herald shows the ADD-PATH path identifier, as for EVPN (a documented difference).
+    let ctx = Context {
+        add_path: vec![Family::new(Afi::IPV6, Safi::MCAST_VPN)],
+        ..Context::default()
+    };
+    let s = decode("ffffffffffffffffffffffffffffffff0046020000002f40010100400200800e2500020504c000020100000000090716000000010000000200000003200a00000120ef010101", &ctx);
+    assert_eq!(
+        payload(&s),
+        r#", "message": { "update": { "attribute": { "origin": "igp" }, "announce": { "ipv6 mcast-vpn": { "192.0.2.1": [ { "code": 7, "parsed": true, "raw": "0716000000010000000200000003200A00000120EF010101", "path-information": "0.0.0.9", "name": "C-Multicast Source Tree Join route", "rd": "1:2", "source-as": "3", "source": "10.0.0.1", "group": "239.1.1.1" } ] } } } } } }"#
+    );
+}
+
 /// VPLS (RFC 4761): ExaBGP's conf-l2vpn route; `exabgp decode` of the same octets printed
 /// exactly this.
 #[test]

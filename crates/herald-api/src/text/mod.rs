@@ -393,6 +393,16 @@ fn write_nlri(
                 });
             }
         }
+        // The route in ExaBGP's configuration words: `mcast-vpn source-join source … group …`.
+        NlriList::Mvpn(v) => {
+            for m in v {
+                line(out, &|o: &mut String| {
+                    let _ = write!(o, "mcast-vpn {}", m.route);
+                    write_path_id(o, m.path_id);
+                    write_next_hop(o, nh);
+                });
+            }
+        }
         NlriList::Rtc(v) => {
             for r in v {
                 line(out, &|o: &mut String| {

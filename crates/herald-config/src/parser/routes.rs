@@ -12,6 +12,7 @@ use crate::keywords::{hint, Context};
 use crate::lexer::Token;
 use crate::model::NextHopSpec;
 use crate::route::evpn::{EvpnDraft, Kind as EvpnKind};
+use crate::route::mvpn::mvpn_route;
 use crate::route::vpls::VplsDraft;
 use crate::route::{
     err, parse_prefix, static_family, Cursor, FlowRule, Interner, RouteDraft, RouteRec, Stop,
@@ -396,6 +397,17 @@ impl<'a> Parser<'a> {
                         return false;
                     }
                 };
+                if family.safi == Safi::MCAST_VPN {
+                    let mut cur = Cursor::new(stmt.get(1..).unwrap_or_default());
+                    let r = match sub {
+                        Some(brace) => Err(err(&brace, "an mcast-vpn route is one statement")),
+                        None => mvpn_route(&mut cur, &s, afi, true, &mut p.interner, routes),
+                    };
+                    if let Err(e) = r {
+                        p.error(e);
+                    }
+                    return sub.is_none();
+                }
                 if matches!(family.safi, Safi::FLOW | Safi::FLOW_VPN) {
                     let rest = stmt.get(1..).unwrap_or_default();
                     p.announce_flow(&s, afi, family.safi, rest, sub.is_some(), flows);

@@ -364,9 +364,11 @@ impl<'a> Nlri<'a> {
             NlriList::Vpn(p) => Nlri::Vpn(p),
             NlriList::Flow(f) => Nlri::Flow(f),
             // EVPN, VPLS and RTC routes are not kept in the Adj-RIB-In yet (no key type).
-            NlriList::Evpn(_) | NlriList::Vpls(_) | NlriList::Rtc(_) | NlriList::Raw(_) => {
-                Nlri::Raw
-            }
+            NlriList::Evpn(_)
+            | NlriList::Vpls(_)
+            | NlriList::Rtc(_)
+            | NlriList::Mvpn(_)
+            | NlriList::Raw(_) => Nlri::Raw,
         }
     }
 

@@ -3,13 +3,14 @@
 //! Each family lives in its own file and exposes the same two operations: decode a run of NLRI
 //! octets into a typed list, and append a typed entry to an output buffer. Typed: IPv4/IPv6
 //! unicast and multicast ([`unicast`]), labeled unicast ([`labeled`]), MPLS VPN ([`vpn`]),
-//! flow specification with flow-vpn ([`flowspec`]) and EVPN ([`evpn`]). Families not typed yet
+//! flow specification with flow-vpn ([`flowspec`]), EVPN ([`evpn`]) and MCAST-VPN ([`mvpn`]). Families not typed yet
 //! travel as [`NlriList::Raw`] so that they still decode, display as hex and re-encode byte for
 //! byte; RTC and VPLS each slot in as one more file and one more `NlriList` variant.
 
 pub mod evpn;
 pub mod flowspec;
 pub mod labeled;
+pub mod mvpn;
 pub mod rtc;
 pub mod unicast;
 pub mod vpls;
@@ -22,6 +23,7 @@ use crate::iana::{Afi, Family, Safi};
 pub use evpn::{Esi, Evpn, EvpnRoute, MacAddress};
 pub use flowspec::FlowSpec;
 pub use labeled::{Label, LabelStack, LabeledPrefix};
+pub use mvpn::{Mvpn, MvpnRoute};
 pub use rtc::Rtc;
 pub use unicast::Prefix;
 pub use vpls::Vpls;
@@ -45,6 +47,8 @@ pub enum NlriList {
     Vpls(Vec<Vpls>),
     /// Route target membership (RFC 4684).
     Rtc(Vec<Rtc>),
+    /// MCAST-VPN routes (RFC 6514).
+    Mvpn(Vec<Mvpn>),
     /// A family this crate does not type yet: the NLRI octets as received.
     Raw(Vec<u8>),
 }
@@ -60,6 +64,7 @@ impl NlriList {
             NlriList::Evpn(p) => p.len(),
             NlriList::Vpls(p) => p.len(),
             NlriList::Rtc(p) => p.len(),
+            NlriList::Mvpn(p) => p.len(),
             NlriList::Raw(_) => 0,
         }
     }
@@ -74,6 +79,7 @@ impl NlriList {
             NlriList::Evpn(p) => p.is_empty(),
             NlriList::Vpls(p) => p.is_empty(),
             NlriList::Rtc(p) => p.is_empty(),
+            NlriList::Mvpn(p) => p.is_empty(),
             NlriList::Raw(r) => r.is_empty(),
         }
     }
@@ -146,6 +152,11 @@ impl NlriList {
                 rtc::decode_into(bytes, add_path, &mut v)?;
                 Ok(NlriList::Rtc(v))
             }
+            (Afi::IPV4 | Afi::IPV6, Safi::MCAST_VPN) => {
+                let mut v = Vec::new();
+                mvpn::decode_into(bytes, add_path, &mut v)?;
+                Ok(NlriList::Mvpn(v))
+            }
             _ => Ok(NlriList::Raw(bytes.to_vec())),
         }
     }
@@ -164,6 +175,7 @@ impl NlriList {
             NlriList::Evpn(p) => p.iter().for_each(|p| p.encode(add_path, out)),
             NlriList::Vpls(p) => p.iter().for_each(|p| p.encode(add_path, out)),
             NlriList::Rtc(p) => p.iter().for_each(|p| p.encode(add_path, out)),
+            NlriList::Mvpn(p) => p.iter().for_each(|p| p.encode(add_path, out)),
             NlriList::Raw(r) => out.extend_from_slice(r),
         }
     }

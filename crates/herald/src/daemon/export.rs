@@ -182,6 +182,9 @@ pub fn prepare(key: &GroupKey, view: &SessionView, ctx: &Context) -> Result<Prep
         NextHopSpec::Ip(ip) => Some(ip),
         NextHopSpec::None if flow => None,
         NextHopSpec::SelfAddr | NextHopSpec::None => Some(match (family.afi, view.local_address) {
+            // An MCAST-VPN next hop is of the provider network's family, whatever the route's
+            // (RFC 6515): the local address as it is.
+            (_, ip) if family.safi == Safi::MCAST_VPN => ip,
             (Afi::IPV4, IpAddr::V4(_)) | (Afi::IPV6, IpAddr::V6(_)) => view.local_address,
             (Afi::IPV6, IpAddr::V4(a)) => IpAddr::V6(a.to_ipv6_mapped()),
             // An L2VPN (EVPN) next hop is the local address of either family (RFC 7432 §7).
@@ -246,6 +249,7 @@ pub fn prepare(key: &GroupKey, view: &SessionView, ctx: &Context) -> Result<Prep
     }
     let mp_next_hop = match (family, nh_ip) {
         (_, None) => Some(NextHop::Raw(Vec::new())),
+        (f, Some(ip)) if f.safi == Safi::MCAST_VPN => Some(NextHop::from_ip(ip)),
         (Family::IPV4_UNICAST, Some(IpAddr::V4(a))) => {
             attrs.push(Attribute::new(AttrValue::NextHop(a)));
             None
@@ -609,6 +613,53 @@ mod tests {
             hex.contains("00194604C00002120003110000FDE8000000010000006420C0000212"),
             "{hex}"
         );
+    }
+
+    #[test]
+    fn mvpn_routes_go_in_mp_reach_with_the_next_hop_as_configured() {
+        // ExaBGP's conf-mvpn.conf: an IPv6 route with an IPv4 next hop (RFC 6515), sent as
+        // ExaBGP sends it (crates/herald-wire/tests/vectors/exabgp-mvpn.txt): MP_REACH_NLRI
+        // with AFI 2, SAFI 5, next hop length 4, 10.10.6.4, reserved, the route.
+        let v6 = Family::new(Afi::IPV6, Safi::MCAST_VPN);
+        let mut v = view(65001, true);
+        v.negotiated.families.push(v6);
+        let ctx = v.negotiated.send_context();
+        let route = herald_config::parse_mvpn_route(
+            Afi::IPV6,
+            "source-ad source fd12::4 group ff0e::1 rd 65000:99999 next-hop 10.10.6.4",
+        )
+        .unwrap();
+        let k = key(v6, route.next_hop, vec![]);
+        let p = prepare(&k, &v, &ctx).unwrap();
+        assert_eq!(
+            p.mp_next_hop,
+            Some(NextHop::Ipv4("10.10.6.4".parse().unwrap()))
+        );
+        let mut out = Vec::new();
+        announce(&mut out, &ctx, &p, std::slice::from_ref(&route.nlri)).unwrap();
+        let hex = hex::encode_upper(&out);
+        assert!(
+            hex.contains("000205040A0A060400052A0000FDE80001869F80FD12000000000000000000000000000480FF0E0000000000000000000000000001"),
+            "{hex}"
+        );
+        // An IPv4 route with an IPv6 next hop: 16 octets, no extended next hop needed; next-hop
+        // self is the local address as it is.
+        let v4 = Family::new(Afi::IPV4, Safi::MCAST_VPN);
+        v.negotiated.families.push(v4);
+        let k = key(v4, NextHopSpec::Ip("2001:db8::6".parse().unwrap()), vec![]);
+        let p = prepare(&k, &v, &ctx).unwrap();
+        assert_eq!(
+            p.mp_next_hop,
+            Some(NextHop::Ipv6("2001:db8::6".parse().unwrap()))
+        );
+        let p = prepare(&key(v6, NextHopSpec::SelfAddr, vec![]), &v, &ctx).unwrap();
+        assert_eq!(
+            p.mp_next_hop,
+            Some(NextHop::Ipv4("192.0.2.10".parse().unwrap()))
+        );
+        // Not negotiated: not sent.
+        let w = view(65001, true);
+        assert!(prepare(&k, &w, &w.negotiated.send_context()).is_err());
     }
 
     #[test]

@@ -425,6 +425,10 @@ fn out_nlri_text(family: Family, n: &herald_wire::Nlri) -> String {
                 .first()
                 .map(|e| format!("evpn {}", e.route))
                 .unwrap_or_default(),
+            Some(herald_wire::NlriList::Mvpn(v)) => v
+                .first()
+                .map(|m| format!("mcast-vpn {}", m.route))
+                .unwrap_or_default(),
             _ => format!("0x{}", hex::encode(e.bytes())),
         },
     };
