@@ -7,7 +7,7 @@ the peer's capabilities: multiprotocol for every family the peer offered, 4-octe
 --no-asn4), route refresh, graceful restart if the peer offered it
 (GoBGP sends End-of-RIB only when graceful restart is negotiated; restart time 0, no
 forwarding state), and, with --add-path, ADD-PATH "receive" for every family the peer offered
-to send. It sends KEEPALIVEs and never announces anything.
+to send. It sends KEEPALIVEs and announces nothing, unless --send FILE names messages to replay.
 
 Every message received (OPEN, UPDATE, KEEPALIVE, ...) is written to --out as one line of
 upper-case hex, 19-octet header included, in arrival order. It exits 0 after the peer's
@@ -15,12 +15,16 @@ End-of-RIB for every negotiated family (sending a Cease/administrative shutdown 
 first), or exits 2 after --timeout seconds. --info writes a JSON summary of the session
 (peer OPEN fields, negotiated asn4 / add-path / families, message counts).
 
+With --send FILE (hex lines with header, as --out writes them; `#` lines skipped) it sends
+those messages once the peer's first KEEPALIVE arrived, then keeps the session up (it does not
+stop at the End-of-RIBs) until the peer closes it, --timeout, or it is signalled.
 Only ever binds or connects to the addresses given on the command line.
 """
 
 import argparse
 import json
 import select
+import signal
 import socket
 import struct
 import sys
@@ -174,6 +178,14 @@ class Peer:
         return out
 
 
+class Stop(Exception):
+    """SIGTERM: end the session and write the summary."""
+
+
+def on_term(_signum, _frame):
+    raise Stop()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     g = ap.add_mutually_exclusive_group(required=True)
@@ -196,9 +208,16 @@ def main():
     ap.add_argument("--eor-file", help="create this file once End-of-RIB was seen for every family")
     ap.add_argument("--after-eor", type=int, default=0, metavar="N",
                     help="after the End-of-RIBs, keep recording until N more UPDATEs arrived")
+    ap.add_argument("--send", metavar="FILE",
+                    help="messages (hex lines) to send once the session is established")
     args = ap.parse_args()
+    to_send = []
+    if args.send:
+        with open(args.send, encoding="ascii") as f:
+            to_send = [bytes.fromhex(l.strip()) for l in f if l.strip() and not l.startswith("#")]
 
     deadline = time.monotonic() + args.timeout
+    signal.signal(signal.SIGTERM, on_term)
     if args.listen:
         addr, port = args.listen.rsplit(":", 1)
         ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -248,6 +267,7 @@ def main():
     next_keepalive = None
     rc = 2
     reason = "timeout"
+    established = False
     try:
         while True:
             now = time.monotonic()
@@ -302,12 +322,17 @@ def main():
                 elif kind == NOTIFICATION:
                     reason = f"NOTIFICATION {body[:2].hex()} data {body[2:].hex()}"
                     log(reason)
+                elif kind == KEEPALIVE and peer_open is not None and not established:
+                    established = True
+                    if to_send:
+                        sock.sendall(b"".join(to_send))
+                        log(f"sent {len(to_send)} messages from {args.send}")
             if peer_open is not None and not expected_eor and not all_eor:
                 all_eor = True
                 if args.eor_file:
                     with open(args.eor_file, "w", encoding="ascii") as f:
                         f.write(" ".join(seen_eor) + "\n")
-            if all_eor and after_eor >= args.after_eor:
+            if all_eor and after_eor >= args.after_eor and not args.send:
                 reason = "End-of-RIB for every family"
                 if args.after_eor:
                     reason += f", then {after_eor} UPDATEs"
@@ -320,6 +345,9 @@ def main():
                 break
             if reason.startswith("NOTIFICATION"):
                 break
+    except Stop:
+        reason = "stopped by SIGTERM"
+        rc = 0 if args.send and established else 2
     finally:
         out.close()
         sock.close()

@@ -72,6 +72,29 @@ fn normalise_exabgp(v: &mut Value) {
             }
         }
     }
+    // ExaBGP 5.0.15 files BGP-LS-VPN routes (the ones with a route distinguisher) under
+    // "bgp-ls bgp-ls"; herald names their family.
+    for part in ["announce", "withdraw"] {
+        let Some(m) = update.get_mut(part).and_then(Value::as_object_mut) else {
+            continue;
+        };
+        let all_rd = |v: &Value| {
+            let routes: Vec<&Value> = match v {
+                Value::Object(by_nh) => by_nh
+                    .values()
+                    .flat_map(|l| l.as_array().into_iter().flatten())
+                    .collect(),
+                Value::Array(l) => l.iter().collect(),
+                _ => Vec::new(),
+            };
+            !routes.is_empty() && routes.iter().all(|r| r.get("rd").is_some())
+        };
+        if m.get("bgp-ls bgp-ls").is_some_and(all_rd) {
+            if let Some(v) = m.remove("bgp-ls bgp-ls") {
+                m.insert("bgp-ls bgp-ls-vpn".into(), v);
+            }
+        }
+    }
     // ExaBGP lists IPv6 routes a second time under the link-local next hop.
     if let Some(ann) = update.get_mut("announce").and_then(Value::as_object_mut) {
         for fam in ann.values_mut() {
@@ -211,4 +234,11 @@ fn exabgp_updates_decode_like_exabgp() {
 #[test]
 fn exabgp_mvpn_updates_decode_like_exabgp() {
     check_at_least("exabgp-mvpn", 8);
+}
+
+/// BGP-LS (RFC 9552) UPDATEs of IS-IS, OSPFv2/v3, SRv6, BGP EPE and BGP-LS-VPN origin, built by
+/// tests/interop/bgpls-vectors.py (no peer here originates BGP-LS), with ExaBGP's decode.
+#[test]
+fn bgpls_updates_decode_like_exabgp() {
+    check("bgpls");
 }

@@ -59,6 +59,11 @@ pub fn supported_families() -> &'static [herald_wire::Family] {
     &parser::SUPPORTED_FAMILIES
 }
 
+/// The families herald negotiates and decodes but has no routes of its own for (BGP-LS).
+pub fn receive_only_families() -> &'static [herald_wire::Family] {
+    &parser::RECEIVE_ONLY_FAMILIES
+}
+
 /// Parse configuration text. `file` is the name errors carry.
 pub fn parse_str(text: &str, file: &Path) -> Result<Config, Vec<ConfigError>> {
     finish(read(text), file)

@@ -510,6 +510,10 @@ const EFFECTS: &[(Context, &str, &[&str])] = &[
     (C::MvpnField, "source", &["crates/herald-config/tests/mvpn.rs::conf_mvpn_ipv4_routes_to_octets", "crates/herald-config/tests/mvpn.rs::conf_mvpn_ipv6_routes_to_octets_with_an_ipv4_next_hop"]),
     (C::MvpnField, "group", &["crates/herald-config/tests/mvpn.rs::conf_mvpn_ipv4_routes_to_octets"]),
     (C::MvpnField, "source-as", &["crates/herald-config/tests/mvpn.rs::conf_mvpn_ipv4_routes_to_octets", "crates/herald-config/tests/mvpn.rs::fields_in_any_order_and_route_attributes_between_them"]),
+    // BGP-LS: negotiated and decoded (tests/interop/herald-bgpls.sh runs it live).
+    (C::Afi, "bgp-ls", &["crates/herald-config/tests/bgpls.rs::family_bgp_ls_is_accepted_and_negotiated"]),
+    (C::Safi, "bgp-ls", &["crates/herald-config/tests/bgpls.rs::family_bgp_ls_is_accepted_and_negotiated"]),
+    (C::Safi, "bgp-ls-vpn", &["crates/herald-config/tests/bgpls.rs::family_bgp_ls_is_accepted_and_negotiated"]),
     (C::Safi, "vpls", &[
         "crates/herald-config/tests/vpls.rs::the_three_forms_of_exabgps_example_give_the_same_nlri",
         "crates/herald-config/tests/vpls.rs::what_a_vpls_route_cannot_be_is_an_error_at_its_place",
@@ -629,9 +633,6 @@ const UNSUPPORTED: &[(Context, &str, &str)] = &[
     (C::Neighbor, "source-interface", "%N% @$ eth0;\n}\n"),
     (C::Neighbor, "peer-address", "%N% @$ 10.0.0.1;\n}\n"),
     (C::NeighborBlock, "operational", "%N% @$ {\n }\n}\n"),
-    (C::Afi, "bgp-ls", "%N% family {\n  @$ bgp-ls;\n }\n}\n"),
-    (C::Safi, "bgp-ls", "%N% family {\n  @bgp-ls $;\n }\n}\n"),
-    (C::Safi, "bgp-ls-vpn", "%N% family {\n  @bgp-ls $;\n }\n}\n"),
     (C::Safi, "sr-policy", "%N% family {\n  @ipv6 $;\n }\n}\n"),
     (C::Safi, "mup", "%N% family {\n  @ipv4 $;\n }\n}\n"),
     (C::Safi, "rtc", "%N% family {\n  @ipv4 $;\n }\n}\n"),
@@ -857,8 +858,9 @@ fn the_table_lists_every_keyword_the_parser_matches_and_nothing_else() {
 }
 
 /// The families herald implements (the route families, L2VPN EVPN and VPLS among them, and the
-/// flow specification families of `flow { }` rules) are the address family keywords it acts on:
-/// `announce { }` has a block for each AFI (`l2vpn { }` for EVPN and VPLS).
+/// flow specification families of `flow { }` rules, and the receive-only BGP-LS families) are the
+/// address family keywords it acts on: `announce { }` has a block for each AFI it has routes of
+/// (`l2vpn { }` for EVPN and VPLS).
 #[test]
 fn family_keywords_herald_acts_on_are_its_supported_families() {
     use herald_wire::Family;
@@ -874,7 +876,13 @@ fn family_keywords_herald_acts_on_are_its_supported_families() {
         .chain(flow)
         .collect();
     let afis: BTreeSet<String> = fams.iter().map(|f| f.afi.to_string()).collect();
-    let safis: BTreeSet<String> = fams.iter().map(|f| f.safi.to_string()).collect();
+    let all: Vec<Family> = fams
+        .iter()
+        .chain(herald_config::receive_only_families())
+        .copied()
+        .collect();
+    let all_afis: BTreeSet<String> = all.iter().map(|f| f.afi.to_string()).collect();
+    let safis: BTreeSet<String> = all.iter().map(|f| f.safi.to_string()).collect();
     let yes = |c: Context| -> BTreeSet<String> {
         KEYWORDS
             .iter()
@@ -882,7 +890,7 @@ fn family_keywords_herald_acts_on_are_its_supported_families() {
             .map(|k| k.word.to_string())
             .collect()
     };
-    assert_eq!(yes(C::Afi), afis);
+    assert_eq!(yes(C::Afi), all_afis);
     assert_eq!(yes(C::Announce), afis);
     assert_eq!(yes(C::Safi), safis);
 }

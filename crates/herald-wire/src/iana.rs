@@ -276,6 +276,8 @@ pub mod attr_type {
     pub const IPV6_EXTENDED_COMMUNITIES: u8 = 25;
     /// AIGP (RFC 7311).
     pub const AIGP: u8 = 26;
+    /// BGP-LS Attribute (RFC 9552).
+    pub const BGP_LS: u8 = 29;
     /// LARGE_COMMUNITY (RFC 8092).
     pub const LARGE_COMMUNITY: u8 = 32;
     /// Only to Customer (RFC 9234).

@@ -246,6 +246,10 @@ pub fn write_attributes(out: &mut String, u: &Update, ctx: &Context) {
             AttrValue::Otc(v) => {
                 let _ = write!(s, "\"otc\": {v}");
             }
+            AttrValue::LinkState(ls) => {
+                s.push_str("\"bgp-ls\": ");
+                super::bgpls_attr::write_link_state(&mut s, ls);
+            }
             AttrValue::Unknown { type_code, data } => {
                 let _ = write!(
                     s,

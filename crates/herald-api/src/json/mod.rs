@@ -36,10 +36,15 @@
 //! "label": [ [100], [101] ] }` (label values without TC/bottom-of-stack bits; a withdrawal's
 //! 0x800000 Compatibility field is `[524288]`), MPLS VPN `{ "nlri": …, "label": …,
 //! "rd": "65000:1" }` under the next hop's address, flowspec as described in `flow.rs`, EVPN
-//! (family `"l2vpn evpn"`) as described in `evpn.rs`.
+//! (family `"l2vpn evpn"`) as described in `evpn.rs`, BGP-LS NLRI and the BGP-LS Attribute
+//! as described in `bgpls.rs` and `bgpls_attr.rs`.
+//! - BGP-LS-VPN routes are listed under their family, `"bgp-ls bgp-ls-vpn"`; ExaBGP 5.0.15
+//!   lists them under `"bgp-ls bgp-ls"` (its End-of-RIB names the family right).
 //! - RFC 7606 errors found while decoding are listed under `"malformed"` in the update.
 
 mod attributes;
+pub(crate) mod bgpls;
+pub(crate) mod bgpls_attr;
 mod evpn;
 pub(crate) mod extended;
 pub(crate) mod flow;
@@ -370,6 +375,9 @@ fn write_nlri_list(
                     escape(&rt)
                 );
             }
+        }),
+        NlriList::BgpLs(v) => list(out, v, |out, n| {
+            bgpls::write_bgpls(out, n, nh.and_then(NextHop::ip));
         }),
         NlriList::Raw(r) => {
             let _ = write!(out, "[ {{ \"raw\": \"0x{}\" }} ]", hex_upper(r));

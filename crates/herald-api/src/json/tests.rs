@@ -26,7 +26,7 @@ fn decode(hex_msg: &str, ctx: &Context) -> String {
 
 /// A whole message in hex from its type and body.
 fn msg(kind: u8, body: &str) -> String {
-    let body = body.replace(' ', "");
+    let body: String = body.split_whitespace().collect();
     format!(
         "{}{:04x}{:02x}{}",
         "ff".repeat(16),
@@ -448,5 +448,50 @@ fn rtc_routes_in_exabgps_layout() {
     assert_eq!(
         payload(&s),
         r#", "message": { "update": { "attribute": { "origin": "igp" }, "announce": { "ipv4 rtc": { "192.168.201.1": [ { "origin": 65000, "route-target": "target:65000:1" }, { "origin": 0, "route-target": null } ] } } } } } }"#
+    );
+}
+
+/// BGP-LS: a malformed NLRI is shown with its octets and reason (ExaBGP resets the session
+/// instead), the UPDATE is treat-as-withdraw and the malformed BGP-LS Attribute discarded
+/// (RFC 9552 §8.2.2); with ADD-PATH the path identifier comes first.
+#[test]
+fn bgpls_malformed_nlri_and_attribute_are_reported() {
+    // Node NLRI with its descriptor sub-TLVs out of order (513 before 512), and a BGP-LS
+    // Attribute with a 2-octet Node Flags TLV.
+    let m = msg(
+        2,
+        "0000 003D 40010100 400200 800E 2A 4004 47 04 7F001701 00
+         0001 001D 02 0000000000000000 0100 0010 0201 0004 00000000 0200 0004 0000FDE9
+         801D 06 0400 0002 0000",
+    );
+    let s = decode(&m, &Context::default());
+    let p = payload(&s);
+    assert!(
+        p.contains(r#""raw": "0001001D020000000000000000010000100201000400000000020000040000FDE9", "malformed": "node descriptor sub-TLVs repeated or not in ascending order""#),
+        "{p}"
+    );
+    assert!(
+        p.contains(r#""attribute": 14, "action": "treat-as-withdraw", "code": 3, "subcode": 10"#),
+        "{p}"
+    );
+    assert!(
+        p.contains(r#""attribute": 29, "action": "attribute-discard", "code": 3, "subcode": 9"#),
+        "{p}"
+    );
+    assert!(!p.contains("\"bgp-ls\": {"), "{p}");
+    // ADD-PATH for bgp-ls bgp-ls: "path-information" first.
+    let ctx = Context {
+        add_path: vec![Family::new(Afi::BGP_LS, Safi::BGP_LS)],
+        ..Context::default()
+    };
+    let m = msg(
+        2,
+        "0000 0042 40010100 400200 800E 38 4004 47 04 7F001701 00
+         00000007 0001 0027 02 0000000000000000 0100 001A 0200 0004 0000FDE9 0201 0004 00000000 0203 0006 192168000001",
+    );
+    let s = decode(&m, &ctx);
+    assert!(
+        payload(&s).contains(r#"[ { "path-information": "0.0.0.7", "ls-nlri-type": "bgpls-node", "l3-routing-topology": 0, "protocol-id": 2, "node-descriptors": [ { "autonomous-system": 65001 }, { "bgp-ls-identifier": "0" }, { "router-id": "192168000001" } ], "nexthop": "127.0.23.1" } ]"#),
+        "{s}"
     );
 }

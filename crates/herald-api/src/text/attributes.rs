@@ -364,6 +364,10 @@ pub fn write_attributes(out: &mut String, u: &Update, _ctx: &Context) {
                     lower_hex(&v.to_be_bytes())
                 );
             }
+            AttrValue::LinkState(ls) => {
+                s.push_str(" bgp-ls ");
+                crate::json::bgpls_attr::write_link_state(&mut s, ls);
+            }
             AttrValue::Unknown { type_code, data } => {
                 let flags = a.flags_for_propagation() & !F::EXTENDED_LENGTH;
                 let _ = write!(

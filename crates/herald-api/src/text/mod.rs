@@ -37,10 +37,13 @@
 //!   ones, which ExaBGP drops, are written the same way. AIGP is always written (`aigp 0x…`);
 //!   ExaBGP drops it unless the neighbor enables it.
 //! - An AS4_PATH without AS_PATH is written `attribute [ 0x11 0xC0 ( … ) ]` and AS4_AGGREGATOR
-//!   without AGGREGATOR as `aggregator`, as ExaBGP does; BGP-LS, Prefix-SID and other
-//!   attributes herald keeps raw are written raw.
+//!   without AGGREGATOR as `aggregator`, as ExaBGP does; Prefix-SID and other attributes
+//!   herald keeps raw are written raw.
 //! - NLRI of families herald does not type (VPLS, RTC, …) are written `<afi> <safi>
 //!   0x<hex>`.
+//! - BGP-LS NLRI are written `bgp-ls { … }` with the object `herald_api::json` gives them,
+//!   then `next-hop`, and the BGP-LS Attribute ` bgp-ls { … }` likewise; ExaBGP 5.0.15 writes
+//!   only `afi bgp-ls safi bgp-ls` for each NLRI and the attribute's TLVs as Python reprs.
 //! - EVPN routes are written in herald's configuration syntax, `evpn mac-ip rd 65000:1 esi -
 //!   etag 100 mac 00:11:22:33:44:55 ip 10.0.0.1 vni 1000` (then `path-information`, `next-hop`
 //!   and the attributes); ExaBGP 5.0.15 writes only `afi l2vpn safi evpn` for each.
@@ -429,6 +432,15 @@ fn write_nlri(
                         p.size
                     );
                     write_path_id(o, p.path_id);
+                    write_next_hop(o, nh);
+                });
+            }
+        }
+        NlriList::BgpLs(v) => {
+            for n in v {
+                line(out, &|o: &mut String| {
+                    o.push_str("bgp-ls ");
+                    crate::json::bgpls::write_bgpls(o, n, nh.and_then(NextHop::ip));
                     write_next_hop(o, nh);
                 });
             }

@@ -166,3 +166,18 @@ fn evpn_routes_in_the_configuration_words() {
          neighbor 192.0.2.7 receive update end\n"
     );
 }
+
+/// BGP-LS NLRI and the BGP-LS Attribute are written as their JSON objects (ExaBGP 5.0.15 writes
+/// only `afi bgp-ls safi bgp-ls` for an NLRI).
+#[test]
+fn bgpls_routes_as_their_json_objects() {
+    let m = |h: &str| Message::decode(&hex::decode(h).unwrap(), &Context::default()).unwrap();
+    // crates/herald-wire/tests/vectors/bgpls.txt: IS-IS node r2.
+    let n = m("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF007D02000000664001010040020040050400000064800E34400447047F00170100000100270200000000000000000100001A020000040000FDE9020100040000000002030006192168000002801D1E04000001800402000672322E6C61620403000349000104040004C0000202");
+    assert_eq!(
+        text(&n, Direction::Receive),
+        "neighbor 192.0.2.7 receive update start\n\
+         neighbor 192.0.2.7 receive update announced bgp-ls { \"ls-nlri-type\": \"bgpls-node\", \"l3-routing-topology\": 0, \"protocol-id\": 2, \"node-descriptors\": [ { \"autonomous-system\": 65001 }, { \"bgp-ls-identifier\": \"0\" }, { \"router-id\": \"192168000002\" } ], \"nexthop\": \"127.0.23.1\" } next-hop 127.0.23.1 origin igp local-preference 100 bgp-ls { \"node-flags\": {\"O\": 1, \"T\": 0, \"E\": 0, \"B\": 0, \"R\": 0, \"V\": 0, \"RSV\": 0}, \"node-name\": \"r2.lab\", \"area-id\": \"4784129\", \"local-te-router-ids\": [\"192.0.2.2\"] }\n\
+         neighbor 192.0.2.7 receive update end\n"
+    );
+}

@@ -9,7 +9,7 @@
 mod draft;
 mod flow;
 mod neighbor;
-pub(crate) use neighbor::SUPPORTED_FAMILIES;
+pub(crate) use neighbor::{RECEIVE_ONLY_FAMILIES, SUPPORTED_FAMILIES};
 mod routes;
 
 use std::collections::HashMap;

@@ -36,6 +36,13 @@ pub(crate) const FLOW_FAMILIES: [Family; 4] = [
     Family::IPV6_FLOW_VPN,
 ];
 
+/// Families herald negotiates and decodes but has no routes of its own for: BGP-LS and BGP-LS-VPN
+/// (RFC 9552; ExaBGP cannot originate them either).
+pub(crate) const RECEIVE_ONLY_FAMILIES: [Family; 2] = [
+    Family::new(Afi::BGP_LS, Safi::BGP_LS),
+    Family::new(Afi::BGP_LS, Safi::BGP_LS_VPN),
+];
+
 /// `ipv4 unicast` and friends from two words.
 fn family_words<'a>(stmt: &[Token<'a>]) -> Result<(Family, &'a str)> {
     let (Some(a), Some(s)) = (stmt.first(), stmt.get(1)) else {
@@ -181,7 +188,7 @@ impl<'a> Parser<'a> {
                         if let Some(t) = stmt.get(2) {
                             return Err(err(t, "unexpected token after the family"));
                         }
-                        if FLOW_FAMILIES.contains(&f) {
+                        if FLOW_FAMILIES.contains(&f) || RECEIVE_ONLY_FAMILIES.contains(&f) {
                             return Ok(f);
                         }
                         check_supported(f, first).map(|()| f)

@@ -30,8 +30,8 @@ pub struct Applied {
 ///
 /// NLRI herald-wire could not type ([`NlriList::Raw`]) cannot be split into routes, so an
 /// UPDATE's raw NLRI store nothing (and raw withdrawals remove nothing); a caller that needs
-/// such routes keeps the UPDATEs themselves. EVPN routes (RFC 7432) are typed but not stored
-/// yet either.
+/// such routes keeps the UPDATEs themselves. EVPN (RFC 7432), VPLS, RTC and BGP-LS (RFC 9552)
+/// routes are typed but not stored yet either.
 #[derive(Default)]
 pub struct AdjRibIn {
     /// One table per family that has routes, sorted by family (a table emptied by withdrawals
@@ -363,11 +363,13 @@ impl<'a> Nlri<'a> {
             NlriList::Labeled(p) => Nlri::Labeled(p),
             NlriList::Vpn(p) => Nlri::Vpn(p),
             NlriList::Flow(f) => Nlri::Flow(f),
-            // EVPN, VPLS and RTC routes are not kept in the Adj-RIB-In yet (no key type).
+            // EVPN, VPLS, RTC, MVPN and BGP-LS routes are not kept in the Adj-RIB-In yet (no
+            // key type).
             NlriList::Evpn(_)
             | NlriList::Vpls(_)
             | NlriList::Rtc(_)
             | NlriList::Mvpn(_)
+            | NlriList::BgpLs(_)
             | NlriList::Raw(_) => Nlri::Raw,
         }
     }

@@ -9,6 +9,7 @@
 //! octets (including an Extended Length bit on a short value). Attributes are kept in wire order.
 
 pub mod as_path;
+pub mod bgpls;
 pub mod community;
 pub mod mp;
 
@@ -20,6 +21,7 @@ use crate::reader::Reader;
 use crate::Context;
 
 pub use as_path::{AsPath, Segment, SegmentType};
+pub use bgpls::LinkState;
 pub use community::{Community, ExtCommunity, Ipv6ExtCommunity, LargeCommunity, RtGlobal};
 pub use mp::{MpReach, MpUnreach, NextHop};
 
@@ -106,6 +108,8 @@ pub enum AttrValue {
     Ipv6ExtCommunities(Vec<Ipv6ExtCommunity>),
     /// 26 AIGP: the TLVs as received (RFC 7311 §3); [`AttrValue::aigp_metric`] reads type 1.
     Aigp(Vec<u8>),
+    /// 29 BGP-LS Attribute (RFC 9552 §5.3; boxed).
+    LinkState(Box<LinkState>),
     /// 32 LARGE_COMMUNITY.
     LargeCommunities(Vec<LargeCommunity>),
     /// 35 Only to Customer (RFC 9234).
@@ -141,6 +145,7 @@ impl AttrValue {
             AttrValue::PmsiTunnel(_) => T::PMSI_TUNNEL,
             AttrValue::Ipv6ExtCommunities(_) => T::IPV6_EXTENDED_COMMUNITIES,
             AttrValue::Aigp(_) => T::AIGP,
+            AttrValue::LinkState(_) => T::BGP_LS,
             AttrValue::LargeCommunities(_) => T::LARGE_COMMUNITY,
             AttrValue::Otc(_) => T::OTC,
             AttrValue::Unknown { type_code, .. } => *type_code,
@@ -215,6 +220,7 @@ impl AttrValue {
             }
             AttrValue::Ipv6ExtCommunities(c) => c.iter().for_each(|c| out.extend_from_slice(&c.0)),
             AttrValue::Aigp(v) | AttrValue::Unknown { data: v, .. } => out.extend_from_slice(v),
+            AttrValue::LinkState(l) => l.encode(out),
             AttrValue::LargeCommunities(c) => c.iter().for_each(|c| {
                 out.extend_from_slice(&c.global.to_be_bytes());
                 out.extend_from_slice(&c.local1.to_be_bytes());
@@ -234,7 +240,8 @@ pub fn expected_flags(type_code: u8) -> Option<u8> {
         | T::CLUSTER_LIST
         | T::MP_REACH_NLRI
         | T::MP_UNREACH_NLRI
-        | T::AIGP => F::OPTIONAL,
+        | T::AIGP
+        | T::BGP_LS => F::OPTIONAL,
         T::AGGREGATOR
         | T::COMMUNITIES
         | T::EXTENDED_COMMUNITIES
@@ -307,9 +314,13 @@ impl Attribute {
 /// RFC 7606 §7 actions for a malformed value of each known attribute.
 fn malformed_action(type_code: u8, ctx: &Context) -> Action {
     match type_code {
-        T::ATOMIC_AGGREGATE | T::AGGREGATOR | T::AS4_PATH | T::AS4_AGGREGATOR | T::AIGP => {
-            Action::AttributeDiscard
-        }
+        // RFC 9552 §8.2.2: a malformed BGP-LS Attribute is discarded.
+        T::ATOMIC_AGGREGATE
+        | T::AGGREGATOR
+        | T::AS4_PATH
+        | T::AS4_AGGREGATOR
+        | T::AIGP
+        | T::BGP_LS => Action::AttributeDiscard,
         // §7.5, §7.9, §7.10: attributes an external neighbor has no business sending.
         T::LOCAL_PREF | T::ORIGINATOR_ID | T::CLUSTER_LIST if ctx.ebgp => Action::AttributeDiscard,
         T::MP_REACH_NLRI | T::MP_UNREACH_NLRI => Action::AfiSafiDisable,
@@ -507,6 +518,7 @@ fn decode_value(
             .ok_or_else(opt_err)?,
         ),
         T::OTC => AttrValue::Otc(u32v(v).ok_or_else(len_err)?),
+        T::BGP_LS => AttrValue::LinkState(Box::new(LinkState::decode(v).map_err(|_| opt_err())?)),
         _ => AttrValue::Unknown {
             type_code,
             data: v.to_vec(),
@@ -597,7 +609,9 @@ pub(crate) fn decode_attributes(
                 // RFC 7606 §3(c): conflicting Optional/Transitive bits.
                 let action = match type_code {
                     T::MP_REACH_NLRI | T::MP_UNREACH_NLRI => Action::SessionReset,
-                    T::AS4_PATH | T::AS4_AGGREGATOR | T::AIGP => Action::AttributeDiscard,
+                    T::AS4_PATH | T::AS4_AGGREGATOR | T::AIGP | T::BGP_LS => {
+                        Action::AttributeDiscard
+                    }
                     T::LOCAL_PREF | T::ORIGINATOR_ID | T::CLUSTER_LIST if ctx.ebgp => {
                         Action::AttributeDiscard
                     }
@@ -622,7 +636,20 @@ pub(crate) fn decode_attributes(
             _ => {}
         }
         match decode_value(type_code, value, ctx, raw) {
-            Ok(value) => attrs.push(Attribute { flags, value }),
+            Ok(value) => {
+                if bgpls::malformed_reach(&value) {
+                    // RFC 9552 §8.2.2: a framed BGP-LS NLRI that fails the syntactic checks.
+                    errors.push(AttrError {
+                        type_code,
+                        action: Action::TreatAsWithdraw,
+                        error: DecodeError::new(
+                            base + at,
+                            ErrorKind::InvalidNetworkField("MP_REACH_NLRI"),
+                        ),
+                    });
+                }
+                attrs.push(Attribute { flags, value })
+            }
             Err((kind, family)) => {
                 let mut action = malformed_action(type_code, ctx);
                 if action == Action::AfiSafiDisable && family.is_none() {

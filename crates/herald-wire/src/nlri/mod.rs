@@ -3,10 +3,11 @@
 //! Each family lives in its own file and exposes the same two operations: decode a run of NLRI
 //! octets into a typed list, and append a typed entry to an output buffer. Typed: IPv4/IPv6
 //! unicast and multicast ([`unicast`]), labeled unicast ([`labeled`]), MPLS VPN ([`vpn`]),
-//! flow specification with flow-vpn ([`flowspec`]), EVPN ([`evpn`]) and MCAST-VPN ([`mvpn`]). Families not typed yet
+//! flow specification with flow-vpn ([`flowspec`]), EVPN ([`evpn`]), MCAST-VPN ([`mvpn`]) and BGP-LS ([`bgpls`]). Families not typed yet
 //! travel as [`NlriList::Raw`] so that they still decode, display as hex and re-encode byte for
 //! byte; RTC and VPLS each slot in as one more file and one more `NlriList` variant.
 
+pub mod bgpls;
 pub mod evpn;
 pub mod flowspec;
 pub mod labeled;
@@ -20,6 +21,7 @@ use std::sync::Arc;
 
 use crate::iana::{Afi, Family, Safi};
 
+pub use bgpls::BgpLs;
 pub use evpn::{Esi, Evpn, EvpnRoute, MacAddress};
 pub use flowspec::FlowSpec;
 pub use labeled::{Label, LabelStack, LabeledPrefix};
@@ -49,6 +51,8 @@ pub enum NlriList {
     Rtc(Vec<Rtc>),
     /// MCAST-VPN routes (RFC 6514).
     Mvpn(Vec<Mvpn>),
+    /// BGP-LS and BGP-LS-VPN (RFC 9552).
+    BgpLs(Vec<BgpLs>),
     /// A family this crate does not type yet: the NLRI octets as received.
     Raw(Vec<u8>),
 }
@@ -65,6 +69,7 @@ impl NlriList {
             NlriList::Vpls(p) => p.len(),
             NlriList::Rtc(p) => p.len(),
             NlriList::Mvpn(p) => p.len(),
+            NlriList::BgpLs(p) => p.len(),
             NlriList::Raw(_) => 0,
         }
     }
@@ -80,6 +85,7 @@ impl NlriList {
             NlriList::Vpls(p) => p.is_empty(),
             NlriList::Rtc(p) => p.is_empty(),
             NlriList::Mvpn(p) => p.is_empty(),
+            NlriList::BgpLs(p) => p.is_empty(),
             NlriList::Raw(r) => r.is_empty(),
         }
     }
@@ -157,6 +163,11 @@ impl NlriList {
                 mvpn::decode_into(bytes, add_path, &mut v)?;
                 Ok(NlriList::Mvpn(v))
             }
+            (Afi::BGP_LS, Safi::BGP_LS | Safi::BGP_LS_VPN) => {
+                let mut v = Vec::new();
+                bgpls::decode_into(bytes, add_path, family.safi == Safi::BGP_LS_VPN, &mut v)?;
+                Ok(NlriList::BgpLs(v))
+            }
             _ => Ok(NlriList::Raw(bytes.to_vec())),
         }
     }
@@ -176,6 +187,7 @@ impl NlriList {
             NlriList::Vpls(p) => p.iter().for_each(|p| p.encode(add_path, out)),
             NlriList::Rtc(p) => p.iter().for_each(|p| p.encode(add_path, out)),
             NlriList::Mvpn(p) => p.iter().for_each(|p| p.encode(add_path, out)),
+            NlriList::BgpLs(p) => p.iter().for_each(|p| p.encode(add_path, out)),
             NlriList::Raw(r) => out.extend_from_slice(r),
         }
     }
