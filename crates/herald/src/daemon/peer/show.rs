@@ -229,6 +229,9 @@ impl Peer {
             self.out.len()
         };
         let mut pager = Pager::new(q, table);
+        if let Some(page) = self.lookup(q) {
+            return page;
+        }
         if q.received {
             // For a longest match, the longest covering prefix among the routes first.
             let longest = q.prefix.filter(|f| f.how == PrefixMatch::Longest).map(|f| {
@@ -318,6 +321,62 @@ impl Peer {
 }
 
 impl Peer {
+    /// An exact or longest-match query on an Adj-RIB-In that holds only unicast and multicast
+    /// routes without path identifiers: answered by hash lookups (one per prefix length at
+    /// most) instead of a walk of the table. `None` when the query needs the walk.
+    fn lookup(&self, q: &RibQuery) -> Option<RibPage> {
+        let f = q.prefix.filter(|f| f.how != PrefixMatch::OrLonger)?;
+        if !q.received || q.skip > 0 {
+            return None;
+        }
+        let plain = |fam: &Family| {
+            matches!(fam.safi, herald_wire::Safi::UNICAST | herald_wire::Safi::MULTICAST)
+        };
+        let add_path = self
+            .view
+            .as_ref()
+            .map(|v| v.negotiated.add_path_receive.clone())
+            .unwrap_or_default();
+        let families: Vec<Family> = self.rib_in.families().collect();
+        if families.iter().any(|fam| !plain(fam) || add_path.contains(fam)) {
+            return None;
+        }
+        let v6 = f.net.addr().is_ipv6();
+        let want = |fam: &Family| {
+            (fam.afi == herald_wire::Afi::IPV6) == v6
+                && (q.families.is_empty() || q.families.contains(fam))
+        };
+        let lens: Vec<u8> = match f.how {
+            PrefixMatch::Exact => vec![f.net.prefix_len()],
+            _ => (0..=f.net.prefix_len()).rev().collect(),
+        };
+        let peer = self.spec.address;
+        let mut page = RibPage::default();
+        for len in lens {
+            let Ok(net) = IpNet::new(f.net.addr(), len).map(|n| n.trunc()) else {
+                continue;
+            };
+            for fam in families.iter().filter(|fam| want(fam)) {
+                if let Some(r) = self.rib_in.get(*fam, &herald_wire::Prefix::new(net)) {
+                    let nh = r.attributes.next_hop().map(next_hop_text);
+                    page.lines.push(route_line(
+                        q,
+                        peer,
+                        r.family,
+                        &nlri_text(&r.nlri),
+                        nh.as_deref(),
+                        r.attributes.attributes(),
+                        r.stale,
+                    ));
+                }
+            }
+            if !page.lines.is_empty() {
+                break;
+            }
+        }
+        Some(page)
+    }
+
     /// One page of the IPv4/IPv6 unicast Adj-RIB-In for a TABLE_DUMP_V2 snapshot, and whether
     /// more follow. Attributes are encoded with 4-octet AS numbers; the next hop becomes
     /// NEXT_HOP (an IPv4 address) or the abbreviated MP_REACH_NLRI of RFC 6396 §4.3.4.
