@@ -152,6 +152,37 @@ fn drop_evpn_path_information(v: &mut Value) {
     }
 }
 
+/// ExaBGP 5.0.15 prints some MUP and SRv6 JSON that is not JSON (herald_api::json::mup module
+/// docs): no comma between a Type 1 ST route's `endpoint_ip` and `source_ip_len`, Python's `b''`
+/// for a missing source address, and the unformatted `%d` for an SRv6 endpoint behavior. The
+/// oracle lines are kept verbatim; this makes them JSON with the values herald shows
+/// (`"source_ip": ""`) or with `null` where ExaBGP shows none.
+fn repair_exabgp_text(line: &str) -> String {
+    let mut s = line
+        .replace("\"source_ip\": \"b''\"", "\"source_ip\": \"\"")
+        .replace("\"endpoint_behavior\": %d", "\"endpoint_behavior\": null");
+    // `"endpoint_ip": "…""source_ip_len"`: the missing comma.
+    s = s.replace("\"\"source_ip_len\"", "\", \"source_ip_len\"");
+    s
+}
+
+/// ExaBGP prints the literal `"%s"` for an SRv6 SID and nothing usable for its behavior:
+/// herald's real values are set to those placeholders before comparing (the values are checked
+/// by herald-api's own JSON tests and the interop script).
+fn hide_srv6_sid_values(v: &mut Value) {
+    match v {
+        Value::Object(o) => {
+            if o.contains_key("sid") && o.contains_key("endpoint_behavior") {
+                o.insert("sid".into(), Value::from("%s"));
+                o.insert("endpoint_behavior".into(), Value::Null);
+            }
+            o.values_mut().for_each(hide_srv6_sid_values);
+        }
+        Value::Array(a) => a.iter_mut().for_each(hide_srv6_sid_values),
+        _ => {}
+    }
+}
+
 fn check(peer: &str) {
     check_at_least(peer, 11);
 }
@@ -174,8 +205,9 @@ fn check_at_least(peer: &str, min: usize) {
         );
         let Message::Update(_) = &msg else { continue };
         updates += 1;
-        let mut want: Value =
-            serde_json::from_str(oracle.next().expect("one oracle line per UPDATE")).unwrap();
+        let line = repair_exabgp_text(oracle.next().expect("one oracle line per UPDATE"));
+        let mut want: Value = serde_json::from_str(&line)
+            .unwrap_or_else(|e| panic!("{peer}.exabgp.jsonl: oracle line not JSON: {e}: {line}"));
         let p = Peer::default();
         let env = Envelope {
             time: 0.0,
@@ -193,6 +225,7 @@ fn check_at_least(peer: &str, min: usize) {
             .unwrap_or_else(|e| panic!("{peer}.txt:{}: invalid JSON {e}: {s}", v.line));
         normalise_exabgp(&mut want);
         drop_evpn_path_information(&mut got);
+        hide_srv6_sid_values(&mut got);
         let (g, w) = (&got["neighbor"]["message"], &want["neighbor"]["message"]);
         assert!(
             ext_strings_compatible(g, w),
@@ -222,6 +255,12 @@ fn gobgp_updates_decode_like_exabgp() {
 #[test]
 fn gobgp_evpn_updates_decode_like_exabgp() {
     check("gobgp-evpn");
+}
+
+/// MUP routes and Prefix-SID attributes from ExaBGP (tests/interop/herald-mup.sh).
+#[test]
+fn exabgp_mup_and_prefix_sid_updates_decode_like_exabgp() {
+    check("exabgp-mup");
 }
 
 #[test]

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use crate::error::{ConfigError, Result, Span};
 use crate::lexer::{Kind, Lexer, Token};
 use crate::model::Route;
-use crate::parser::{attributes_nlri, evpn_route};
+use crate::parser::{attributes_nlri, evpn_route, mup_route};
 use crate::route::{err, parse_prefix, static_family, Cursor, Interner, RouteDraft};
 
 /// The file name API errors carry.
@@ -178,6 +178,29 @@ pub fn parse_mvpn_route(afi: herald_wire::Afi, line: &str) -> Result<Route> {
         let mut out = Vec::new();
         crate::route::mvpn::mvpn_route(&mut cur, &at, afi, false, &mut int, &mut out)?;
         int.routes(&out).pop().ok_or_else(|| err(&at, "no route"))
+    })()
+    .map_err(in_command)
+}
+
+/// Parse a MUP route of `afi`, the part after `announce ipv4|ipv6 mup` / `withdraw …`:
+/// `mup-isd 10.0.1.0/24 rd 100:100 next-hop 2001::1 extended-community [ target:10:10 ]
+/// bgp-prefix-sid-srv6 ( l3-service 2001:db8:1:1:: 0x48 [64,24,16,0,0,0] )`, in the grammar of
+/// the configuration's `announce { ipv4 { mup … } }` (docs/configuration.md). The next hop is
+/// optional here, as for [`parse_route_specs`].
+pub fn parse_mup_route(afi: herald_wire::Afi, line: &str) -> Result<Route> {
+    (|| {
+        let toks = tokens(line)?;
+        let mut cur = Cursor::new(&toks);
+        let kw = Token {
+            kind: Kind::Word,
+            text: "mup",
+            line: 1,
+            col: 1,
+        };
+        let mut int = Interner::default();
+        let mut out = Vec::new();
+        mup_route(&mut cur, &kw, afi, false, &mut int, &mut out)?;
+        int.routes(&out).pop().ok_or_else(|| err(&kw, "no route"))
     })()
     .map_err(in_command)
 }

@@ -63,6 +63,12 @@ pub enum Context {
     /// A field of a VPLS route (`endpoint`, `base`, `offset`, `size`). Its `rd` and attributes
     /// are route attributes ([`Context::Route`]).
     VplsField,
+    /// The route type after `mup` (`mup-isd` in `mup mup-isd 10.0.1.0/24 rd …`), in
+    /// `announce { ipv4|ipv6 { … } }` and the text API's `announce ipv4|ipv6 mup …`.
+    MupRoute,
+    /// A field of a MUP route after its address (`teid`, `qfi`, `endpoint`, `source`). Its
+    /// `rd` and attributes are route attributes ([`Context::Route`]).
+    MupField,
     /// A route attribute: in `static`, `announce` and the text API's `announce route`.
     Route,
     /// The type of an `extended-community` value (`target` in `target:65000:1`).
@@ -213,7 +219,7 @@ pub const KEYWORDS: &[Keyword] = &[
     k(C::Safi, "bgp-ls", Yes),
     k(C::Safi, "bgp-ls-vpn", Yes),
     k(C::Safi, "sr-policy", Unsupported),
-    k(C::Safi, "mup", Unsupported),
+    k(C::Safi, "mup", Yes),
     k(C::Safi, "mpls-vpn", Yes),
     k(C::Safi, "rtc", Unsupported),
     k(C::Safi, "flow", Yes),
@@ -284,6 +290,14 @@ pub const KEYWORDS: &[Keyword] = &[
     k(C::VplsField, "base", Yes),
     k(C::VplsField, "offset", Yes),
     k(C::VplsField, "size", Yes),
+    k(C::MupRoute, "mup-isd", Yes),
+    k(C::MupRoute, "mup-dsd", Yes),
+    k(C::MupRoute, "mup-t1st", Yes),
+    k(C::MupRoute, "mup-t2st", Yes),
+    k(C::MupField, "teid", Yes),
+    k(C::MupField, "qfi", Yes),
+    k(C::MupField, "endpoint", Yes),
+    k(C::MupField, "source", Yes),
     // Route attributes.
     k(C::Route, "next-hop", Yes),
     k(C::Route, "origin", Yes),
@@ -307,8 +321,8 @@ pub const KEYWORDS: &[Keyword] = &[
     k(C::Route, "nlri", Yes),
     alias(C::Route, "rd", &["route-distinguisher"], Yes),
     k(C::Route, "label", Yes),
-    k(C::Route, "bgp-prefix-sid", Unsupported),
-    k(C::Route, "bgp-prefix-sid-srv6", Unsupported),
+    k(C::Route, "bgp-prefix-sid", Yes),
+    k(C::Route, "bgp-prefix-sid-srv6", Yes),
     k(C::ExtendedCommunity, "target", Yes),
     k(C::ExtendedCommunity, "target4", Yes),
     k(C::ExtendedCommunity, "origin", Yes),
@@ -321,6 +335,8 @@ pub const KEYWORDS: &[Keyword] = &[
     k(C::ExtendedCommunity, "router-mac", Yes),
     k(C::ExtendedCommunity, "mac-mobility", Yes),
     k(C::ExtendedCommunity, "esi-label", Yes),
+    // MUP's Direct-Type Segment Identifier (draft-mpmz-bess-mup-safi).
+    k(C::ExtendedCommunity, "mup", Yes),
     // The flow specification actions by name (the `then` keywords of a flow route build the
     // same communities).
     k(C::ExtendedCommunity, "redirect-to-nexthop", Yes),
@@ -332,7 +348,6 @@ pub const KEYWORDS: &[Keyword] = &[
     k(C::ExtendedCommunity, "redirect-to-nexthop-ietf", Refused),
     k(C::ExtendedCommunity, "interface-set", Refused),
     k(C::ExtendedCommunity, "flowspec-scope", Refused),
-    k(C::ExtendedCommunity, "mup", Unsupported),
     k(C::ExtendedCommunity, "rt-record", Unsupported),
     k(C::ExtendedCommunity, "chso", Unsupported),
     // flow { route NAME { … } } (and the text API's `announce flow route …`).

@@ -17,7 +17,7 @@
 //! Errors and panics: parsing never panics on any input. Every problem is a [`ConfigError`]
 //! with file, line, column and token; all problems in a file are reported (up to 100), and a
 //! configuration with any error is never returned, so a [`Config`] is always whole and
-//! valid. Constructs herald understands but does not implement yet (VPLS, MVPN, MUP, BGP-LS)
+//! valid. Constructs herald understands but does not implement yet (MVPN, BGP-LS, …)
 //! are errors whose message starts with `unsupported:`.
 
 #![warn(missing_docs)]
@@ -43,7 +43,7 @@ use std::path::{Path, PathBuf};
 
 pub use api::{
     parse_attributes_nlri, parse_family_flow_command, parse_flow_command, parse_l2vpn_route,
-    parse_mvpn_route, parse_route_spec, parse_route_specs,
+    parse_mup_route, parse_mvpn_route, parse_route_spec, parse_route_specs,
 };
 pub use diff::{diff, ConfigDiff, RouteChanges};
 pub use env::{Env, EnvError, LogLevel};

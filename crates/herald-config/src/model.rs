@@ -481,6 +481,9 @@ impl Route {
             (_, Some(NlriList::Mvpn(v))) if v.len() == 1 => v
                 .first()
                 .map_or_else(String::new, |m| format!("mcast-vpn {}", m.route)),
+            (_, Some(NlriList::Mup(v))) if v.len() == 1 => v
+                .first()
+                .map_or_else(String::new, |m| format!("mup {}", m.route)),
             _ => format!("{} route", self.family),
         }
     }

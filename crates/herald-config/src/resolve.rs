@@ -599,10 +599,14 @@ fn check_route(
         ));
         return;
     }
-    // An L2VPN route's next hop may be IPv4 or IPv6 (RFC 7432 §7, RFC 8365 §5.1.3).
-    // So may an MCAST-VPN route's, whatever its AFI (RFC 6515: the provider network's
-    // address family need not be the customer's).
-    if r.family.afi == Afi::L2VPN || r.family.safi == herald_wire::Safi::MCAST_VPN {
+    // An L2VPN route's next hop may be IPv4 or IPv6 (RFC 7432 §7, RFC 8365 §5.1.3). So may an
+    // MCAST-VPN route's, whatever its AFI (RFC 6515: the provider network's address family need
+    // not be the customer's), and a MUP route's (sent as written, as ExaBGP does: its examples
+    // give IPv4 MUP routes IPv6 next hops and IPv6 ones IPv4 next hops).
+    if r.family.afi == Afi::L2VPN
+        || r.family.safi == herald_wire::Safi::MCAST_VPN
+        || r.family.safi == herald_wire::Safi::MUP
+    {
         return;
     }
     let route_afi = match r.prefix().map(|p| p.net) {

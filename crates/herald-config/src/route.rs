@@ -27,7 +27,9 @@ pub(crate) mod flow;
 
 pub use flow::FlowRule;
 pub(crate) mod evpn;
+pub(crate) mod mup;
 pub(crate) mod mvpn;
+mod prefix_sid;
 pub(crate) mod vpls;
 
 /// The most routes one `split` may create.
@@ -163,6 +165,8 @@ pub(crate) struct RouteDraft {
     pub vpls: Option<vpls::VplsDraft>,
     /// The fields of an MCAST-VPN route, when the draft is one (its `rd` is in `mpls`).
     pub mvpn: Option<mvpn::MvpnDraft>,
+    /// The fields of a MUP route, when the draft is one (its `rd` is in `mpls`).
+    pub mup: Option<mup::MupDraft>,
     /// The shared part last built from the draft: family, next hop and its index.
     last: Option<(Family, NextHopSpec, u32)>,
 }
@@ -219,6 +223,7 @@ impl Default for RouteDraft {
             evpn: None,
             vpls: None,
             mvpn: None,
+            mup: None,
             last: None,
         }
     }
@@ -247,6 +252,7 @@ impl RouteDraft {
         self.evpn = None;
         self.vpls = None;
         self.mvpn = None;
+        self.mup = None;
         self.last = None;
     }
 
@@ -413,8 +419,18 @@ impl RouteDraft {
                     }
                     self.mpls.labels = Some(stack);
                 }
-                "bgp-prefix-sid" | "bgp-prefix-sid-srv6" => {
-                    return Err(unsupported(&kw, kw.text, "not implemented yet"))
+                "bgp-prefix-sid" => {
+                    let tlvs = prefix_sid::label_index(cur, &kw)?;
+                    prefix_sid::set(&mut self.attrs, tlvs, false);
+                }
+                "bgp-prefix-sid-srv6" => {
+                    let tlv = prefix_sid::srv6(cur, &kw)?;
+                    prefix_sid::set(&mut self.attrs, vec![tlv], true);
+                }
+                w if mup::is_field(w) && self.mup.is_some() => {
+                    if let Some(m) = self.mup.as_mut() {
+                        m.field(&kw, cur)?;
+                    }
                 }
                 w if evpn::is_field(w) && self.evpn.is_some() => {
                     if let Some(e) = self.evpn.as_mut() {

@@ -173,14 +173,14 @@ fn unsupported_constructs_say_so_at_the_right_place() {
     assert_eq!(
         e,
         [
-            "bad.conf:6:5: unsupported: family ipv4 rtc (only IPv4/IPv6 unicast, multicast, labeled unicast (nlri-mpls), MPLS VPN, flow, MCAST-VPN, L2VPN EVPN and VPLS are implemented) (at 'ipv4')",
+            "bad.conf:6:5: unsupported: family ipv4 rtc (only IPv4/IPv6 unicast, multicast, labeled unicast (nlri-mpls), MPLS VPN, flow, MCAST-VPN, MUP, L2VPN EVPN and VPLS are implemented) (at 'ipv4')",
             "bad.conf:8:3: unsupported: operational (not implemented yet) (at 'operational')",
-            "bad.conf:12:40: unsupported: bgp-prefix-sid (not implemented yet) (at 'bgp-prefix-sid')",
+            "bad.conf:12:55: expected '[ <label-index> ]' or '[ <label-index>, [ ( <base>,<range> ) ] ]' (at '777')",
         ]
     );
     assert_eq!(
         one(&format!("{HEAD}  announce {{\n    ipv4 {{\n      rtc 65000:1;\n    }}\n  }}\n}}\n")),
-        "bad.conf:7:7: unsupported: family ipv4 rtc (only IPv4/IPv6 unicast, multicast, labeled unicast (nlri-mpls), MPLS VPN, flow, MCAST-VPN, L2VPN EVPN and VPLS are implemented) (at 'rtc')"
+        "bad.conf:7:7: unsupported: family ipv4 rtc (only IPv4/IPv6 unicast, multicast, labeled unicast (nlri-mpls), MPLS VPN, flow, MCAST-VPN, MUP, L2VPN EVPN and VPLS are implemented) (at 'rtc')"
     );
     assert!(one(&format!("{HEAD}  l2vpn {{ vpls x {{ }} }}\n}}\n"))
         .contains("a VPLS route needs rd, endpoint, base, offset, size"));

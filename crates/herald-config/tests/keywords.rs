@@ -67,6 +67,8 @@ const FLOW_VALUES: &str = "crates/herald-config/src/route/flow/values.rs";
 const EVPN: &str = "crates/herald-config/src/route/evpn.rs";
 const VPLS: &str = "crates/herald-config/src/route/vpls.rs";
 const MVPN: &str = "crates/herald-config/src/route/mvpn.rs";
+const MUP: &str = "crates/herald-config/src/route/mup.rs";
+const PREFIX_SID: &str = "crates/herald-config/src/route/prefix_sid.rs";
 const API: &str = "crates/herald-config/src/api.rs";
 const ENV: &str = "crates/herald-config/src/env.rs";
 const IANA: &str = "crates/herald-wire/src/iana.rs";
@@ -136,6 +138,10 @@ const SCRUTINEES: &[(&str, &str, &str, Class)] = &[
     (MVPN, "Kind::takes", "field", Keywords(C::MvpnField)),
     (MVPN, "is_field", "word", Keywords(C::MvpnField)),
     (MVPN, "MvpnDraft::field", "kw.text", Keywords(C::MvpnField)),
+    (MUP, "Kind::from_word", "word", Keywords(C::MupRoute)),
+    (MUP, "is_field", "word", Keywords(C::MupField)),
+    (MUP, "MupDraft::field", "kw.text", Keywords(C::MupField)),
+    (PREFIX_SID, "srv6", "kind.text", Values("bgp-prefix-sid-srv6 ( l3-service|l2-service … ): the service")),
     (VPLS, "VplsDraft::field", "kw.text", Keywords(C::VplsField)),
     (ENV, "Env::set", "(section,key)", Keywords(C::Environment)),
     (ENV, "Env::set", "v.to_ascii_lowercase().as_str()", Values("api.encoder: json or text")),
@@ -501,6 +507,17 @@ const EFFECTS: &[(Context, &str, &[&str])] = &[
         "crates/herald-config/tests/evpn.rs::family_l2vpn_evpn_is_negotiated_and_checked",
         "crates/herald-config/tests/vpls.rs::the_three_forms_of_exabgps_example_give_the_same_nlri",
     ]),
+    (C::Safi, "mup", &["crates/herald-config/tests/mup.rs::family_mup_is_negotiated_and_checked", "tests/interop/herald-mup.sh::identical routes and attributes from ExaBGP and herald"]),
+    (C::Route, "bgp-prefix-sid", &[
+        "crates/herald-config/tests/mup.rs::prefix_sid_label_index_and_srgb_as_exabgp_sends_them",
+        "crates/herald-config/tests/mup.rs::both_prefix_sid_keywords_fill_one_attribute_and_a_repeated_one_replaces",
+    ]),
+    (C::Route, "bgp-prefix-sid-srv6", &[
+        "crates/herald-config/tests/mup.rs::prefix_sid_srv6_services_as_exabgp_packs_them",
+        "crates/herald-config/tests/mup.rs::exabgps_srv6_mup_example_gives_exabgps_octets",
+        "crates/herald-api/src/command/tests.rs::mup_routes_from_exabgps_api_ipv4_and_api_ipv6_programs",
+    ]),
+    (C::ExtendedCommunity, "mup", &["crates/herald-config/tests/mup.rs::exabgps_srv6_mup_example_gives_exabgps_octets"]),
     (C::Safi, "evpn", &["crates/herald-config/tests/evpn.rs::family_l2vpn_evpn_is_negotiated_and_checked"]),
     (C::Safi, "mcast-vpn", &["crates/herald-config/tests/mvpn.rs::family_mcast_vpn_is_negotiated_and_checked"]),
     (C::MvpnRoute, "source-ad", &["crates/herald-config/tests/mvpn.rs::conf_mvpn_ipv4_routes_to_octets", "crates/herald-config/tests/mvpn.rs::conf_mvpn_ipv6_routes_to_octets_with_an_ipv4_next_hop"]),
@@ -571,6 +588,14 @@ const EFFECTS: &[(Context, &str, &[&str])] = &[
     (C::EvpnField, "vni2", &["crates/herald-config/tests/evpn.rs::mac_ip_routes_to_octets"]),
     (C::EvpnField, "prefix", &["crates/herald-config/tests/evpn.rs::ip_prefix_routes_to_octets"]),
     (C::EvpnField, "gateway", &["crates/herald-config/tests/evpn.rs::ip_prefix_routes_to_octets"]),
+    (C::MupRoute, "mup-isd", &["crates/herald-config/tests/mup.rs::exabgps_srv6_mup_example_gives_exabgps_octets", "crates/herald-api/src/command/tests.rs::mup_routes_from_exabgps_api_ipv4_and_api_ipv6_programs"]),
+    (C::MupRoute, "mup-dsd", &["crates/herald-config/tests/mup.rs::exabgps_srv6_mup_example_gives_exabgps_octets"]),
+    (C::MupRoute, "mup-t1st", &["crates/herald-config/tests/mup.rs::exabgps_srv6_mup_example_gives_exabgps_octets", "crates/herald-config/tests/mup.rs::type_1_st_routes_with_a_source_address"]),
+    (C::MupRoute, "mup-t2st", &["crates/herald-config/tests/mup.rs::exabgps_srv6_mup_example_gives_exabgps_octets", "crates/herald-api/src/command/tests.rs::mup_routes_from_exabgps_api_ipv4_and_api_ipv6_programs"]),
+    (C::MupField, "teid", &["crates/herald-config/tests/mup.rs::exabgps_srv6_mup_example_gives_exabgps_octets", "crates/herald-api/src/command/tests.rs::mup_routes_from_exabgps_api_ipv4_and_api_ipv6_programs"]),
+    (C::MupField, "qfi", &["crates/herald-config/tests/mup.rs::exabgps_srv6_mup_example_gives_exabgps_octets"]),
+    (C::MupField, "endpoint", &["crates/herald-config/tests/mup.rs::exabgps_srv6_mup_example_gives_exabgps_octets"]),
+    (C::MupField, "source", &["crates/herald-config/tests/mup.rs::type_1_st_routes_with_a_source_address"]),
     (C::VplsField, "endpoint", &[
         "crates/herald-config/tests/vpls.rs::the_three_forms_of_exabgps_example_give_the_same_nlri",
         "crates/herald-api/src/command/tests.rs::vpls_routes_from_the_api",
@@ -634,7 +659,6 @@ const UNSUPPORTED: &[(Context, &str, &str)] = &[
     (C::Neighbor, "peer-address", "%N% @$ 10.0.0.1;\n}\n"),
     (C::NeighborBlock, "operational", "%N% @$ {\n }\n}\n"),
     (C::Safi, "sr-policy", "%N% family {\n  @ipv6 $;\n }\n}\n"),
-    (C::Safi, "mup", "%N% family {\n  @ipv4 $;\n }\n}\n"),
     (C::Safi, "rtc", "%N% family {\n  @ipv4 $;\n }\n}\n"),
     (C::Capability, "multi-session", "%N% capability {\n  @$ enable;\n }\n}\n"),
     (C::Capability, "operational", "%N% capability {\n  @$;\n }\n}\n"),
@@ -644,9 +668,6 @@ const UNSUPPORTED: &[(Context, &str, &str)] = &[
     (C::Api, "signal", "process p { run ./p; }\n%N% api {\n  processes [ p ];\n  @$;\n }\n}\n"),
     (C::ApiMessage, "consolidate", "process p { run ./p; }\n%N% api {\n  processes [ p ];\n  receive { parsed; @$; }\n }\n}\n"),
     (C::ApiMessage, "operational", "process p { run ./p; }\n%N% api {\n  processes [ p ];\n  send { @$; }\n }\n}\n"),
-    (C::Route, "bgp-prefix-sid", "%N% announce {\n  ipv4 {\n   unicast 10.0.0.0/8 next-hop 10.0.0.2 @$ 1;\n  }\n }\n}\n"),
-    (C::Route, "bgp-prefix-sid-srv6", "%N% static {\n  route 10.0.0.0/8 { next-hop 10.0.0.2; @$ 1; }\n }\n}\n"),
-    (C::ExtendedCommunity, "mup", EXT),
     (C::ExtendedCommunity, "rt-record", EXT),
     (C::ExtendedCommunity, "chso", EXT),
 ];

@@ -282,6 +282,8 @@ pub mod attr_type {
     pub const LARGE_COMMUNITY: u8 = 32;
     /// Only to Customer (RFC 9234).
     pub const OTC: u8 = 35;
+    /// BGP Prefix-SID (RFC 8669).
+    pub const BGP_PREFIX_SID: u8 = 40;
 }
 
 /// Path attribute flag bits (RFC 4271 §4.3).

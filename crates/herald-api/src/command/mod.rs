@@ -750,6 +750,18 @@ fn family_routes(w: &mut Words<'_>, afi_word: &Word<'_>, verb: &str) -> Result<V
         let r = herald_config::parse_mvpn_route(afi, rest).map_err(|e| from_config(e, offset))?;
         return Ok(vec![r]);
     }
+    if s.text == "mup" {
+        // `announce ipv4 mup mup-isd 10.0.1.0/24 rd 100:100 next-hop 2001::1 …` (ExaBGP's).
+        let (offset, rest) = w.rest();
+        if rest.is_empty() || rest.starts_with('#') {
+            return Err(err(
+                w.end_column(),
+                format!("'{verb} {} mup' needs a MUP route", afi_word.text),
+            ));
+        }
+        let r = herald_config::parse_mup_route(afi, rest).map_err(|e| from_config(e, offset))?;
+        return Ok(vec![r]);
+    }
     let safi = match s.text {
         "unicast" => Safi::UNICAST,
         "multicast" => Safi::MULTICAST,

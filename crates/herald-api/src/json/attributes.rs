@@ -250,6 +250,10 @@ pub fn write_attributes(out: &mut String, u: &Update, ctx: &Context) {
                 s.push_str("\"bgp-ls\": ");
                 super::bgpls_attr::write_link_state(&mut s, ls);
             }
+            AttrValue::PrefixSid(p) => {
+                s.push_str("\"bgp-prefix-sid\": ");
+                super::mup::write_prefix_sid(&mut s, p);
+            }
             AttrValue::Unknown { type_code, data } => {
                 let _ = write!(
                     s,

@@ -63,6 +63,8 @@ pub fn ext_community_string(c: &ExtCommunity) -> String {
             None => write!(s, "encap:{}", u16at(b, 6)),
         },
         (0x03, 0x0b) => write!(s, "color:{}", u32at(b, 4)),
+        // draft-mpmz-bess-mup-safi Direct-Type Segment Identifier.
+        (0x0c, 0x00) => write!(s, "mup:{}:{}", u16at(b, 2), u32at(b, 4)),
         // EVPN (RFC 7432): MAC mobility, ESI label, router's MAC (RFC 9135).
         (0x06, 0x00) => {
             if b[2] & 1 != 0 {

@@ -36,7 +36,8 @@
 //! "label": [ [100], [101] ] }` (label values without TC/bottom-of-stack bits; a withdrawal's
 //! 0x800000 Compatibility field is `[524288]`), MPLS VPN `{ "nlri": …, "label": …,
 //! "rd": "65000:1" }` under the next hop's address, flowspec as described in `flow.rs`, EVPN
-//! (family `"l2vpn evpn"`) as described in `evpn.rs`, BGP-LS NLRI and the BGP-LS Attribute
+//! (family `"l2vpn evpn"`) as described in `evpn.rs`, MUP (`"ipv4 mup"`, `"ipv6 mup"`) and the
+//! `"bgp-prefix-sid"` attribute as described in `mup.rs`, BGP-LS NLRI and the BGP-LS Attribute
 //! as described in `bgpls.rs` and `bgpls_attr.rs`.
 //! - BGP-LS-VPN routes are listed under their family, `"bgp-ls bgp-ls-vpn"`; ExaBGP 5.0.15
 //!   lists them under `"bgp-ls bgp-ls"` (its End-of-RIB names the family right).
@@ -48,6 +49,7 @@ pub(crate) mod bgpls_attr;
 mod evpn;
 pub(crate) mod extended;
 pub(crate) mod flow;
+pub(crate) mod mup;
 mod mvpn;
 mod open;
 
@@ -350,6 +352,7 @@ fn write_nlri_list(
         }),
         NlriList::Evpn(v) => list(out, v, evpn::write_evpn),
         NlriList::Mvpn(v) => list(out, v, mvpn::write_mvpn),
+        NlriList::Mup(v) => list(out, v, mup::write_mup),
         // ExaBGP's layout: the RD, then the VE ID ("endpoint"), label base, offset and size.
         NlriList::Vpls(v) => list(out, v, |out, p| {
             let _ = write!(

@@ -495,3 +495,30 @@ fn bgpls_malformed_nlri_and_attribute_are_reported() {
         "{s}"
     );
 }
+
+/// MUP (draft-mpmz-bess-mup-safi) and the Prefix-SID attribute where herald's JSON differs
+/// from ExaBGP's on purpose (see `mup.rs`): the SRv6 SID, its flags and behavior are shown
+/// (ExaBGP prints `"%s"`, 0 and `%d`), a Type 1 ST source address is valid JSON, unknown TLVs,
+/// sub-TLVs and MUP route types are named. The other members are as `exabgp decode` prints
+/// them (checked on ExaBGP's own UPDATEs by tests/peer_vectors.rs).
+#[test]
+fn mup_and_srv6_values_that_exabgp_prints_badly() {
+    let s = decode("ffffffffffffffffffffffffffffffff0079020000006240010100400200800e2f000155040a000002000100031C000000640000006420C0A800020000303909200A000001200A00010102000702abcdc02826040003aabbcc06001d000100150020010db800010001000000000000000080001500090001ff", &Context::default());
+    assert_eq!(
+        payload(&s),
+        r#", "message": { "update": { "attribute": { "origin": "igp", "bgp-prefix-sid": { "attribute-not-implemented-4": "0xAABBCC", "l2-service": [ { "sid": "2001:db8:1:1::", "flags": 128, "endpoint_behavior": 21 }, { "generic-sub-tlv": 9 } ] } }, "announce": { "ipv4 mup": { "10.0.0.2": [ { "name": "Type1SessionTransformedRoute", "arch": 1, "code": 3, "prefix_ip_len": 32, "prefix_ip": "192.168.0.2", "teid": "12345", "qfi": "9", "rd": "100:100", "endpoint_ip_len": 32, "endpoint_ip": "10.0.0.1", "source_ip_len": 32, "source_ip": "10.0.1.1", "raw": "0100031C000000640000006420C0A800020000303909200A000001200A000101" }, { "arch": 2, "code": 7, "raw": "02000702ABCD" } ] } } } } } }"#
+    );
+}
+
+#[test]
+fn mup_path_identifiers_are_shown_after_raw() {
+    let ctx = Context {
+        add_path: vec![Family::new(Afi::IPV4, Safi::MUP)],
+        ..Context::default()
+    };
+    let s = decode("ffffffffffffffffffffffffffffffff003e020000002740010100400200800e1d000155040a00000200000000070100020c00000064000000640a000001", &ctx);
+    assert!(
+        s.contains(r#"{ "name": "DirectSegmentDiscoveryRoute", "arch": 1, "code": 2, "ip": "10.0.0.1", "rd": "100:100", "raw": "0100020C00000064000000640A000001", "path-information": "0.0.0.7" }"#),
+        "{s}"
+    );
+}

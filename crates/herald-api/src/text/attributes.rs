@@ -368,6 +368,21 @@ pub fn write_attributes(out: &mut String, u: &Update, _ctx: &Context) {
                 s.push_str(" bgp-ls ");
                 crate::json::bgpls_attr::write_link_state(&mut s, ls);
             }
+            AttrValue::PrefixSid(p) => match crate::json::mup::prefix_sid_words(p) {
+                Some(w) => {
+                    let _ = write!(s, " {w}");
+                }
+                None => {
+                    let mut v = Vec::new();
+                    p.encode(&mut v);
+                    let flags = a.flags & !F::EXTENDED_LENGTH;
+                    let _ = write!(
+                        s,
+                        " attribute [ 0x{code:02X} 0x{flags:02X} {} ]",
+                        lower_hex(&v)
+                    );
+                }
+            },
             AttrValue::Unknown { type_code, data } => {
                 let flags = a.flags_for_propagation() & !F::EXTENDED_LENGTH;
                 let _ = write!(

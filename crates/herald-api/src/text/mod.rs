@@ -406,6 +406,15 @@ fn write_nlri(
                 });
             }
         }
+        NlriList::Mup(v) => {
+            for m in v {
+                line(out, &|o: &mut String| {
+                    let _ = write!(o, "mup {}", m.route);
+                    write_path_id(o, m.path_id);
+                    write_next_hop(o, nh);
+                });
+            }
+        }
         NlriList::Rtc(v) => {
             for r in v {
                 line(out, &|o: &mut String| {

@@ -181,3 +181,26 @@ fn bgpls_routes_as_their_json_objects() {
          neighbor 192.0.2.7 receive update end\n"
     );
 }
+
+/// MUP routes in ExaBGP's configuration words, and the Prefix-SID attribute as the
+/// `bgp-prefix-sid` / `bgp-prefix-sid-srv6` words that make it (raw `attribute [ … ]` when they
+/// cannot say it): the UPDATEs ExaBGP sent for its conf-srv6-mup.conf and conf-prefix-sid.conf
+/// routes (crates/herald-wire/tests/vectors/exabgp-mup.txt).
+#[test]
+fn mup_routes_and_prefix_sid_in_the_configuration_words() {
+    let m = |h: &str| Message::decode(&hex::decode(h).unwrap(), &Context::default()).unwrap();
+    assert_eq!(
+        text(&m("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF008002000000694001010040020040050400000064C010080002000A0000000AC028250500220001001E0020010DB800010001000000000000000000004800010006401810000000800E250001551020010000000000000000000000000001000100010C0000006400000064180A0001"), Direction::Receive),
+        "neighbor 192.0.2.7 receive update start\n\
+         neighbor 192.0.2.7 receive update announced mup mup-isd 10.0.1.0/24 rd 100:100 next-hop 2001::1 origin igp local-preference 100 extended-community target:10:10 bgp-prefix-sid-srv6 ( l3-service 2001:db8:1:1:: 0x48 [64,24,16,0,0,0] )\n\
+         neighbor 192.0.2.7 receive update end\n"
+    );
+    let t = text(&m("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF005E020000004740010100400200400304C633640240050400000064C0281B0100070000000000012C03000E00000C35000010000F4240001388800E1100010404C63364020038C35021C6336465"), Direction::Receive);
+    assert!(
+        t.contains(" bgp-prefix-sid [ 300, [ ( 800000,4096 ), ( 1000000,5000 ) ] ]\n"),
+        "{t}"
+    );
+    // An unknown TLV: the attribute as octets.
+    let t = text(&m("ffffffffffffffffffffffffffffffff002f0200000014400101004002004003040a000001c02803040000180a0000"), Direction::Receive);
+    assert!(t.contains(" attribute [ 0x28 0xC0 0x040000 ]"), "{t}");
+}

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 
 pub(crate) use draft::{Draft, Set, GR_OFF};
-pub(crate) use routes::{attributes_nlri, evpn_route, vpls_route};
+pub(crate) use routes::{attributes_nlri, evpn_route, mup_route, vpls_route};
 
 use crate::error::{ConfigError, Span};
 use crate::hash::Fnv;

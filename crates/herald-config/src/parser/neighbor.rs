@@ -13,7 +13,7 @@ use crate::route::{err, list, unsupported, Cursor};
 use crate::values::{parse_asn, parse_bool, parse_ipv4, parse_u32};
 
 /// The families herald can announce and decode today.
-pub(crate) const SUPPORTED_FAMILIES: [Family; 12] = [
+pub(crate) const SUPPORTED_FAMILIES: [Family; 14] = [
     Family::IPV4_UNICAST,
     Family::IPV4_MULTICAST,
     Family::IPV6_UNICAST,
@@ -26,6 +26,8 @@ pub(crate) const SUPPORTED_FAMILIES: [Family; 12] = [
     Family::new(Afi::L2VPN, Safi::VPLS),
     Family::new(Afi::IPV4, Safi::MCAST_VPN),
     Family::new(Afi::IPV6, Safi::MCAST_VPN),
+    Family::new(Afi::IPV4, Safi::MUP),
+    Family::new(Afi::IPV6, Safi::MUP),
 ];
 
 /// The flow specification families a neighbor can have (its rules are [`crate::FlowRule`]s).
@@ -67,7 +69,7 @@ pub(crate) fn check_supported(f: Family, at: &Token<'_>) -> Result<()> {
         Err(unsupported(
             at,
             &format!("family {f}"),
-            "only IPv4/IPv6 unicast, multicast, labeled unicast (nlri-mpls), MPLS VPN, flow, MCAST-VPN, L2VPN EVPN and VPLS are implemented",
+            "only IPv4/IPv6 unicast, multicast, labeled unicast (nlri-mpls), MPLS VPN, flow, MCAST-VPN, MUP, L2VPN EVPN and VPLS are implemented",
         ))
     }
 }

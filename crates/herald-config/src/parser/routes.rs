@@ -1,7 +1,7 @@
 //! `static { route … }`, `announce { ipv4 { unicast … } }` and `announce { l2vpn { evpn … } }`
 //! (`flow …` in `announce` is read by [`super::flow`]).
 
-use herald_wire::nlri::EncodedNlri;
+use herald_wire::nlri::{EncodedNlri, MupRoute};
 use herald_wire::{Afi, Family, Safi};
 use ipnet::IpNet;
 
@@ -12,6 +12,7 @@ use crate::keywords::{hint, Context};
 use crate::lexer::Token;
 use crate::model::NextHopSpec;
 use crate::route::evpn::{EvpnDraft, Kind as EvpnKind};
+use crate::route::mup::{Kind as MupKind, MupDraft};
 use crate::route::mvpn::mvpn_route;
 use crate::route::vpls::VplsDraft;
 use crate::route::{
@@ -98,6 +99,45 @@ pub(crate) fn evpn_route(
         int,
         out,
     )
+}
+
+/// One MUP route of `afi`, the words after `mup` (`kw`): `mup-isd 10.0.1.0/24 rd 100:100
+/// next-hop 2001::1 …` (grammar in `crate::route::mup`).
+pub(crate) fn mup_route(
+    cur: &mut Cursor<'_, '_>,
+    kw: &Token<'_>,
+    afi: Afi,
+    require_next_hop: bool,
+    int: &mut Interner,
+    out: &mut Vec<RouteRec>,
+) -> Result<()> {
+    const TYPES: &str = "mup-isd, mup-dsd, mup-t1st or mup-t2st";
+    let t = cur.value(kw, &format!("a MUP route type ({TYPES})"))?;
+    let kind = MupKind::from_word(t.text)
+        .ok_or_else(|| err(&t, format!("unknown MUP route type (expected {TYPES})")))?;
+    let a = cur.value(&t, "an address or prefix")?;
+    let mut draft = RouteDraft::default();
+    draft.mup = Some(MupDraft::new(kind, afi, &a)?);
+    draft.apply(cur, false)?;
+    let route = match &draft.mup {
+        Some(m) => m.build(&t, draft.mpls.rd, draft.mpls.labels.as_ref())?,
+        None => return Err(err(&t, "not a MUP route")),
+    };
+    if require_next_hop && draft.next_hop == NextHopSpec::None {
+        return Err(err(kw, "route has no next-hop"));
+    }
+    let mut octets = Vec::with_capacity(48);
+    route.encode(&mut octets);
+    // A Type 1 ST route is identified by its RD and prefix: another TEID or endpoint for the
+    // same prefix replaces it.
+    let nlri = match &route {
+        MupRoute::Type1St { prefix, .. } => {
+            let key = 9 + usize::from(prefix.prefix_len()).div_ceil(8);
+            EncodedNlri::with_key(draft.path_id, &octets, key)
+        }
+        _ => EncodedNlri::new(draft.path_id, &octets),
+    };
+    draft.build_encoded(Family::new(afi, Safi::MUP), nlri, kw.span(), int, out)
 }
 
 /// A VPLS route once its words are read into `draft` (ExaBGP's `vpls` statement: endpoint,
@@ -416,6 +456,17 @@ impl<'a> Parser<'a> {
                 if let Err(e) = check_supported(family, &s) {
                     p.error(e);
                     return false;
+                }
+                if family.safi == Safi::MUP {
+                    if let Some(brace) = sub {
+                        p.error(err(&brace, "a MUP route is one statement, not a block"));
+                        return false;
+                    }
+                    let mut cur = Cursor::new(stmt.get(1..).unwrap_or_default());
+                    if let Err(e) = mup_route(&mut cur, &s, afi, true, &mut p.interner, routes) {
+                        p.error(e);
+                    }
+                    return true;
                 }
                 let mut cur = Cursor::new(stmt.get(1..).unwrap_or_default());
                 if let Err(e) = p.route(&s, &mut cur, sub.is_some(), Some(family), routes) {

@@ -70,7 +70,7 @@ fn local(s: &str) -> Option<u32> {
 }
 
 /// Extended community types ExaBGP knows that herald does not build yet.
-const NOT_YET: &[&str] = &["mup", "rt-record", "chso"];
+const NOT_YET: &[&str] = &["rt-record", "chso"];
 
 /// Flow specification actions that have their own keyword in a flow route's `then` block
 /// (or `scope`), and no `extended-community` form.
@@ -263,6 +263,19 @@ fn ext_community(t: &Token<'_>) -> Result<ExtCommunity> {
             let [a0, a1] = a.to_be_bytes();
             let [f0, f1, f2, f3] = bw.to_be_bytes();
             Ok(ExtCommunity([0x40, 0x04, a0, a1, f0, f1, f2, f3]))
+        }
+        "mup" => {
+            // draft-mpmz-bess-mup-safi: the Direct-Type Segment Identifier (type 0x0c, sub-type
+            // 0x00), a 2-octet and a 4-octet part (the latter a number or an IPv4 address).
+            let g = parse_u32(global)
+                .and_then(|g| u16::try_from(g).ok())
+                .ok_or_else(|| bad("mup:A:B needs A from 0 to 65535"))?;
+            let l = parse_u32(loc)
+                .or_else(|| parse_ipv4(loc).map(u32::from))
+                .ok_or_else(|| bad("mup:A:B needs B from 0 to 4294967295 or an IPv4 address"))?;
+            let [g0, g1] = g.to_be_bytes();
+            let [l0, l1, l2, l3] = l.to_be_bytes();
+            Ok(ExtCommunity([0x0c, 0x00, g0, g1, l0, l1, l2, l3]))
         }
         k if NOT_YET.contains(&k) => Err(unsupported(t, &format!("extended-community {k}"), "")),
         _ => {

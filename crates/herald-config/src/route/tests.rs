@@ -226,8 +226,14 @@ fn extended_community_errors() {
     let e = parse_route_spec("1.0.0.0/8 extended-community l2info:1:2:70000:1").unwrap_err();
     assert_eq!(e.message, "invalid l2info: the MTU is 0-65535");
     assert_eq!(e.col, 30);
-    let e = parse_route_spec("1.0.0.0/8 extended-community mup:1:2").unwrap_err();
+    let e = parse_route_spec("1.0.0.0/8 extended-community rt-record:1:2").unwrap_err();
     assert!(e.is_unsupported());
+    // MUP's Direct-Type Segment Identifier: 2 and 4 octets (an IPv4 address for the latter).
+    let r = parse_route_spec("1.0.0.0/8 extended-community mup:10:10.0.0.1").unwrap();
+    assert_eq!(
+        r.attributes[0].value,
+        AttrValue::ExtCommunities(vec![ExtCommunity([0x0c, 0, 0, 10, 10, 0, 0, 1])])
+    );
     let e = parse_route_spec("1.0.0.0/8 extended-community bogus:1:2").unwrap_err();
     assert!(!e.is_unsupported());
     let e = parse_route_spec("1.0.0.0/8 extended-community 0x0102").unwrap_err();

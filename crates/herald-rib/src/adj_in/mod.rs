@@ -363,12 +363,13 @@ impl<'a> Nlri<'a> {
             NlriList::Labeled(p) => Nlri::Labeled(p),
             NlriList::Vpn(p) => Nlri::Vpn(p),
             NlriList::Flow(f) => Nlri::Flow(f),
-            // EVPN, VPLS, RTC, MVPN and BGP-LS routes are not kept in the Adj-RIB-In yet (no
-            // key type).
+            // EVPN, VPLS, RTC, MVPN, MUP and BGP-LS routes are not kept in the Adj-RIB-In yet
+            // (no key type).
             NlriList::Evpn(_)
             | NlriList::Vpls(_)
             | NlriList::Rtc(_)
             | NlriList::Mvpn(_)
+            | NlriList::Mup(_)
             | NlriList::BgpLs(_)
             | NlriList::Raw(_) => Nlri::Raw,
         }

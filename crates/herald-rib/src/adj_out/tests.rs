@@ -492,3 +492,29 @@ fn sets_without_routes_are_freed() {
         rib.groups[0].prefixes.capacity()
     );
 }
+
+/// A MUP Type 1 ST route is identified by its RD and prefix (draft-mpmz-bess-mup-safi): a new
+/// TEID replaces the route and is sent again, and a withdrawal naming another TEID removes it.
+#[test]
+fn a_mup_type_1_st_route_with_a_new_teid_replaces_the_old_one() {
+    let mup = Family::new(herald_wire::Afi::IPV4, herald_wire::Safi::MUP);
+    let t1st = |teid: u8| {
+        // Arch 1, type 3, length 23: RD 100:100, /32 prefix 192.168.0.1, TEID, QFI 9,
+        // endpoint 10.0.0.1; the key is the 13 octets of RD, prefix length and prefix.
+        let b = [
+            1, 0, 3, 23, 0, 0, 0, 100, 0, 0, 0, 100, 32, 192, 168, 0, 1, 0, 0, 0, teid, 9, 32, 10,
+            0, 0, 1,
+        ];
+        Nlri::Encoded(herald_wire::nlri::EncodedNlri::with_key(None, &b, 13))
+    };
+    let mut rib: AdjRibOut<u8> = AdjRibOut::new();
+    assert!(rib.announce(mup, t1st(1), 1));
+    let _ = rib.take_changes();
+    assert!(rib.announce(mup, t1st(2), 1), "new TEID: sent again");
+    assert_eq!(rib.len(), 1);
+    let c = rib.take_changes();
+    assert!(c.withdrawn.is_empty());
+    assert!(c.announced[0].2[0].same_octets(&t1st(2)));
+    assert!(rib.withdraw(mup, t1st(7)));
+    assert!(rib.is_empty());
+}

@@ -12,6 +12,7 @@ pub mod as_path;
 pub mod bgpls;
 pub mod community;
 pub mod mp;
+pub mod prefix_sid;
 
 use std::net::Ipv4Addr;
 
@@ -24,6 +25,7 @@ pub use as_path::{AsPath, Segment, SegmentType};
 pub use bgpls::LinkState;
 pub use community::{Community, ExtCommunity, Ipv6ExtCommunity, LargeCommunity, RtGlobal};
 pub use mp::{MpReach, MpUnreach, NextHop};
+pub use prefix_sid::PrefixSid;
 
 /// ORIGIN values (RFC 4271 §5.1.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -112,6 +114,8 @@ pub enum AttrValue {
     LinkState(Box<LinkState>),
     /// 32 LARGE_COMMUNITY.
     LargeCommunities(Vec<LargeCommunity>),
+    /// 40 BGP Prefix-SID (RFC 8669, RFC 9252; boxed).
+    PrefixSid(Box<PrefixSid>),
     /// 35 Only to Customer (RFC 9234).
     Otc(u32),
     /// Any other attribute, kept raw.
@@ -147,6 +151,7 @@ impl AttrValue {
             AttrValue::Aigp(_) => T::AIGP,
             AttrValue::LinkState(_) => T::BGP_LS,
             AttrValue::LargeCommunities(_) => T::LARGE_COMMUNITY,
+            AttrValue::PrefixSid(_) => T::BGP_PREFIX_SID,
             AttrValue::Otc(_) => T::OTC,
             AttrValue::Unknown { type_code, .. } => *type_code,
         }
@@ -221,6 +226,7 @@ impl AttrValue {
             AttrValue::Ipv6ExtCommunities(c) => c.iter().for_each(|c| out.extend_from_slice(&c.0)),
             AttrValue::Aigp(v) | AttrValue::Unknown { data: v, .. } => out.extend_from_slice(v),
             AttrValue::LinkState(l) => l.encode(out),
+            AttrValue::PrefixSid(p) => p.encode(out),
             AttrValue::LargeCommunities(c) => c.iter().for_each(|c| {
                 out.extend_from_slice(&c.global.to_be_bytes());
                 out.extend_from_slice(&c.local1.to_be_bytes());
@@ -250,7 +256,8 @@ pub fn expected_flags(type_code: u8) -> Option<u8> {
         | T::PMSI_TUNNEL
         | T::IPV6_EXTENDED_COMMUNITIES
         | T::LARGE_COMMUNITY
-        | T::OTC => F::OPTIONAL | F::TRANSITIVE,
+        | T::OTC
+        | T::BGP_PREFIX_SID => F::OPTIONAL | F::TRANSITIVE,
         _ => return None,
     })
 }
@@ -321,6 +328,8 @@ fn malformed_action(type_code: u8, ctx: &Context) -> Action {
         | T::AS4_AGGREGATOR
         | T::AIGP
         | T::BGP_LS => Action::AttributeDiscard,
+        // RFC 8669 §6: a malformed Prefix-SID is ignored and not passed on.
+        T::BGP_PREFIX_SID => Action::AttributeDiscard,
         // §7.5, §7.9, §7.10: attributes an external neighbor has no business sending.
         T::LOCAL_PREF | T::ORIGINATOR_ID | T::CLUSTER_LIST if ctx.ebgp => Action::AttributeDiscard,
         T::MP_REACH_NLRI | T::MP_UNREACH_NLRI => Action::AfiSafiDisable,
@@ -519,6 +528,9 @@ fn decode_value(
         ),
         T::OTC => AttrValue::Otc(u32v(v).ok_or_else(len_err)?),
         T::BGP_LS => AttrValue::LinkState(Box::new(LinkState::decode(v).map_err(|_| opt_err())?)),
+        T::BGP_PREFIX_SID => {
+            AttrValue::PrefixSid(Box::new(PrefixSid::decode(v).ok_or_else(opt_err)?))
+        }
         _ => AttrValue::Unknown {
             type_code,
             data: v.to_vec(),
@@ -609,7 +621,7 @@ pub(crate) fn decode_attributes(
                 // RFC 7606 §3(c): conflicting Optional/Transitive bits.
                 let action = match type_code {
                     T::MP_REACH_NLRI | T::MP_UNREACH_NLRI => Action::SessionReset,
-                    T::AS4_PATH | T::AS4_AGGREGATOR | T::AIGP | T::BGP_LS => {
+                    T::AS4_PATH | T::AS4_AGGREGATOR | T::AIGP | T::BGP_LS | T::BGP_PREFIX_SID => {
                         Action::AttributeDiscard
                     }
                     T::LOCAL_PREF | T::ORIGINATOR_ID | T::CLUSTER_LIST if ctx.ebgp => {

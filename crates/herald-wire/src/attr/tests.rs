@@ -157,11 +157,11 @@ fn mp_reach_and_unreach() {
             ]),
         })),
     );
-    // A family without a typed NLRI decoder keeps its NLRI raw (MUP here).
+    // A family without a typed NLRI decoder keeps its NLRI raw (SR Policy here).
     rt(
-        "80 0e 0d 0001 55 00 00 02 06 000000000000",
+        "80 0e 0d 0001 49 00 00 02 06 000000000000",
         AttrValue::MpReach(Box::new(MpReach {
-            family: Family::new(Afi::IPV4, Safi::MUP),
+            family: Family::new(Afi::IPV4, Safi::SR_POLICY),
             next_hop: NextHop::Raw(vec![]),
             reserved: 0,
             nlri: NlriList::Raw(hex::decode("0206000000000000").unwrap()),
@@ -497,4 +497,29 @@ fn confederation_segments_from_an_external_peer_make_as_path_malformed() {
         decode_attributes(&bytes, &Context::default(), 0, &mut errors).unwrap();
         assert!(errors.is_empty(), "{errors:?}");
     }
+}
+
+#[test]
+fn prefix_sid_is_typed_and_a_malformed_one_is_discarded_rfc8669_6() {
+    rt(
+        "c0 28 0a 01 0007 00 0000 00000309",
+        AttrValue::PrefixSid(Box::new(PrefixSid {
+            tlvs: vec![prefix_sid::PrefixSidTlv::LabelIndex {
+                reserved: 0,
+                flags: 0,
+                index: 777,
+            }],
+        })),
+    );
+    let c = Context::default();
+    // Label-Index TLV of length 6: the attribute is dropped, the route kept (3/9 data).
+    assert_eq!(
+        err("c0 28 09 01 0006 00 0000 000003", &c),
+        (Action::AttributeDiscard, 3, 9)
+    );
+    // Sent as well-known (Optional bit clear): also only the attribute is dropped.
+    assert_eq!(
+        err("40 28 0a 01 0007 00 0000 00000309", &c),
+        (Action::AttributeDiscard, 3, 4)
+    );
 }

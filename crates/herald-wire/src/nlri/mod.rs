@@ -3,7 +3,7 @@
 //! Each family lives in its own file and exposes the same two operations: decode a run of NLRI
 //! octets into a typed list, and append a typed entry to an output buffer. Typed: IPv4/IPv6
 //! unicast and multicast ([`unicast`]), labeled unicast ([`labeled`]), MPLS VPN ([`vpn`]),
-//! flow specification with flow-vpn ([`flowspec`]), EVPN ([`evpn`]), MCAST-VPN ([`mvpn`]) and BGP-LS ([`bgpls`]). Families not typed yet
+//! flow specification with flow-vpn ([`flowspec`]), EVPN ([`evpn`]), MCAST-VPN ([`mvpn`]), MUP ([`mup`]) and BGP-LS ([`bgpls`]). Families not typed yet
 //! travel as [`NlriList::Raw`] so that they still decode, display as hex and re-encode byte for
 //! byte; RTC and VPLS each slot in as one more file and one more `NlriList` variant.
 
@@ -11,6 +11,7 @@ pub mod bgpls;
 pub mod evpn;
 pub mod flowspec;
 pub mod labeled;
+pub mod mup;
 pub mod mvpn;
 pub mod rtc;
 pub mod unicast;
@@ -25,6 +26,7 @@ pub use bgpls::BgpLs;
 pub use evpn::{Esi, Evpn, EvpnRoute, MacAddress};
 pub use flowspec::FlowSpec;
 pub use labeled::{Label, LabelStack, LabeledPrefix};
+pub use mup::{Mup, MupRoute};
 pub use mvpn::{Mvpn, MvpnRoute};
 pub use rtc::Rtc;
 pub use unicast::Prefix;
@@ -53,6 +55,8 @@ pub enum NlriList {
     Mvpn(Vec<Mvpn>),
     /// BGP-LS and BGP-LS-VPN (RFC 9552).
     BgpLs(Vec<BgpLs>),
+    /// Mobile User Plane routes (draft-mpmz-bess-mup-safi).
+    Mup(Vec<Mup>),
     /// A family this crate does not type yet: the NLRI octets as received.
     Raw(Vec<u8>),
 }
@@ -70,6 +74,7 @@ impl NlriList {
             NlriList::Rtc(p) => p.len(),
             NlriList::Mvpn(p) => p.len(),
             NlriList::BgpLs(p) => p.len(),
+            NlriList::Mup(p) => p.len(),
             NlriList::Raw(_) => 0,
         }
     }
@@ -86,6 +91,7 @@ impl NlriList {
             NlriList::Rtc(p) => p.is_empty(),
             NlriList::Mvpn(p) => p.is_empty(),
             NlriList::BgpLs(p) => p.is_empty(),
+            NlriList::Mup(p) => p.is_empty(),
             NlriList::Raw(r) => r.is_empty(),
         }
     }
@@ -168,6 +174,11 @@ impl NlriList {
                 bgpls::decode_into(bytes, add_path, family.safi == Safi::BGP_LS_VPN, &mut v)?;
                 Ok(NlriList::BgpLs(v))
             }
+            (Afi::IPV4 | Afi::IPV6, Safi::MUP) => {
+                let mut v = Vec::new();
+                mup::decode_into(afi, bytes, add_path, &mut v)?;
+                Ok(NlriList::Mup(v))
+            }
             _ => Ok(NlriList::Raw(bytes.to_vec())),
         }
     }
@@ -188,6 +199,7 @@ impl NlriList {
             NlriList::Rtc(p) => p.iter().for_each(|p| p.encode(add_path, out)),
             NlriList::Mvpn(p) => p.iter().for_each(|p| p.encode(add_path, out)),
             NlriList::BgpLs(p) => p.iter().for_each(|p| p.encode(add_path, out)),
+            NlriList::Mup(p) => p.iter().for_each(|p| p.encode(add_path, out)),
             NlriList::Raw(r) => out.extend_from_slice(r),
         }
     }
@@ -211,8 +223,10 @@ pub enum Nlri {
 ///
 /// Identity (`Eq`, `Hash`, `Ord`) leaves out a labeled or VPN route's label stack: labels are
 /// the route's data, not its key (RFC 8277 §2.4, RFC 4364 §4.3.2), so the same prefix (and
-/// route distinguisher) announced again with another label replaces the route.
-/// [`EncodedNlri::same_octets`] compares everything.
+/// route distinguisher) announced again with another label replaces the route. Likewise a MUP
+/// Type 1 Session Transformed route is identified by its RD and prefix alone
+/// (draft-mpmz-bess-mup-safi: its TEID, QFI and endpoints are data), see
+/// [`EncodedNlri::with_key`]. [`EncodedNlri::same_octets`] compares everything.
 #[derive(Clone, Debug)]
 pub struct EncodedNlri {
     /// Path identifier (RFC 7911).
@@ -220,6 +234,9 @@ pub struct EncodedNlri {
     bytes: Arc<[u8]>,
     /// Octets of the label stack after the length octet (labeled and VPN NLRI), else 0.
     label_octets: u8,
+    /// With [`EncodedNlri::with_key`]: the octets after the 4-octet MUP header that identify
+    /// the route; else 0.
+    key_octets: u8,
 }
 
 impl EncodedNlri {
@@ -229,6 +246,19 @@ impl EncodedNlri {
             path_id,
             bytes: Arc::from(bytes),
             label_octets: 0,
+            key_octets: 0,
+        }
+    }
+
+    /// A MUP NLRI (4-octet header, then the route) identified by its header's architecture and
+    /// route type and the first `key` octets after the header (a Type 1 ST route's RD, prefix
+    /// length and prefix), not by the rest.
+    pub fn with_key(path_id: Option<u32>, bytes: &[u8], key: usize) -> Self {
+        EncodedNlri {
+            path_id,
+            bytes: Arc::from(bytes),
+            label_octets: 0,
+            key_octets: u8::try_from(key).unwrap_or(0),
         }
     }
 
@@ -238,6 +268,7 @@ impl EncodedNlri {
             path_id,
             bytes: Arc::from(bytes),
             label_octets: u8::try_from(labels).unwrap_or(0),
+            key_octets: 0,
         }
     }
 
@@ -247,18 +278,22 @@ impl EncodedNlri {
     }
 
     /// What identifies the route: the length in bits without the labels, and the octets after
-    /// them (or all the octets for NLRI without labels).
-    fn key(&self) -> (u8, &[u8]) {
+    /// them (or all the octets for NLRI without labels); for [`EncodedNlri::with_key`], the
+    /// MUP header's architecture and route type and the key octets after the header.
+    fn key(&self) -> (u8, u8, &[u8], &[u8]) {
+        if self.key_octets != 0 {
+            let head = self.bytes.get(..3).unwrap_or_default();
+            let key = self.bytes.get(4..4 + usize::from(self.key_octets));
+            return (2, 0, head, key.unwrap_or(&self.bytes));
+        }
         let n = usize::from(self.label_octets);
         if n == 0 {
-            return (0, &self.bytes);
+            return (0, 0, &[], &self.bytes);
         }
         let bits = self.bytes.first().copied().unwrap_or(0);
         let rest = self.bytes.get(1 + n..).unwrap_or_default();
-        (
-            bits.saturating_sub(self.label_octets.saturating_mul(8)),
-            rest,
-        )
+        let bits = bits.saturating_sub(self.label_octets.saturating_mul(8));
+        (1, bits, &[], rest)
     }
 
     /// Whether both are the same octets, labels included.

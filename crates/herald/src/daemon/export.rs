@@ -187,8 +187,10 @@ pub fn prepare(key: &GroupKey, view: &SessionView, ctx: &Context) -> Result<Prep
             (_, ip) if family.safi == Safi::MCAST_VPN => ip,
             (Afi::IPV4, IpAddr::V4(_)) | (Afi::IPV6, IpAddr::V6(_)) => view.local_address,
             (Afi::IPV6, IpAddr::V4(a)) => IpAddr::V6(a.to_ipv6_mapped()),
-            // An L2VPN (EVPN) next hop is the local address of either family (RFC 7432 §7).
+            // An L2VPN (EVPN) next hop is the local address of either family (RFC 7432 §7), and
+            // so is a MUP one.
             (Afi::L2VPN, ip) => ip,
+            (_, ip) if family.safi == Safi::MUP => ip,
             _ => return Err(Skip::NoSelfAddress(family)),
         }),
     };
@@ -254,6 +256,9 @@ pub fn prepare(key: &GroupKey, view: &SessionView, ctx: &Context) -> Result<Prep
             attrs.push(Attribute::new(AttrValue::NextHop(a)));
             None
         }
+        // A MUP route's next hop is of either family, sent as it is (ExaBGP does so; the MUP
+        // draft's SRv6 examples give IPv4 routes IPv6 next hops).
+        (f, Some(ip)) if f.safi == Safi::MUP => Some(NextHop::from_ip(ip)),
         (f, Some(IpAddr::V6(a))) if f.afi == Afi::IPV4 => match a.to_ipv4_mapped() {
             Some(v4) if f == Family::IPV4_UNICAST => {
                 attrs.push(Attribute::new(AttrValue::NextHop(v4)));
@@ -660,6 +665,31 @@ mod tests {
         // Not negotiated: not sent.
         let w = view(65001, true);
         assert!(prepare(&k, &w, &w.negotiated.send_context()).is_err());
+    }
+
+    #[test]
+    fn mup_routes_keep_a_next_hop_of_the_other_family_as_exabgp_sends_it() {
+        let mup4 = Family::new(Afi::IPV4, Safi::MUP);
+        let mut v = view(65001, true);
+        v.negotiated.families.push(mup4);
+        let ctx = v.negotiated.send_context();
+        // ExaBGP's api-ipv4.run route: an IPv4 MUP route with an IPv6 next hop, no extended
+        // next hop negotiated; the octets ExaBGP sent for it (herald-wire's exabgp-mup.txt).
+        let r = herald_config::parse_mup_route(
+            Afi::IPV4,
+            "mup-isd 10.0.1.0/24 rd 100:100 next-hop 2001::1",
+        )
+        .unwrap();
+        let p = prepare(&key(mup4, r.next_hop, vec![]), &v, &ctx).unwrap();
+        let mut out = Vec::new();
+        announce(&mut out, &ctx, &p, std::slice::from_ref(&r.nlri)).unwrap();
+        let hex = hex::encode_upper(&out);
+        assert!(
+            hex.contains(
+                "0001551020010000000000000000000000000001000100010C0000006400000064180A0001"
+            ),
+            "{hex}"
+        );
     }
 
     #[test]

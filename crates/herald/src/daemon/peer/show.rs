@@ -330,7 +330,10 @@ impl Peer {
             return None;
         }
         let plain = |fam: &Family| {
-            matches!(fam.safi, herald_wire::Safi::UNICAST | herald_wire::Safi::MULTICAST)
+            matches!(
+                fam.safi,
+                herald_wire::Safi::UNICAST | herald_wire::Safi::MULTICAST
+            )
         };
         let add_path = self
             .view
@@ -338,7 +341,10 @@ impl Peer {
             .map(|v| v.negotiated.add_path_receive.clone())
             .unwrap_or_default();
         let families: Vec<Family> = self.rib_in.families().collect();
-        if families.iter().any(|fam| !plain(fam) || add_path.contains(fam)) {
+        if families
+            .iter()
+            .any(|fam| !plain(fam) || add_path.contains(fam))
+        {
             return None;
         }
         let v6 = f.net.addr().is_ipv6();
@@ -487,6 +493,10 @@ fn out_nlri_text(family: Family, n: &herald_wire::Nlri) -> String {
             Some(herald_wire::NlriList::Mvpn(v)) => v
                 .first()
                 .map(|m| format!("mcast-vpn {}", m.route))
+                .unwrap_or_default(),
+            Some(herald_wire::NlriList::Mup(v)) => v
+                .first()
+                .map(|m| format!("mup {}", m.route))
                 .unwrap_or_default(),
             _ => format!("0x{}", hex::encode(e.bytes())),
         },
