@@ -249,7 +249,7 @@ pub const KEYWORDS: &[Keyword] = &[
     k(C::Api, "receive", Yes),
     k(C::ApiMessage, "parsed", Yes),
     k(C::ApiMessage, "packets", Yes),
-    k(C::ApiMessage, "consolidate", Unsupported),
+    k(C::ApiMessage, "consolidate", Yes),
     k(C::ApiMessage, "open", Yes),
     k(C::ApiMessage, "update", Yes),
     k(C::ApiMessage, "notification", Yes),

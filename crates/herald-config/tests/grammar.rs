@@ -599,7 +599,6 @@ fn api_events_herald_does_not_produce_are_refused_as_unsupported() {
     for (setting, word) in [
         ("negotiated;", "negotiated"),
         ("fsm;", "fsm"),
-        ("receive { parsed; consolidate; update; }", "consolidate"),
         ("receive { parsed; operational; }", "operational"),
     ] {
         let text = format!(

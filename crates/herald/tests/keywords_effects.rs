@@ -613,6 +613,62 @@ fn processes_match_subscribes_the_processes_whose_name_starts_with_a_match() {
 }
 
 #[test]
+fn consolidate_puts_the_octets_into_the_parsed_event_instead_of_a_second_one() {
+    let dir = tempdir("kw-consolidate");
+    session_with_processes(
+        &dir,
+        "127.0.63.41",
+        "127.0.63.42",
+        "process j { run ./rec.sh j; encoder json; }\nprocess t { run ./rec.sh t; encoder text; }\nprocess p { run ./rec.sh p; encoder json; }",
+        " api { processes [ j t ]; receive { parsed; packets; consolidate; open; keepalive; } }\n api { processes [ p ]; receive { parsed; packets; open; } }\n",
+        &[],
+        3,
+    );
+    let (j, t, p) = (events(&dir, "j"), events(&dir, "t"), events(&dir, "p"));
+    // Consolidated: one event per message, parsed, with the header and body.
+    let opens: Vec<&str> = j
+        .lines()
+        .filter(|l| l.contains(r#""type": "open""#))
+        .collect();
+    assert_eq!(opens.len(), 1, "{j}");
+    assert!(
+        opens[0].contains(r#""header": "0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF"#),
+        "{j}"
+    );
+    assert!(opens[0].contains(r#""body": "0x04FDEA"#), "{j}");
+    assert!(
+        opens[0].contains(r#""open": { "version": 4, "asn": 65002"#),
+        "{j}"
+    );
+    kinds(&j);
+    let ka = j
+        .lines()
+        .find(|l| l.contains(r#""type": "keepalive""#))
+        .unwrap_or_default();
+    assert!(
+        ka.contains(r#""header": "0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF001304""#),
+        "{j}"
+    );
+    assert!(!ka.contains(r#""body""#), "a KEEPALIVE has no body: {ka}");
+    let open_line = t
+        .lines()
+        .find(|l| l.contains(" receive open "))
+        .unwrap_or_default();
+    assert!(
+        open_line.contains(" header 0xFFFFFFFF") && open_line.contains(" body 0x04FDEA"),
+        "{t}"
+    );
+    // Without consolidate: a packet event and a parsed one.
+    assert_eq!(
+        p.lines()
+            .filter(|l| l.contains(r#""type": "open""#))
+            .count(),
+        2,
+        "{p}"
+    );
+}
+
+#[test]
 fn send_receive_keepalive_and_refresh_select_the_message_events() {
     let dir = tempdir("kw-send");
     recorder(&dir);

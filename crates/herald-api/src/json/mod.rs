@@ -545,6 +545,21 @@ pub fn write_packet(
     out.push_str("\" }  } }");
 }
 
+/// ExaBGP's `consolidate`: a parsed message (a line [`write_message`] wrote) that also carries
+/// the message's octets, as `"header": "0x…", "body": "0x…"` before `"neighbor"`.
+pub fn consolidate(line: &mut String, header: &[u8], body: &[u8]) {
+    let mut hb = String::with_capacity(32 + 2 * (header.len() + body.len()));
+    if !header.is_empty() {
+        let _ = write!(hb, "\"header\": \"0x{}\", ", hex_upper(header));
+    }
+    if !body.is_empty() {
+        let _ = write!(hb, "\"body\": \"0x{}\", ", hex_upper(body));
+    }
+    if let Some(i) = line.find("\"neighbor\": ") {
+        line.insert_str(i, &hb);
+    }
+}
+
 /// The last event a process gets when herald stops:
 /// `{ "exabgp": "5.0.0", "time": …, "host" : …, "pid" : …, "ppid" : …, "type": "notification",
 /// "notification": "shutdown" }`.

@@ -144,6 +144,30 @@ pub fn write_packet(
     out.push('\n');
 }
 
+/// ExaBGP's `consolidate` for the text encoder: the octets of the message whose lines
+/// [`write_message`] wrote to `out`, as ` header 0x… body 0x…`: a line of its own before an
+/// UPDATE's `… update end`, else at the end of the message's one line.
+pub fn consolidate(out: &mut String, header: &[u8], body: &[u8]) {
+    let mut hb = String::new();
+    if !header.is_empty() {
+        let _ = write!(hb, " header 0x{}", crate::json::hex_upper(header));
+    }
+    if !body.is_empty() {
+        let _ = write!(hb, " body 0x{}", crate::json::hex_upper(body));
+    }
+    if hb.is_empty() {
+        return;
+    }
+    let trimmed = out.trim_end_matches('\n');
+    let last_line = trimmed.rfind('\n').map_or(0, |i| i + 1);
+    if trimmed.ends_with(" update end") {
+        hb.push('\n');
+        out.insert_str(last_line, &hb);
+    } else {
+        out.insert_str(trimmed.len(), &hb);
+    }
+}
+
 /// One message: an UPDATE (its routes, or an End-of-RIB), OPEN, NOTIFICATION, KEEPALIVE or
 /// ROUTE-REFRESH.
 pub fn write_message(out: &mut String, peer: &Peer, dir: Direction, msg: &Message, ctx: &Context) {

@@ -446,12 +446,8 @@ impl<'a> Parser<'a> {
 }
 
 fn set_message(dir: &mut ApiMessages, k: &Token<'_>, b: bool) -> Result<()> {
-    if b && matches!(k.text, "consolidate" | "operational") {
-        return Err(unsupported(
-            k,
-            k.text,
-            "use 'parsed' and/or 'packets'; herald has no operational messages",
-        ));
+    if b && k.text == "operational" {
+        return Err(unsupported(k, k.text, "herald has no operational messages"));
     }
     let slot = match k.text {
         "parsed" => &mut dir.parsed,

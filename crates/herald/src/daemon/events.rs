@@ -277,6 +277,7 @@ impl Events {
         );
         let mut parsed = Formatted::default();
         let mut packets = Formatted::default();
+        let mut consolidated = Formatted::default();
         let mut owned: Option<Option<Message>> = None;
         for s in &self.subs {
             let m = if sent { &s.send } else { &s.receive };
@@ -299,11 +300,27 @@ impl Events {
                         .as_ref(),
                 };
                 let Some(msg) = msg else { continue };
-                let line = parsed.get(
-                    s.encoder,
-                    |o| json::write_message(o, &env, msg, ctx),
-                    |o| herald_api::text::write_message(o, peer, direction, msg, ctx),
-                );
+                // ExaBGP's `consolidate` with `packets`: the parsed message carries its octets
+                // (and no separate packet event is written).
+                let line = if m.consolidate && m.packets {
+                    consolidated.get(
+                        s.encoder,
+                        |o| {
+                            json::write_message(o, &env, msg, ctx);
+                            json::consolidate(o, header, body);
+                        },
+                        |o| {
+                            herald_api::text::write_message(o, peer, direction, msg, ctx);
+                            herald_api::text::consolidate(o, header, body);
+                        },
+                    )
+                } else {
+                    parsed.get(
+                        s.encoder,
+                        |o| json::write_message(o, &env, msg, ctx),
+                        |o| herald_api::text::write_message(o, peer, direction, msg, ctx),
+                    )
+                };
                 s.consumer.push_event(line);
             }
         }
