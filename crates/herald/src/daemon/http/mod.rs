@@ -320,6 +320,11 @@ pub async fn start(
         states,
     };
     let app = router(state);
+    // Answers go out as they are written: without TCP_NODELAY a small answer waits for the
+    // client's delayed ACK (tens of milliseconds per request).
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     Ok(tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app).await {
             warn!("HTTP server stopped: {e}");
