@@ -40,7 +40,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
-use super::labeled::{path_id, Label};
+use super::labeled::Label;
 use super::vpn::RouteDistinguisher;
 
 /// EVPN route type codes (IANA "EVPN Route Types").
@@ -619,27 +619,18 @@ impl Evpn {
 }
 
 /// Decode a run of EVPN NLRI, appending to `out`.
-pub fn decode_into(
-    mut bytes: &[u8],
-    add_path: bool,
-    out: &mut Vec<Evpn>,
-) -> Result<(), &'static str> {
-    while !bytes.is_empty() {
-        let (path_id, rest) = path_id(bytes, add_path)?;
-        let Some((&[t, len], rest)) = rest.split_first_chunk::<2>() else {
-            return Err("EVPN NLRI too short for route type and length");
-        };
-        let n = usize::from(len);
-        let (Some(value), Some(rest)) = (rest.get(..n), rest.get(n..)) else {
-            return Err("EVPN NLRI overruns the attribute");
-        };
-        bytes = rest;
+pub fn decode_into(bytes: &[u8], add_path: bool, out: &mut Vec<Evpn>) -> Result<(), &'static str> {
+    let errors = (
+        "EVPN NLRI too short for route type and length",
+        "EVPN NLRI overruns the attribute",
+    );
+    super::labeled::type_length_routes(bytes, add_path, errors, |path_id, t, value| {
         out.push(Evpn {
             path_id,
             route: EvpnRoute::decode(t, value)?,
         });
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 #[cfg(test)]

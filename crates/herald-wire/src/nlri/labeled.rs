@@ -176,6 +176,30 @@ pub(crate) fn path_id(bytes: &[u8], add_path: bool) -> Result<(Option<u32>, &[u8
     }
 }
 
+/// Walk a run of `[path identifier] route type (1) | length (1) | value` NLRI (EVPN,
+/// MCAST-VPN), calling `route` with each one's path identifier, type and value; `short` and
+/// `overrun` are the errors for a route cut before its length or its value.
+pub(crate) fn type_length_routes<'a>(
+    mut bytes: &'a [u8],
+    add_path: bool,
+    (short, overrun): (&'static str, &'static str),
+    mut route: impl FnMut(Option<u32>, u8, &'a [u8]) -> Result<(), &'static str>,
+) -> Result<(), &'static str> {
+    while !bytes.is_empty() {
+        let (id, rest) = path_id(bytes, add_path)?;
+        let Some((&[t, len], rest)) = rest.split_first_chunk::<2>() else {
+            return Err(short);
+        };
+        let n = usize::from(len);
+        let (Some(value), Some(rest)) = (rest.get(..n), rest.get(n..)) else {
+            return Err(overrun);
+        };
+        bytes = rest;
+        route(id, t, value)?;
+    }
+    Ok(())
+}
+
 /// Split off a length-in-bits-prefixed field: (bits, the ceil(bits / 8) octets, the rest).
 pub(crate) fn bit_field(bytes: &[u8]) -> Result<(usize, &[u8], &[u8]), &'static str> {
     let Some((&len, rest)) = bytes.split_first() else {

@@ -35,7 +35,6 @@
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use super::labeled::path_id;
 use super::vpn::RouteDistinguisher;
 
 /// MCAST-VPN route type codes (IANA "MCAST-VPN Route Types").
@@ -322,27 +321,18 @@ impl Mvpn {
 }
 
 /// Decode a run of MCAST-VPN NLRI, appending to `out`.
-pub fn decode_into(
-    mut bytes: &[u8],
-    add_path: bool,
-    out: &mut Vec<Mvpn>,
-) -> Result<(), &'static str> {
-    while !bytes.is_empty() {
-        let (path_id, rest) = path_id(bytes, add_path)?;
-        let Some((&[t, len], rest)) = rest.split_first_chunk::<2>() else {
-            return Err("MCAST-VPN NLRI too short for route type and length");
-        };
-        let n = usize::from(len);
-        let (Some(value), Some(rest)) = (rest.get(..n), rest.get(n..)) else {
-            return Err("MCAST-VPN NLRI overruns the attribute");
-        };
-        bytes = rest;
+pub fn decode_into(bytes: &[u8], add_path: bool, out: &mut Vec<Mvpn>) -> Result<(), &'static str> {
+    let errors = (
+        "MCAST-VPN NLRI too short for route type and length",
+        "MCAST-VPN NLRI overruns the attribute",
+    );
+    super::labeled::type_length_routes(bytes, add_path, errors, |path_id, t, value| {
         out.push(Mvpn {
             path_id,
             route: MvpnRoute::decode(t, value)?,
         });
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 #[cfg(test)]
