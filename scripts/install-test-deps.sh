@@ -6,7 +6,8 @@
 # Idempotent and fast (well under 2 s) when everything is already present.
 #   - Debian packages: bird2 (bird, birdc), gobgpd (gobgpd, gobgp), tshark, chromium (the
 #     looking glass test), prometheus (scrapes herald's /metrics in a test), bgpdump (reads
-#     herald's MRT files in a test), nodejs and npm.
+#     herald's MRT files in a test), pmacct (pmbmpd, the BMP collector of herald-bmp.sh),
+#     nodejs and npm.
 #   - playwright-core (npm, pinned) in ~/.cache/herald/playwright: drives Chromium.
 #     Installed as root (or through passwordless sudo) with apt-get, non-interactively;
 #     tshark's "allow non-root capture?" question is preseeded to "no".
@@ -39,6 +40,7 @@ need_cmd_from_pkg tshark tshark
 need_cmd_from_pkg chromium chromium
 need_cmd_from_pkg prometheus prometheus
 need_cmd_from_pkg bgpdump bgpdump
+need_cmd_from_pkg pmbmpd pmacct
 need_cmd_from_pkg node nodejs
 need_cmd_from_pkg npm npm
 need_cmd_from_pkg python3 python3
@@ -84,7 +86,7 @@ apt_install() { # PKG...
 if [ "${#APT_PACKAGES_WANTED[@]}" -gt 0 ]; then
     apt_install "${APT_PACKAGES_WANTED[@]}"
 fi
-for c in bird birdc gobgpd gobgp tshark chromium prometheus bgpdump node npm python3; do
+for c in bird birdc gobgpd gobgp tshark chromium prometheus bgpdump pmbmpd node npm python3; do
     command -v "$c" >/dev/null 2>&1 || [ -x "/usr/sbin/$c" ] || die "$c still missing after install"
 done
 
@@ -129,5 +131,5 @@ fi
 if [ "${#INSTALLED[@]}" -gt 0 ]; then
     echo "install-test-deps: installed: ${INSTALLED[*]}"
 else
-    echo "install-test-deps: all present (bird2, gobgpd, tshark, chromium, prometheus, bgpdump, exabgp $EXABGP_VERSION in $VENV)"
+    echo "install-test-deps: all present (bird2, gobgpd, tshark, chromium, prometheus, bgpdump, pmacct, exabgp $EXABGP_VERSION in $VENV)"
 fi

@@ -432,6 +432,106 @@ fn session_seeds() -> Vec<(&'static str, Cfg, Vec<Op>)> {
     ]
 }
 
+/// (name, input) for `bmp_decode`: one of each BMP message type, made by herald-bmp.
+fn bmp_seeds() -> Vec<(&'static str, Vec<u8>)> {
+    use herald_bmp::{info, stat, termination, PeerDownReason, PeerHeader, PeerUp, Stat, Tlv};
+    let ctx = context(0);
+    let v4 = PeerHeader::global(
+        "192.0.2.1".parse().expect("ip"),
+        65001,
+        "192.0.2.1".parse().expect("id"),
+        1_700_000_000,
+        1,
+    );
+    let mut v6 = v4.clone();
+    v6.address = "2001:db8::1".parse().expect("ip");
+    v6.flags = herald_bmp::flag::A;
+    let open = |asn| Message::Open(Open::new(asn, 90, Ipv4Addr::new(10, 0, 0, 1), vec![]));
+    let mut block = Vec::new();
+    builder::announce(
+        &mut block,
+        &ctx,
+        Family::IPV4_UNICAST,
+        None,
+        &AttrBlock::new(&attrs(Some(Ipv4Addr::new(192, 0, 2, 1))), &ctx),
+        &[p("10.0.0.0/8"), p("192.0.2.0/24")],
+    )
+    .expect("fits");
+    let cease = Message::Notification(Notification::new(6, 2, Vec::new())).to_bytes(&ctx);
+    let one = |m: herald_bmp::Message| m.to_bytes();
+    vec![
+        (
+            "initiation",
+            one(herald_bmp::Message::Initiation(vec![
+                Tlv::text(info::SYS_DESCR, "herald"),
+                Tlv::text(info::SYS_NAME, "r1"),
+            ])),
+        ),
+        (
+            "peer_up",
+            one(herald_bmp::Message::PeerUp(Box::new(PeerUp {
+                peer: v4.clone(),
+                local_address: "192.0.2.2".parse().expect("ip"),
+                local_port: 179,
+                remote_port: 50000,
+                sent_open: open(65002).to_bytes(&ctx),
+                received_open: open(65001).to_bytes(&ctx),
+                information: vec![Tlv::text(info::STRING, "up")],
+            }))),
+        ),
+        (
+            "route_monitoring",
+            one(herald_bmp::Message::RouteMonitoring {
+                peer: v4.clone(),
+                update: block,
+            }),
+        ),
+        (
+            "route_monitoring_v6_as2",
+            one(herald_bmp::Message::RouteMonitoring {
+                peer: v6.clone(),
+                update: Message::Update(herald_wire::Update::end_of_rib_for(Family::IPV6_UNICAST))
+                    .to_bytes(&ctx),
+            }),
+        ),
+        (
+            "statistics",
+            one(herald_bmp::Message::Statistics {
+                peer: v4.clone(),
+                stats: vec![
+                    Stat::gauge(stat::ADJ_RIB_IN_ROUTES, 2),
+                    Stat::family_gauge(stat::ADJ_RIB_IN_FAMILY_ROUTES, 1, 1, 2),
+                    Stat::counter(stat::TREAT_AS_WITHDRAW_UPDATES, 0),
+                ],
+            }),
+        ),
+        (
+            "peer_down",
+            [
+                PeerDownReason::LocalNotification(cease.clone()),
+                PeerDownReason::RemoteNotification(cease),
+                PeerDownReason::LocalNoNotification(1),
+                PeerDownReason::RemoteNoData,
+            ]
+            .into_iter()
+            .flat_map(|reason| {
+                one(herald_bmp::Message::PeerDown {
+                    peer: v6.clone(),
+                    reason,
+                })
+            })
+            .collect(),
+        ),
+        (
+            "termination",
+            one(herald_bmp::Message::Termination(vec![Tlv {
+                kind: termination::REASON,
+                value: termination::ADMINISTRATIVELY_CLOSED.to_be_bytes().to_vec(),
+            }])),
+        ),
+    ]
+}
+
 fn all() -> Vec<(PathBuf, Vec<u8>)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds");
     let mut files = Vec::new();
@@ -444,6 +544,9 @@ fn all() -> Vec<(PathBuf, Vec<u8>)> {
     }
     for (name, input) in builder_seeds() {
         files.push((dir.join("builder").join(name), input));
+    }
+    for (name, input) in bmp_seeds() {
+        files.push((dir.join("bmp_decode").join(name), input));
     }
     for (name, cfg, ops) in session_seeds() {
         files.push((dir.join("session_fsm").join(name), fsm::encode(&cfg, &ops)));
@@ -492,6 +595,21 @@ fn committed_seeds_are_current() {
                 "{} is stale (run with WRITE_SEEDS=1)",
                 path.display()
             );
+        }
+    }
+}
+
+#[test]
+fn bmp_seeds_decode_cleanly() {
+    for (name, input) in bmp_seeds() {
+        let mut rest = input.as_slice();
+        while !rest.is_empty() {
+            let len = herald_bmp::frame(rest)
+                .expect(name)
+                .unwrap_or_else(|| panic!("{name}: a partial message"));
+            let (m, tail) = rest.split_at(len);
+            herald_bmp::Message::decode(m).expect(name);
+            rest = tail;
         }
     }
 }

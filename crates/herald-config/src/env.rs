@@ -105,6 +105,11 @@ pub struct Env {
     pub mrt_table: Option<String>,
     /// `mrt.table-interval`: seconds between snapshots, taken on multiples of it (7200).
     pub mrt_table_interval: u32,
+    /// `bmp.collectors` (herald's own): BMP collectors (RFC 7854) herald connects to and
+    /// reports its sessions to, `ADDR:PORT` or `[V6]:PORT` separated by spaces. Empty: none.
+    pub bmp_collectors: Vec<std::net::SocketAddr>,
+    /// `bmp.statistics-interval`: seconds between Statistics Reports (60; 0 = none).
+    pub bmp_statistics_interval: u32,
     /// ExaBGP settings that were set and that herald does not know (`section.key`).
     pub unknown: Vec<String>,
 }
@@ -143,6 +148,8 @@ impl Default for Env {
             mrt_updates_size: 0,
             mrt_table: None,
             mrt_table_interval: 7200,
+            bmp_collectors: Vec::new(),
+            bmp_statistics_interval: 60,
             unknown: Vec::new(),
         }
     }
@@ -162,7 +169,7 @@ pub struct EnvError {
 
 /// Sections that hold settings herald reads; unknown keys in them are an error for `herald.`
 /// variables (a typo) and ignored for `exabgp.` ones (ExaBGP has many herald does not use).
-const SECTIONS: &[&str] = &["tcp", "api", "bgp", "log", "daemon", "http", "mrt"];
+const SECTIONS: &[&str] = &["tcp", "api", "bgp", "log", "daemon", "http", "mrt", "bmp"];
 
 impl Env {
     /// Read settings from `(name, value)` pairs such as `std::env::vars()`. Variables not
@@ -306,6 +313,17 @@ impl Env {
                     .filter(|n| *n > 0)
                     .ok_or("expected a number of seconds, 1 or more")?
             }
+            ("bmp", "collectors") => {
+                let mut addrs = Vec::new();
+                for a in v.split_whitespace() {
+                    addrs.push(
+                        a.parse::<std::net::SocketAddr>()
+                            .map_err(|_| format!("'{a}' is not ADDRESS:PORT or [IPV6]:PORT"))?,
+                    );
+                }
+                self.bmp_collectors = addrs;
+            }
+            ("bmp", "statistics_interval") => self.bmp_statistics_interval = number()?,
             ("http", "token_file") => {
                 self.http_token_file = (!v.is_empty()).then(|| std::path::PathBuf::from(v))
             }
@@ -441,6 +459,31 @@ mod tests {
         assert!(e.api_ack);
         assert_eq!(e.api_encoder, Encoder::Json);
         assert_eq!(e.log_level, LogLevel::Info);
+    }
+
+    #[test]
+    fn bmp_collectors_are_addresses_with_ports_and_statistics_default_to_60_s() {
+        let e = Env::from_vars(vars(&[
+            ("herald.bmp.collectors", " 127.0.0.1:1790  [::1]:11019 "),
+            ("herald.bmp.statistics-interval", "0"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            e.bmp_collectors,
+            vec![
+                "127.0.0.1:1790".parse().unwrap(),
+                "[::1]:11019".parse().unwrap()
+            ]
+        );
+        assert_eq!(e.bmp_statistics_interval, 0);
+        assert_eq!(Env::default().bmp_collectors, vec![]);
+        assert_eq!(Env::default().bmp_statistics_interval, 60);
+        let e = Env::from_vars(vars(&[("herald.bmp.collectors", "")])).unwrap();
+        assert!(e.bmp_collectors.is_empty());
+        for bad in ["collector.example:1790", "127.0.0.1", "::1:1790"] {
+            let e = Env::from_vars(vars(&[("herald.bmp.collectors", bad)]));
+            assert!(e.is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -420,6 +420,8 @@ pub const KEYWORDS: &[Keyword] = &[
     k(C::Environment, "mrt.updates_size", Yes),
     k(C::Environment, "mrt.table", Yes),
     k(C::Environment, "mrt.table_interval", Yes),
+    k(C::Environment, "bmp.collectors", Yes),
+    k(C::Environment, "bmp.statistics_interval", Yes),
     k(C::Environment, "api.ack", Yes),
     k(C::Environment, "api.encoder", Yes),
     k(C::Environment, "api.respawn", Yes),

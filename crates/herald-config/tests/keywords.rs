@@ -243,6 +243,8 @@ const EFFECTS: &[(Context, &str, &[&str])] = &[
     (C::Environment, "mrt.updates_size", &["crates/herald/tests/mrt.rs::updates_files_rotate_by_size_and_lose_nothing"]),
     (C::Environment, "mrt.table", &["crates/herald/tests/mrt.rs::table_dump_v2_snapshots_hold_the_adj_rib_in"]),
     (C::Environment, "mrt.table_interval", &["crates/herald/tests/mrt.rs::table_dump_v2_snapshots_hold_the_adj_rib_in"]),
+    (C::Environment, "bmp.collectors", &["crates/herald/tests/bmp.rs::a_collector_sees_initiation_peer_up_routes_statistics_and_peer_down"]),
+    (C::Environment, "bmp.statistics_interval", &["crates/herald/tests/bmp.rs::a_collector_sees_initiation_peer_up_routes_statistics_and_peer_down"]),
     (C::Environment, "http.token_file", &[
         "crates/herald/tests/http.rs::writes_need_the_token_and_take_the_text_api_grammar",
         "crates/herald/tests/http.rs::writes_are_refused_without_a_token_file",

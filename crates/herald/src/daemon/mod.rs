@@ -2,6 +2,7 @@
 //! listener for passive neighbors, helper processes and a control socket speaking the
 //! command language, SIGHUP to reload, SIGTERM/SIGINT to stop.
 
+pub mod bmp;
 pub mod bus;
 pub mod control;
 pub mod dispatch;
@@ -140,6 +141,10 @@ struct Daemon {
     states: tokio::sync::broadcast::Sender<peer::StateChange>,
     /// The MRT updates dump, when `mrt.updates` is set.
     mrt: Option<Arc<mrt::Tap>>,
+    /// The BMP collectors, when `bmp.collectors` is set.
+    bmp: Option<Arc<bmp::Tap>>,
+    /// Their counters, for `/metrics`.
+    bmp_stats: Vec<Arc<bmp::CollectorStats>>,
 }
 
 /// Run the daemon until SIGTERM/SIGINT.
@@ -223,6 +228,8 @@ fn run_with(opts: Options, env: Env, config: Config) -> ExitCode {
             accepting: tokio::sync::watch::Sender::new(false),
             states: tokio::sync::broadcast::Sender::new(1024),
             mrt: None,
+            bmp: None,
+            bmp_stats: Vec::new(),
         };
         d.set_ranges(&d.config.neighbors);
         if let Err(e) = d.start_listeners() {
@@ -263,6 +270,25 @@ fn run_with(opts: Options, env: Env, config: Config) -> ExitCode {
                 }
             }
         }
+        let bmp = if d.env.bmp_collectors.is_empty() {
+            None
+        } else {
+            let name = tokio::fs::read_to_string("/proc/sys/kernel/hostname")
+                .await
+                .map(|h| h.trim().to_string())
+                .ok()
+                .filter(|h| !h.is_empty())
+                .unwrap_or_else(|| "herald".to_string());
+            let (tap, b) = bmp::start(
+                &d.env.bmp_collectors,
+                d.env.bmp_statistics_interval,
+                name,
+                queries.clone(),
+            );
+            d.bmp = Some(tap);
+            d.bmp_stats = b.stats();
+            Some(b)
+        };
         let tables = d
             .env
             .mrt_table
@@ -305,6 +331,10 @@ fn run_with(opts: Options, env: Env, config: Config) -> ExitCode {
                 let _ = h.join();
             });
             let _ = tokio::time::timeout(Duration::from_secs(5), done).await;
+        }
+        // Collectors get the Peer Downs of the stopped sessions, then a Termination.
+        if let Some(b) = bmp {
+            b.close().await;
         }
         if let Some((h, path)) = control {
             h.abort();
@@ -431,7 +461,11 @@ impl Daemon {
                     })
                     .collect();
                 processes.sort_by(|a, b| a.name.cmp(&b.name));
-                let _ = reply.send(http::Snapshot { peers, processes });
+                let _ = reply.send(http::Snapshot {
+                    peers,
+                    processes,
+                    bmp: self.bmp_stats.clone(),
+                });
             }
         }
     }
@@ -877,6 +911,7 @@ impl Daemon {
             description,
             states: self.states.clone(),
             mrt: self.mrt.clone(),
+            bmp: self.bmp.clone(),
         };
         info!(neighbor = %key, routes = spec.export.len(), passive = sc.passive, "neighbor configured");
         let json_peer = herald_api::json::Peer {

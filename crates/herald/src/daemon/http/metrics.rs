@@ -199,6 +199,36 @@ pub(super) async fn scrape(State(st): State<AppState>) -> Answer {
         lost.get_or_create(&l).inc_by(p.lost);
         queued.get_or_create(&l).set(count(p.queued as u64));
     }
+    let bmp_up = gauges(
+        &mut reg,
+        "bmp_collector_up",
+        "1 while the BMP collector is connected",
+    );
+    let bmp_sent = counters(
+        &mut reg,
+        "bmp_messages_sent",
+        "BMP messages written to the collector",
+    );
+    let bmp_dropped = counters(
+        &mut reg,
+        "bmp_messages_dropped",
+        "BMP messages dropped because the collector's queue was full",
+    );
+    let bmp_resets = counters(
+        &mut reg,
+        "bmp_resets",
+        "Connections to the collector closed by herald because it fell behind",
+    );
+    for c in &snap.bmp {
+        use std::sync::atomic::Ordering::Relaxed;
+        let l = vec![("collector", c.address.to_string())];
+        bmp_up.get_or_create(&l).set(i64::from(c.up.load(Relaxed)));
+        bmp_sent.get_or_create(&l).inc_by(c.sent.load(Relaxed));
+        bmp_dropped
+            .get_or_create(&l)
+            .inc_by(c.dropped.load(Relaxed));
+        bmp_resets.get_or_create(&l).inc_by(c.resets.load(Relaxed));
+    }
     let mut process = Registry::default();
     if let Some(rss) = rss_bytes().await {
         let g = Gauge::<i64>::default();

@@ -59,6 +59,8 @@ pub struct Snapshot {
     pub peers: Vec<PeerEntry>,
     /// Every helper process.
     pub processes: Vec<ProcessEntry>,
+    /// Every BMP collector's counters.
+    pub bmp: Vec<std::sync::Arc<crate::daemon::bmp::CollectorStats>>,
 }
 
 /// One neighbor task.

@@ -7,6 +7,7 @@
 //! are serviced between chunks. Route changes (API commands, reloads) that arrive during a dump
 //! are applied when it ends, so none is lost and the dump never sees a table changing under it.
 
+mod bmp;
 mod routes;
 mod show;
 
@@ -84,6 +85,8 @@ pub enum ApiOp {
         /// The answer.
         reply: oneshot::Sender<(Vec<crate::daemon::mrt::TableRoute>, bool)>,
     },
+    /// The session's Peer Up and Adj-RIB-In for a BMP collector; `None` while not established.
+    BmpDump(oneshot::Sender<Option<crate::daemon::bmp::PeerDump>>),
 }
 
 /// Commands to a peer task.
@@ -144,6 +147,8 @@ pub struct PeerSpec {
     pub states: tokio::sync::broadcast::Sender<StateChange>,
     /// The MRT updates dump (`mrt.updates`), if on: messages received and state changes.
     pub mrt: Option<Arc<crate::daemon::mrt::Tap>>,
+    /// The BMP collectors (`bmp.collectors`), if any: Peer Up/Down and UPDATEs received.
+    pub bmp: Option<Arc<crate::daemon::bmp::Tap>>,
 }
 
 /// A neighbor's FSM moved.
@@ -163,6 +168,8 @@ struct Conn {
     queued: Arc<AtomicUsize>,
     drained: Arc<Notify>,
     local: IpAddr,
+    /// Local and remote TCP ports.
+    ports: (u16, u16),
     rbuf: Vec<u8>,
     writer_task: tokio::task::JoinHandle<()>,
     /// Told when the writer gave up: a write error, or `stall` without any byte taken.
@@ -183,6 +190,10 @@ impl Conn {
             .local_addr()
             .map(|a| a.ip())
             .unwrap_or(IpAddr::from([0, 0, 0, 0]));
+        let ports = (
+            stream.local_addr().map_or(0, |a| a.port()),
+            stream.peer_addr().map_or(0, |a| a.port()),
+        );
         let _ = stream.set_nodelay(true);
         let (reader, mut w) = stream.into_split();
         let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
@@ -213,6 +224,7 @@ impl Conn {
             queued,
             drained,
             local,
+            ports,
             rbuf: Vec::with_capacity(65536),
             writer_task,
             write_failed,
@@ -247,6 +259,8 @@ pub struct Counters {
     pub notifications_received: [u64; 8],
     /// Times the session was established.
     pub established: u64,
+    /// UPDATEs whose routes were withdrawn for a malformed attribute (RFC 7606).
+    pub treat_as_withdraw: u64,
 }
 
 impl Counters {
@@ -304,6 +318,8 @@ pub struct Peer {
     /// Writer and drain tasks of closed connections, still flushing a final NOTIFICATION and
     /// waiting for the peer to close.
     closing: Vec<tokio::task::JoinHandle<()>>,
+    /// The OPENs exchanged, for BMP's Peer Up.
+    opens: bmp::Opens,
 }
 
 fn now() -> Instant {
@@ -342,6 +358,7 @@ impl Peer {
             up_since: None,
             stop_done: None,
             closing: Vec::new(),
+            opens: bmp::Opens::default(),
         }
     }
 
@@ -558,6 +575,9 @@ impl Peer {
             ApiOp::TableDump { skip, limit, reply } => {
                 let _ = reply.send(self.table_page(skip, limit));
             }
+            ApiOp::BmpDump(reply) => {
+                let _ = reply.send(self.bmp_dump());
+            }
         }
     }
 
@@ -635,7 +655,11 @@ impl Peer {
                     if let Message::Notification(n) = &m {
                         warn!(peer = %self.spec.name, "sending NOTIFICATION {}", n.describe());
                     }
-                    self.send_bytes(m.to_bytes(&ctx));
+                    let bytes = m.to_bytes(&ctx);
+                    if let Message::Open(_) = &m {
+                        self.bmp_open_sent(&bytes);
+                    }
+                    self.send_bytes(bytes);
                 }
             }
             Output::Close => {
@@ -725,6 +749,7 @@ impl Peer {
         };
         self.events.established(&view);
         self.view = Some(view);
+        self.bmp_up();
         self.counters.established += 1;
         self.up_since = Some(Instant::now());
         self.start_dump(None);
@@ -746,6 +771,7 @@ impl Peer {
             DownReason::ConnectionClosed => {}
         }
         warn!(peer = %self.spec.name, reason = %why, "session down");
+        self.bmp_down(&reason);
         // Programs get ExaBGP's words for the reason, which some of them match on.
         let api_reason = match &reason {
             DownReason::NotificationSent(n) => {
@@ -790,6 +816,9 @@ impl Peer {
 
     fn update(&mut self, u: herald_wire::Update) {
         if let Some(a) = u.action() {
+            if a == herald_wire::Action::TreatAsWithdraw {
+                self.counters.treat_as_withdraw += 1;
+            }
             warn!(peer = %self.spec.name, action = ?a, errors = ?u.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>(), "malformed UPDATE (RFC 7606)");
         }
         if !self.spec.adj_rib_in {
@@ -903,6 +932,7 @@ impl Peer {
                                     msg,
                                 );
                             }
+                            self.bmp_received(msg);
                             self.events.received(local, &m, msg, &ctx);
                             self.session.handle_message(now(), m);
                         }
