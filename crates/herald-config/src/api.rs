@@ -204,3 +204,32 @@ pub fn parse_mup_route(afi: herald_wire::Afi, line: &str) -> Result<Route> {
     })()
     .map_err(in_command)
 }
+
+/// Parse a route target membership route (RFC 4684), the part after `announce ipv4 rtc` /
+/// `withdraw ipv4 rtc`: `origin 65000 route-target target:65000:1 next-hop self …` or `default
+/// …`, in the words of the configuration's `announce { ipv4 { rtc … } }` (herald's own syntax,
+/// docs/configuration.md). The next hop is optional here, as for [`parse_route_specs`].
+pub fn parse_rtc_route(line: &str) -> Result<Route> {
+    (|| {
+        let toks = tokens(line)?;
+        let mut cur = Cursor::new(&toks);
+        let kw = Token {
+            kind: Kind::Word,
+            text: "rtc",
+            line: 1,
+            col: 1,
+        };
+        let mut int = Interner::default();
+        let mut out = Vec::new();
+        crate::route::rtc::rtc_route(
+            &mut cur,
+            &kw,
+            herald_wire::Afi::IPV4,
+            false,
+            &mut int,
+            &mut out,
+        )?;
+        int.routes(&out).pop().ok_or_else(|| err(&kw, "no route"))
+    })()
+    .map_err(in_command)
+}

@@ -69,6 +69,10 @@ pub enum Context {
     /// A field of a MUP route after its address (`teid`, `qfi`, `endpoint`, `source`). Its
     /// `rd` and attributes are route attributes ([`Context::Route`]).
     MupField,
+    /// A field of a route target membership route after `rtc` (`origin`, `route-target`,
+    /// `default`), in `announce { ipv4 { … } }` and the text API's `announce ipv4 rtc …`. Its
+    /// attributes are route attributes ([`Context::Route`]).
+    RtcField,
     /// A route attribute: in `static`, `announce` and the text API's `announce route`.
     Route,
     /// The type of an `extended-community` value (`target` in `target:65000:1`).
@@ -221,7 +225,7 @@ pub const KEYWORDS: &[Keyword] = &[
     k(C::Safi, "sr-policy", Unsupported),
     k(C::Safi, "mup", Yes),
     k(C::Safi, "mpls-vpn", Yes),
-    k(C::Safi, "rtc", Unsupported),
+    k(C::Safi, "rtc", Yes),
     k(C::Safi, "flow", Yes),
     k(C::Safi, "flow-vpn", Yes),
     // capability { }
@@ -298,6 +302,9 @@ pub const KEYWORDS: &[Keyword] = &[
     k(C::MupField, "qfi", Yes),
     k(C::MupField, "endpoint", Yes),
     k(C::MupField, "source", Yes),
+    k(C::RtcField, "origin", Yes),
+    k(C::RtcField, "route-target", Yes),
+    k(C::RtcField, "default", Yes),
     // Route attributes.
     k(C::Route, "next-hop", Yes),
     k(C::Route, "origin", Yes),

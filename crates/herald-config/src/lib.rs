@@ -43,7 +43,7 @@ use std::path::{Path, PathBuf};
 
 pub use api::{
     parse_attributes_nlri, parse_family_flow_command, parse_flow_command, parse_l2vpn_route,
-    parse_mup_route, parse_mvpn_route, parse_route_spec, parse_route_specs,
+    parse_mup_route, parse_mvpn_route, parse_route_spec, parse_route_specs, parse_rtc_route,
 };
 pub use diff::{diff, ConfigDiff, RouteChanges};
 pub use env::{Env, EnvError, LogLevel};

@@ -457,8 +457,8 @@ impl Route {
     }
 
     /// The route as text for messages: its prefix (with the route distinguisher of a VPN
-    /// route), an EVPN or MCAST-VPN route in the configuration's words (`evpn mac-ip rd …`,
-    /// `mcast-vpn source-ad …`), or the family's
+    /// route), an EVPN, MCAST-VPN or RTC route in the configuration's words (`evpn mac-ip rd
+    /// …`, `mcast-vpn source-ad …`, `rtc origin …`), or the family's
     /// name for other NLRI.
     pub fn describe(&self) -> String {
         use herald_wire::NlriList;
@@ -484,6 +484,9 @@ impl Route {
             (_, Some(NlriList::Mup(v))) if v.len() == 1 => v
                 .first()
                 .map_or_else(String::new, |m| format!("mup {}", m.route)),
+            (_, Some(NlriList::Rtc(v))) if v.len() == 1 => v
+                .first()
+                .map_or_else(String::new, crate::route::rtc::describe),
             _ => format!("{} route", self.family),
         }
     }

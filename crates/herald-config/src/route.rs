@@ -30,6 +30,7 @@ pub(crate) mod evpn;
 pub(crate) mod mup;
 pub(crate) mod mvpn;
 mod prefix_sid;
+pub(crate) mod rtc;
 pub(crate) mod vpls;
 
 /// The most routes one `split` may create.
@@ -167,6 +168,8 @@ pub(crate) struct RouteDraft {
     pub mvpn: Option<mvpn::MvpnDraft>,
     /// The fields of a MUP route, when the draft is one (its `rd` is in `mpls`).
     pub mup: Option<mup::MupDraft>,
+    /// The fields of an RTC route, when the draft is one.
+    pub rtc: Option<rtc::RtcDraft>,
     /// The shared part last built from the draft: family, next hop and its index.
     last: Option<(Family, NextHopSpec, u32)>,
 }
@@ -224,6 +227,7 @@ impl Default for RouteDraft {
             vpls: None,
             mvpn: None,
             mup: None,
+            rtc: None,
             last: None,
         }
     }
@@ -253,6 +257,7 @@ impl RouteDraft {
         self.vpls = None;
         self.mvpn = None;
         self.mup = None;
+        self.rtc = None;
         self.last = None;
     }
 
@@ -292,6 +297,12 @@ impl RouteDraft {
                 return Err(err(&kw, "expected a route attribute"));
             }
             match kw.text {
+                // An RTC route's fields first: its `origin ASN` is not the ORIGIN attribute.
+                w if self.rtc.is_some() && rtc::RtcDraft::takes(w, cur.peek()) => {
+                    if let Some(r) = self.rtc.as_mut() {
+                        r.field(&kw, cur)?;
+                    }
+                }
                 "next-hop" => {
                     let v = cur.value(&kw, "an address or 'self'")?;
                     self.next_hop = if v.text.eq_ignore_ascii_case("self") {

@@ -168,19 +168,19 @@ fn ranges_only_for_passive_neighbors() {
 #[test]
 fn unsupported_constructs_say_so_at_the_right_place() {
     let e = errors(&format!(
-        "{HEAD}  family {{\n    ipv4 rtc;\n  }}\n  operational {{\n    x {{ }}\n  }}\n  static {{\n    route 10.0.0.0/24 next-hop 1.1.1.1 bgp-prefix-sid 777;\n  }}\n}}\n"
+        "{HEAD}  family {{\n    ipv4 sr-policy;\n  }}\n  operational {{\n    x {{ }}\n  }}\n  static {{\n    route 10.0.0.0/24 next-hop 1.1.1.1 bgp-prefix-sid 777;\n  }}\n}}\n"
     ));
     assert_eq!(
         e,
         [
-            "bad.conf:6:5: unsupported: family ipv4 rtc (only IPv4/IPv6 unicast, multicast, labeled unicast (nlri-mpls), MPLS VPN, flow, MCAST-VPN, MUP, L2VPN EVPN and VPLS are implemented) (at 'ipv4')",
+            "bad.conf:6:5: unsupported: family ipv4 sr-policy (only IPv4/IPv6 unicast, multicast, labeled unicast (nlri-mpls), MPLS VPN, flow, MCAST-VPN, MUP, IPv4 RTC, L2VPN EVPN and VPLS are implemented) (at 'ipv4')",
             "bad.conf:8:3: unsupported: operational (not implemented yet) (at 'operational')",
             "bad.conf:12:55: expected '[ <label-index> ]' or '[ <label-index>, [ ( <base>,<range> ) ] ]' (at '777')",
         ]
     );
     assert_eq!(
-        one(&format!("{HEAD}  announce {{\n    ipv4 {{\n      rtc 65000:1;\n    }}\n  }}\n}}\n")),
-        "bad.conf:7:7: unsupported: family ipv4 rtc (only IPv4/IPv6 unicast, multicast, labeled unicast (nlri-mpls), MPLS VPN, flow, MCAST-VPN, MUP, L2VPN EVPN and VPLS are implemented) (at 'rtc')"
+        one(&format!("{HEAD}  announce {{\n    ipv4 {{\n      sr-policy 65000:1;\n    }}\n  }}\n}}\n")),
+        "bad.conf:7:7: unsupported: family ipv4 sr-policy (only IPv4/IPv6 unicast, multicast, labeled unicast (nlri-mpls), MPLS VPN, flow, MCAST-VPN, MUP, IPv4 RTC, L2VPN EVPN and VPLS are implemented) (at 'sr-policy')"
     );
     assert!(one(&format!("{HEAD}  l2vpn {{ vpls x {{ }} }}\n}}\n"))
         .contains("a VPLS route needs rd, endpoint, base, offset, size"));

@@ -68,6 +68,7 @@ const EVPN: &str = "crates/herald-config/src/route/evpn.rs";
 const VPLS: &str = "crates/herald-config/src/route/vpls.rs";
 const MVPN: &str = "crates/herald-config/src/route/mvpn.rs";
 const MUP: &str = "crates/herald-config/src/route/mup.rs";
+const RTC: &str = "crates/herald-config/src/route/rtc.rs";
 const PREFIX_SID: &str = "crates/herald-config/src/route/prefix_sid.rs";
 const API: &str = "crates/herald-config/src/api.rs";
 const ENV: &str = "crates/herald-config/src/env.rs";
@@ -141,6 +142,9 @@ const SCRUTINEES: &[(&str, &str, &str, Class)] = &[
     (MUP, "Kind::from_word", "word", Keywords(C::MupRoute)),
     (MUP, "is_field", "word", Keywords(C::MupField)),
     (MUP, "MupDraft::field", "kw.text", Keywords(C::MupField)),
+    (RTC, "is_field", "word", Keywords(C::RtcField)),
+    (RTC, "RtcDraft::takes", "kw", Keywords(C::RtcField)),
+    (RTC, "RtcDraft::field", "kw.text", Keywords(C::RtcField)),
     (PREFIX_SID, "srv6", "kind.text", Values("bgp-prefix-sid-srv6 ( l3-service|l2-service … ): the service")),
     (VPLS, "VplsDraft::field", "kw.text", Keywords(C::VplsField)),
     (ENV, "Env::set", "(section,key)", Keywords(C::Environment)),
@@ -599,6 +603,10 @@ const EFFECTS: &[(Context, &str, &[&str])] = &[
     (C::MupField, "qfi", &["crates/herald-config/tests/mup.rs::exabgps_srv6_mup_example_gives_exabgps_octets"]),
     (C::MupField, "endpoint", &["crates/herald-config/tests/mup.rs::exabgps_srv6_mup_example_gives_exabgps_octets"]),
     (C::MupField, "source", &["crates/herald-config/tests/mup.rs::type_1_st_routes_with_a_source_address"]),
+    (C::Safi, "rtc", &["crates/herald-config/tests/rtc.rs::family_ipv4_rtc_is_negotiated_and_checked", "tests/interop/herald-rtc.sh::GoBGP holds exactly the configured RTC routes"]),
+    (C::RtcField, "origin", &["crates/herald-config/tests/rtc.rs::rtc_routes_to_the_octets_gobgp_sends", "crates/herald-config/tests/rtc.rs::fields_in_any_order_and_origin_igp_is_the_attribute"]),
+    (C::RtcField, "route-target", &["crates/herald-config/tests/rtc.rs::rtc_routes_to_the_octets_gobgp_sends", "crates/herald-config/tests/rtc.rs::partial_route_targets_keep_their_first_bits"]),
+    (C::RtcField, "default", &["crates/herald-config/tests/rtc.rs::rtc_routes_to_the_octets_gobgp_sends", "crates/herald/src/daemon/export/tests/rtc.rs::rtc_routes_go_in_mp_reach_as_gobgp_sends_them"]),
     (C::VplsField, "endpoint", &[
         "crates/herald-config/tests/vpls.rs::the_three_forms_of_exabgps_example_give_the_same_nlri",
         "crates/herald-api/src/command/tests.rs::vpls_routes_from_the_api",
@@ -662,7 +670,6 @@ const UNSUPPORTED: &[(Context, &str, &str)] = &[
     (C::Neighbor, "peer-address", "%N% @$ 10.0.0.1;\n}\n"),
     (C::NeighborBlock, "operational", "%N% @$ {\n }\n}\n"),
     (C::Safi, "sr-policy", "%N% family {\n  @ipv6 $;\n }\n}\n"),
-    (C::Safi, "rtc", "%N% family {\n  @ipv4 $;\n }\n}\n"),
     (C::Capability, "multi-session", "%N% capability {\n  @$ enable;\n }\n}\n"),
     (C::Capability, "operational", "%N% capability {\n  @$;\n }\n}\n"),
     (C::Capability, "aigp", "%N% capability {\n  @$ enable;\n }\n}\n"),

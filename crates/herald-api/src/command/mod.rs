@@ -28,6 +28,10 @@
 //! - EVPN routes (`announce l2vpn evpn …`, `withdraw l2vpn evpn …`) are herald's: ExaBGP 5.0.15
 //!   has no command for them. They take the words of the configuration's
 //!   `announce { l2vpn { evpn … } }` (`herald_config::parse_l2vpn_route`).
+//! - Route target membership routes (`announce ipv4 rtc origin 65000 route-target
+//!   target:65000:1 …`, `announce ipv4 rtc default …`, `withdraw ipv4 rtc …`; RFC 4684) are
+//!   herald's too, in the words of the configuration's `announce { ipv4 { rtc … } }`
+//!   (`herald_config::parse_rtc_route`).
 //!
 //! Errors carry the 1-based column (counted in bytes) of the word at fault, or one past the end
 //! of the line when a word is missing.
@@ -339,6 +343,9 @@ announce ipv4|ipv6 mcast-vpn source-ad source <ip> group <ip> rd <rd> next-hop <
 announce ipv4|ipv6 mcast-vpn shared-join rp <ip> group <ip> rd <rd> source-as <asn> next-hop <ip>|self [<attribute> …]
 announce ipv4|ipv6 mcast-vpn source-join source <ip> group <ip> rd <rd> source-as <asn> next-hop <ip>|self [<attribute> …]
 withdraw ipv4|ipv6 mcast-vpn source-ad|shared-join|source-join <fields>
+announce ipv4 rtc origin <asn> route-target <rt>[/<bits>] next-hop <ip>|self [<attribute> …]
+announce ipv4 rtc default next-hop <ip>|self [<attribute> …]
+withdraw ipv4 rtc origin <asn> route-target <rt>[/<bits>] | default
 announce l2vpn evpn ethernet-ad|mac-ip|multicast|ethernet-segment|prefix rd <rd> [<field> …] next-hop <ip>|self [<attribute> …]
 withdraw l2vpn evpn ethernet-ad|mac-ip|multicast|ethernet-segment|prefix rd <rd> [<field> …]
 announce attributes [<attribute> …] next-hop <ip>|self nlri <prefix> [<prefix> …]
@@ -748,6 +755,25 @@ fn family_routes(w: &mut Words<'_>, afi_word: &Word<'_>, verb: &str) -> Result<V
         // ExaBGP's `announce ipv4 mcast-vpn source-join source … group … rd … source-as …`.
         let (offset, rest) = w.rest();
         let r = herald_config::parse_mvpn_route(afi, rest).map_err(|e| from_config(e, offset))?;
+        return Ok(vec![r]);
+    }
+    if s.text == "rtc" {
+        // herald's `announce ipv4 rtc origin 65000 route-target target:65000:1 next-hop self`
+        // (RFC 4684; ExaBGP has no command for it).
+        if afi != Afi::IPV4 {
+            return Err(at(
+                &s,
+                "route target membership is an IPv4 family (RFC 4684: AFI 1): 'ipv4 rtc'",
+            ));
+        }
+        let (offset, rest) = w.rest();
+        if rest.is_empty() || rest.starts_with('#') {
+            return Err(err(
+                w.end_column(),
+                format!("'{verb} ipv4 rtc' needs 'origin ASN route-target RT' or 'default'"),
+            ));
+        }
+        let r = herald_config::parse_rtc_route(rest).map_err(|e| from_config(e, offset))?;
         return Ok(vec![r]);
     }
     if s.text == "mup" {

@@ -267,7 +267,7 @@ fn announce_ipv4_with_an_ipv6_prefix_is_refused() {
 
 #[test]
 fn announce_ipv4_of_other_safis_is_unsupported() {
-    let e = fails("announce ipv4 rtc 10.0.0.0/24 next-hop 1.2.3.4");
+    let e = fails("announce ipv4 sr-policy 10.0.0.0/24 next-hop 1.2.3.4");
     assert!(e.is_unsupported(), "{e}");
     assert_eq!(e.column, 15);
     // Flow rules: the whole rule from the AFI on (RFC 8955/8956 octets checked in herald-config).

@@ -39,8 +39,9 @@
 //! - An AS4_PATH without AS_PATH is written `attribute [ 0x11 0xC0 ( … ) ]` and AS4_AGGREGATOR
 //!   without AGGREGATOR as `aggregator`, as ExaBGP does; Prefix-SID and other attributes
 //!   herald keeps raw are written raw.
-//! - NLRI of families herald does not type (VPLS, RTC, …) are written `<afi> <safi>
-//!   0x<hex>`.
+//! - NLRI of families herald does not type are written `<afi> <safi> 0x<hex>`.
+//! - RTC routes (RFC 4684) are written in herald's configuration syntax: `rtc origin 65000
+//!   route-target target:65000:1`, `/BITS` after a partial route target, `rtc default`.
 //! - BGP-LS NLRI are written `bgp-ls { … }` with the object `herald_api::json` gives them,
 //!   then `next-hop`, and the BGP-LS Attribute ` bgp-ls { … }` likewise; ExaBGP 5.0.15 writes
 //!   only `afi bgp-ls safi bgp-ls` for each NLRI and the attribute's TLVs as Python reprs.
@@ -166,6 +167,20 @@ pub fn consolidate(out: &mut String, header: &[u8], body: &[u8]) {
     } else {
         out.insert_str(trimmed.len(), &hb);
     }
+}
+
+/// An RTC route in herald's configuration syntax: `rtc default`, or the origin and the route
+/// target, with `/BITS` when the NLRI keeps only part of it (RFC 4684 §4).
+pub fn rtc_words(r: &herald_wire::nlri::Rtc) -> String {
+    if r.len == 0 {
+        return "rtc default".into();
+    }
+    let rt = crate::json::extended::ext_community_string(&herald_wire::attr::ExtCommunity(r.rt));
+    let mut o = format!("rtc origin {} route-target {rt}", r.origin);
+    if r.len < 96 {
+        let _ = write!(o, "/{}", r.len.saturating_sub(32));
+    }
+    o
 }
 
 /// One message: an UPDATE (its routes, or an End-of-RIB), OPEN, NOTIFICATION, KEEPALIVE or
@@ -442,10 +457,7 @@ fn write_nlri(
         NlriList::Rtc(v) => {
             for r in v {
                 line(out, &|o: &mut String| {
-                    let rt = crate::json::extended::ext_community_string(
-                        &herald_wire::attr::ExtCommunity(r.rt),
-                    );
-                    let _ = write!(o, "rtc origin {} route-target {rt}", r.origin);
+                    o.push_str(&rtc_words(r));
                     write_path_id(o, r.path_id);
                     write_next_hop(o, nh);
                 });

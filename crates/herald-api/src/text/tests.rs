@@ -204,3 +204,38 @@ fn mup_routes_and_prefix_sid_in_the_configuration_words() {
     let t = text(&m("ffffffffffffffffffffffffffffffff002f0200000014400101004002004003040a000001c02803040000180a0000"), Direction::Receive);
     assert!(t.contains(" attribute [ 0x28 0xC0 0x040000 ]"), "{t}");
 }
+
+/// RTC routes (RFC 4684) in herald's configuration words, which read back as the same NLRI:
+/// an UPDATE GoBGP 3.10 sent (crates/herald-wire/tests/vectors/gobgp-rtc.txt), then a partial
+/// route target (48 of its bits) and the default route.
+#[test]
+fn rtc_routes_in_the_configuration_words() {
+    let m = |h: &str| Message::decode(&hex::decode(h).unwrap(), &Context::default()).unwrap();
+    assert_eq!(
+        text(&m("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF003E02000000274001010040020040050400000064800E16000184047F001B0900600000FDE80202FA56EA000007"), Direction::Receive),
+        "neighbor 192.0.2.7 receive update start\n\
+         neighbor 192.0.2.7 receive update announced rtc origin 65000 route-target target:4200000000:7 next-hop 127.0.27.9 origin igp local-preference 100\n\
+         neighbor 192.0.2.7 receive update end\n"
+    );
+    let t = text(&m("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF0036020000001F40010100400200800E15000184047F001B090050FA56EA000002FDE9000000"), Direction::Receive);
+    assert_eq!(
+        t,
+        "neighbor 192.0.2.7 receive update start\n\
+         neighbor 192.0.2.7 receive update announced rtc origin 4200000000 route-target target:65001:0/48 next-hop 127.0.27.9 origin igp\n\
+         neighbor 192.0.2.7 receive update announced rtc default next-hop 127.0.27.9 origin igp\n\
+         neighbor 192.0.2.7 receive update end\n"
+    );
+    for (words, nlri) in [
+        (
+            "origin 4200000000 route-target target:65001:0/48",
+            "50FA56EA000002FDE90000",
+        ),
+        ("default", "00"),
+    ] {
+        let r = herald_config::parse_rtc_route(&format!("{words} next-hop 127.0.27.9")).unwrap();
+        match &r.nlri {
+            herald_wire::Nlri::Encoded(e) => assert_eq!(hex::encode_upper(e.bytes()), nlri),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -13,7 +13,7 @@ use crate::route::{err, list, unsupported, Cursor};
 use crate::values::{parse_asn, parse_bool, parse_ipv4, parse_u32};
 
 /// The families herald can announce and decode today.
-pub(crate) const SUPPORTED_FAMILIES: [Family; 14] = [
+pub(crate) const SUPPORTED_FAMILIES: [Family; 15] = [
     Family::IPV4_UNICAST,
     Family::IPV4_MULTICAST,
     Family::IPV6_UNICAST,
@@ -28,6 +28,7 @@ pub(crate) const SUPPORTED_FAMILIES: [Family; 14] = [
     Family::new(Afi::IPV6, Safi::MCAST_VPN),
     Family::new(Afi::IPV4, Safi::MUP),
     Family::new(Afi::IPV6, Safi::MUP),
+    Family::new(Afi::IPV4, Safi::RTC),
 ];
 
 /// The flow specification families a neighbor can have (its rules are [`crate::FlowRule`]s).
@@ -69,7 +70,7 @@ pub(crate) fn check_supported(f: Family, at: &Token<'_>) -> Result<()> {
         Err(unsupported(
             at,
             &format!("family {f}"),
-            "only IPv4/IPv6 unicast, multicast, labeled unicast (nlri-mpls), MPLS VPN, flow, MCAST-VPN, MUP, L2VPN EVPN and VPLS are implemented",
+            "only IPv4/IPv6 unicast, multicast, labeled unicast (nlri-mpls), MPLS VPN, flow, MCAST-VPN, MUP, IPv4 RTC, L2VPN EVPN and VPLS are implemented",
         ))
     }
 }

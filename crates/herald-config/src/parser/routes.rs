@@ -14,6 +14,7 @@ use crate::model::NextHopSpec;
 use crate::route::evpn::{EvpnDraft, Kind as EvpnKind};
 use crate::route::mup::{Kind as MupKind, MupDraft};
 use crate::route::mvpn::mvpn_route;
+use crate::route::rtc::rtc_route;
 use crate::route::vpls::VplsDraft;
 use crate::route::{
     err, parse_prefix, static_family, Cursor, FlowRule, Interner, RouteDraft, RouteRec, Stop,
@@ -442,6 +443,17 @@ impl<'a> Parser<'a> {
                     let r = match sub {
                         Some(brace) => Err(err(&brace, "an mcast-vpn route is one statement")),
                         None => mvpn_route(&mut cur, &s, afi, true, &mut p.interner, routes),
+                    };
+                    if let Err(e) = r {
+                        p.error(e);
+                    }
+                    return sub.is_none();
+                }
+                if family.safi == Safi::RTC {
+                    let mut cur = Cursor::new(stmt.get(1..).unwrap_or_default());
+                    let r = match sub {
+                        Some(brace) => Err(err(&brace, "an rtc route is one statement")),
+                        None => rtc_route(&mut cur, &s, afi, true, &mut p.interner, routes),
                     };
                     if let Err(e) = r {
                         p.error(e);

@@ -142,7 +142,7 @@ fn flow_action(t: &Token<'_>, parts: &[&str]) -> Option<Result<ExtCommunity>> {
 /// The largest traffic rate ExaBGP sends (1 TB/s): a higher one is lowered to it.
 pub(super) const MAX_RATE: u64 = 1_000_000_000_000;
 
-fn ext_community(t: &Token<'_>) -> Result<ExtCommunity> {
+pub(super) fn ext_community(t: &Token<'_>) -> Result<ExtCommunity> {
     let s = t.text;
     let parts: Vec<&str> = s.split(':').collect();
     if let Some(r) = flow_action(t, &parts) {

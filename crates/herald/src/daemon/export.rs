@@ -321,6 +321,9 @@ mod tests {
     use herald_wire::message::{frame, Message};
     use std::net::Ipv4Addr;
 
+    // RTC (RFC 4684) UPDATEs against GoBGP's octets.
+    mod rtc;
+
     fn negotiated(peer_as: u32, asn4: bool) -> Negotiated {
         Negotiated {
             peer_as,

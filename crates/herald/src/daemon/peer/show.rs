@@ -494,6 +494,10 @@ fn out_nlri_text(family: Family, n: &herald_wire::Nlri) -> String {
                 .first()
                 .map(|m| format!("mcast-vpn {}", m.route))
                 .unwrap_or_default(),
+            Some(herald_wire::NlriList::Rtc(v)) => v
+                .first()
+                .map(herald_api::text::rtc_words)
+                .unwrap_or_default(),
             Some(herald_wire::NlriList::Mup(v)) => v
                 .first()
                 .map(|m| format!("mup {}", m.route))
