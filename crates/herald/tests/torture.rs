@@ -487,7 +487,9 @@ impl Rig {
     fn rib_in(&self, ip: &str) -> Vec<String> {
         let out = Command::new(env!("CARGO_BIN_EXE_herald"))
             .args(["ctl", "-s", self.sock.to_str().unwrap()])
-            .args(["show", "adj-rib", "in"])
+            // This neighbor's routes only: another's large table (the flood's) need not be
+            // listed first.
+            .args(["show", "adj-rib", "in", ip])
             .output()
             .unwrap();
         String::from_utf8_lossy(&out.stdout)
