@@ -187,6 +187,9 @@ pub enum NlriRef<'a> {
     /// Flow specification (RFC 8955, RFC 8956), keyed by its components (and route
     /// distinguisher and path identifier); stored with `extended_length` cleared.
     Flow(&'a FlowSpec),
+    /// An EVPN, VPLS, RTC, MCAST-VPN, MUP or BGP-LS route: its NLRI octets and path
+    /// identifier ([`herald_wire::Nlri::decoded`] types it again).
+    Encoded(&'a herald_wire::nlri::EncodedNlri),
 }
 
 /// One route of an [`crate::AdjRibIn`], as queries return it.

@@ -8,7 +8,7 @@
 mod table;
 
 use herald_wire::attr::NextHop;
-use herald_wire::nlri::{FlowSpec, RouteDistinguisher};
+use herald_wire::nlri::{EncodedNlri, FlowSpec, RouteDistinguisher};
 use herald_wire::{Action, AttrValue, Attribute, Family, NlriList, Prefix, Update};
 
 use crate::attrs::Arena;
@@ -30,8 +30,9 @@ pub struct Applied {
 ///
 /// NLRI herald-wire could not type ([`NlriList::Raw`]) cannot be split into routes, so an
 /// UPDATE's raw NLRI store nothing (and raw withdrawals remove nothing); a caller that needs
-/// such routes keeps the UPDATEs themselves. EVPN (RFC 7432), VPLS, RTC and BGP-LS (RFC 9552)
-/// routes are typed but not stored yet either.
+/// such routes keeps the UPDATEs themselves. EVPN, VPLS, RTC, MCAST-VPN, MUP and BGP-LS routes
+/// are stored by their NLRI octets and path identifier ([`NlriRef::Encoded`]): a route sent
+/// again with other octets (another label, say) is another route.
 #[derive(Default)]
 pub struct AdjRibIn {
     /// One table per family that has routes, sorted by family (a table emptied by withdrawals
@@ -164,6 +165,13 @@ impl AdjRibIn {
                 fs.iter().for_each(|f| t.put_flow(f, id, arena, &mut tally));
                 fs.len()
             }
+            Nlri::Typed(l) => {
+                let v = encoded(l);
+                let n = v.len();
+                v.into_iter()
+                    .for_each(|e| t.put_encoded(e, id, arena, &mut tally));
+                n
+            }
             Nlri::Raw => 0,
         };
         arena.acquire(id, tally.new_refs);
@@ -192,6 +200,10 @@ impl AdjRibIn {
             Nlri::Labeled(ps) => ps.iter().filter(|p| t.take_labeled(p, arena)).count(),
             Nlri::Vpn(ps) => ps.iter().filter(|p| t.take_vpn(p, arena)).count(),
             Nlri::Flow(fs) => fs.iter().filter(|f| t.take_flow(f, arena)).count(),
+            Nlri::Typed(l) => encoded(l)
+                .iter()
+                .filter(|e| t.take_encoded(e, arena))
+                .count(),
             Nlri::Raw => 0,
         };
         if n > 0 {
@@ -346,14 +358,44 @@ impl AdjRibIn {
     }
 }
 
-/// An NLRI list, borrowed; raw NLRI (and, for now, EVPN routes) cannot be split into routes.
+/// An NLRI list, borrowed; raw NLRI cannot be split into routes.
 #[derive(Clone, Copy)]
 enum Nlri<'a> {
     Prefixes(&'a [Prefix]),
     Labeled(&'a [herald_wire::nlri::LabeledPrefix]),
     Vpn(&'a [herald_wire::nlri::VpnPrefix]),
     Flow(&'a [FlowSpec]),
+    /// EVPN, VPLS, RTC, MCAST-VPN, MUP, BGP-LS: kept as their NLRI octets.
+    Typed(&'a NlriList),
     Raw,
+}
+
+/// The routes of a typed list kept by their octets, each as its own NLRI octets and path
+/// identifier (what identifies it: a route sent again with other octets is another route).
+fn encoded(l: &NlriList) -> Vec<EncodedNlri> {
+    fn each<T>(
+        v: &[T],
+        id: impl Fn(&T) -> Option<u32>,
+        enc: impl Fn(&T, &mut Vec<u8>),
+    ) -> Vec<EncodedNlri> {
+        let mut buf = Vec::new();
+        v.iter()
+            .map(|r| {
+                buf.clear();
+                enc(r, &mut buf);
+                EncodedNlri::new(id(r), &buf)
+            })
+            .collect()
+    }
+    match l {
+        NlriList::Evpn(v) => each(v, |r| r.path_id, |r, b| r.encode(false, b)),
+        NlriList::Vpls(v) => each(v, |r| r.path_id, |r, b| r.encode(false, b)),
+        NlriList::Rtc(v) => each(v, |r| r.path_id, |r, b| r.encode(false, b)),
+        NlriList::Mvpn(v) => each(v, |r| r.path_id, |r, b| r.encode(false, b)),
+        NlriList::Mup(v) => each(v, |r| r.path_id, |r, b| r.encode(false, b)),
+        NlriList::BgpLs(v) => each(v, |r| r.path_id, |r, b| r.encode(false, b)),
+        _ => Vec::new(),
+    }
 }
 
 impl<'a> Nlri<'a> {
@@ -363,15 +405,13 @@ impl<'a> Nlri<'a> {
             NlriList::Labeled(p) => Nlri::Labeled(p),
             NlriList::Vpn(p) => Nlri::Vpn(p),
             NlriList::Flow(f) => Nlri::Flow(f),
-            // EVPN, VPLS, RTC, MVPN, MUP and BGP-LS routes are not kept in the Adj-RIB-In yet
-            // (no key type).
             NlriList::Evpn(_)
             | NlriList::Vpls(_)
             | NlriList::Rtc(_)
             | NlriList::Mvpn(_)
             | NlriList::Mup(_)
-            | NlriList::BgpLs(_)
-            | NlriList::Raw(_) => Nlri::Raw,
+            | NlriList::BgpLs(_) => Nlri::Typed(l),
+            NlriList::Raw(_) => Nlri::Raw,
         }
     }
 
@@ -381,6 +421,7 @@ impl<'a> Nlri<'a> {
             Nlri::Labeled(p) => p.is_empty(),
             Nlri::Vpn(p) => p.is_empty(),
             Nlri::Flow(f) => f.is_empty(),
+            Nlri::Typed(l) => l.is_empty(),
             Nlri::Raw => true,
         }
     }

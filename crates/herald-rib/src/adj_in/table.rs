@@ -2,7 +2,8 @@
 //! (attribute set id, top bit = stale).
 //!
 //! A family uses the maps its NLRI need: unicast/multicast prefixes the four compact maps (with
-//! and without path identifier, IPv4 and IPv6), labeled unicast, VPN and flowspec one each.
+//! and without path identifier, IPv4 and IPv6), labeled unicast, VPN and flowspec one each, and
+//! the families herald keeps as NLRI octets (EVPN, VPLS, RTC, MCAST-VPN, MUP, BGP-LS) one.
 //! Empty maps do not allocate.
 
 use std::hash::Hash;
@@ -10,7 +11,9 @@ use std::hash::Hash;
 /// The map of every key shape (hashbrown with foldhash; see the crate docs for the measurement
 /// against std's SipHash map).
 type Map<K, V> = hashbrown::HashMap<K, V>;
-use herald_wire::nlri::{FlowSpec, LabelStack, LabeledPrefix, RouteDistinguisher, VpnPrefix};
+use herald_wire::nlri::{
+    EncodedNlri, FlowSpec, LabelStack, LabeledPrefix, RouteDistinguisher, VpnPrefix,
+};
 use herald_wire::{Family, Prefix};
 
 use crate::attrs::Arena;
@@ -65,6 +68,9 @@ pub(crate) struct FamilyTable {
     labeled: Map<Prefix, (u32, LabelStack)>,
     vpn: Map<(RouteDistinguisher, Prefix), (u32, LabelStack)>,
     flow: Map<FlowSpec, u32>,
+    /// EVPN, VPLS, RTC, MCAST-VPN, MUP and BGP-LS routes, by their NLRI octets (and path
+    /// identifier).
+    encoded: Map<EncodedNlri, u32>,
     /// Routes whose slot has the stale bit.
     pub(crate) stale: usize,
 }
@@ -154,6 +160,7 @@ impl FamilyTable {
             labeled: Map::default(),
             vpn: Map::default(),
             flow: Map::default(),
+            encoded: Map::default(),
             stale: 0,
         }
     }
@@ -166,6 +173,7 @@ impl FamilyTable {
             + self.labeled.len()
             + self.vpn.len()
             + self.flow.len()
+            + self.encoded.len()
     }
 
     #[inline]
@@ -259,6 +267,20 @@ impl FamilyTable {
         take(&mut self.flow, &Self::flow_key(f), arena, &mut self.stale)
     }
 
+    pub(crate) fn put_encoded(
+        &mut self,
+        e: EncodedNlri,
+        id: u32,
+        arena: &mut Arena,
+        t: &mut Tally,
+    ) {
+        put(&mut self.encoded, e, id, arena, &mut self.stale, t);
+    }
+
+    pub(crate) fn take_encoded(&mut self, e: &EncodedNlri, arena: &mut Arena) -> bool {
+        take(&mut self.encoded, e, arena, &mut self.stale)
+    }
+
     /// The slot of a unicast or labeled prefix.
     pub(crate) fn get_prefix(&self, p: &Prefix) -> Option<(NlriRef<'_>, u32)> {
         let found = match Compact::of(p) {
@@ -317,12 +339,14 @@ impl FamilyTable {
             .iter()
             .map(|((rd, p), (s, l))| (NlriRef::Vpn(*rd, *p, l), *s));
         let flow = self.flow.iter().map(|(k, s)| (NlriRef::Flow(k), *s));
+        let encoded = self.encoded.iter().map(|(k, s)| (NlriRef::Encoded(k), *s));
         v4.chain(v4id)
             .chain(v6)
             .chain(v6id)
             .chain(labeled)
             .chain(vpn)
             .chain(flow)
+            .chain(encoded)
     }
 
     /// Mark every route stale.
@@ -334,6 +358,7 @@ impl FamilyTable {
         mark(&mut self.labeled);
         mark(&mut self.vpn);
         mark(&mut self.flow);
+        mark(&mut self.encoded);
         self.stale = self.len();
     }
 
@@ -348,7 +373,8 @@ impl FamilyTable {
             + sweep(&mut self.v6id, arena)
             + sweep(&mut self.labeled, arena)
             + sweep(&mut self.vpn, arena)
-            + sweep(&mut self.flow, arena);
+            + sweep(&mut self.flow, arena)
+            + sweep(&mut self.encoded, arena);
         self.stale = 0;
         n
     }
@@ -363,6 +389,7 @@ impl FamilyTable {
             + self.labeled.capacity()
             + self.vpn.capacity()
             + self.flow.capacity()
+            + self.encoded.capacity()
     }
 
     /// Shrink the maps that removals left mostly empty.
@@ -374,6 +401,7 @@ impl FamilyTable {
         shrink(&mut self.labeled);
         shrink(&mut self.vpn);
         shrink(&mut self.flow);
+        shrink(&mut self.encoded);
     }
 
     /// Drop the references of every route (before the table itself is dropped).
@@ -385,5 +413,6 @@ impl FamilyTable {
         release_all(&self.labeled, arena);
         release_all(&self.vpn, arena);
         release_all(&self.flow, arena);
+        release_all(&self.encoded, arena);
     }
 }

@@ -721,3 +721,98 @@ proptest! {
         prop_assert_eq!(seen.len(), distinct.len());
     }
 }
+
+fn rtc(origin: u32, rt: [u8; 8], path_id: Option<u32>) -> herald_wire::nlri::Rtc {
+    herald_wire::nlri::Rtc {
+        path_id,
+        len: 96,
+        origin,
+        rt,
+    }
+}
+
+#[test]
+fn routes_kept_as_octets_are_stored_replaced_withdrawn_and_swept() {
+    let fam = Family::new(Afi::IPV4, Safi::RTC);
+    let rt1 = [0, 2, 0xfd, 0xe8, 0, 0, 0, 1];
+    let rt2 = [0, 2, 0xfd, 0xe8, 0, 0, 0, 2];
+    let nh = NextHop::Ipv4(Ipv4Addr::new(192, 0, 2, 1));
+    let announce = |med: u32, routes: Vec<herald_wire::nlri::Rtc>| {
+        let mut attributes = base(65002, med);
+        attributes.push(mp_attr(fam, nh.clone(), NlriList::Rtc(routes)));
+        Update {
+            attributes,
+            ..Update::default()
+        }
+    };
+    let mut rib = AdjRibIn::new();
+    let a = rib.apply(&announce(
+        1,
+        vec![
+            rtc(65000, rt1, None),
+            rtc(65000, rt2, None),
+            rtc(65000, rt1, Some(7)),
+        ],
+    ));
+    assert_eq!(a.announced, 3);
+    assert_eq!(
+        rib.len_family(fam),
+        3,
+        "a path identifier makes another route"
+    );
+    // Each route is its octets; the family types them again.
+    let mut seen: Vec<Vec<u8>> = rib
+        .iter_family(fam)
+        .map(|r| match r.nlri {
+            NlriRef::Encoded(e) => {
+                let mut v = e
+                    .path_id
+                    .map(|i| i.to_be_bytes().to_vec())
+                    .unwrap_or_default();
+                v.extend_from_slice(e.bytes());
+                v
+            }
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    seen.sort();
+    let mut want = vec![
+        [vec![96, 0, 0, 0xfd, 0xe8], rt1.to_vec()].concat(),
+        [vec![96, 0, 0, 0xfd, 0xe8], rt2.to_vec()].concat(),
+        [vec![0, 0, 0, 7, 96, 0, 0, 0xfd, 0xe8], rt1.to_vec()].concat(),
+    ];
+    want.sort();
+    assert_eq!(seen, want);
+    // The same route again replaces it (new attributes), no duplicate.
+    rib.apply(&announce(9, vec![rtc(65000, rt2, None)]));
+    assert_eq!(rib.len_family(fam), 3);
+    let r2 = rib
+        .iter_family(fam)
+        .find(|r| matches!(r.nlri, NlriRef::Encoded(e) if e.bytes().ends_with(&rt2) && e.path_id.is_none()))
+        .unwrap();
+    assert!(r2
+        .attributes
+        .attributes()
+        .iter()
+        .any(|a| a.value == AttrValue::Med(9)));
+    // MP_UNREACH_NLRI removes it; an unknown one removes nothing.
+    let w = Update {
+        attributes: vec![unreach_attr(
+            fam,
+            NlriList::Rtc(vec![rtc(65000, rt2, None), rtc(65001, rt2, None)]),
+        )],
+        ..Update::default()
+    };
+    assert_eq!(rib.apply(&w).withdrawn, 1);
+    assert_eq!(rib.len_family(fam), 2);
+    // Graceful restart: marked stale, then swept.
+    rib.mark_stale();
+    assert_eq!(rib.stale_count_family(fam), 2);
+    assert_eq!(rib.sweep_stale(Some(fam)), 2);
+    assert_eq!(rib.len(), 0);
+    assert_eq!(
+        rib.attribute_sets(),
+        0,
+        "the attribute sets are freed with their routes"
+    );
+}

@@ -78,7 +78,7 @@ pub struct RibPage {
 fn in_prefix(n: &NlriRef<'_>) -> Option<IpNet> {
     match n {
         NlriRef::Prefix(p) | NlriRef::Labeled(p, _) | NlriRef::Vpn(_, p, _) => Some(p.net),
-        NlriRef::Flow(_) => None,
+        NlriRef::Flow(_) | NlriRef::Encoded(_) => None,
     }
 }
 
@@ -261,7 +261,7 @@ impl Peer {
                     }
                     continue;
                 }
-                let nlri = nlri_text(&r.nlri);
+                let nlri = nlri_text(r.family, &r.nlri);
                 let nh = r.attributes.next_hop().map(next_hop_text);
                 pager.page.lines.push(route_line(
                     q,
@@ -369,7 +369,7 @@ impl Peer {
                         q,
                         peer,
                         r.family,
-                        &nlri_text(&r.nlri),
+                        &nlri_text(r.family, &r.nlri),
                         nh.as_deref(),
                         r.attributes.attributes(),
                         r.stale,
@@ -511,7 +511,7 @@ fn out_nlri_text(family: Family, n: &herald_wire::Nlri) -> String {
     text
 }
 
-fn nlri_text(n: &NlriRef<'_>) -> String {
+fn nlri_text(family: Family, n: &NlriRef<'_>) -> String {
     let prefix = |p: &herald_wire::Prefix| match p.path_id {
         Some(id) => format!(
             "{} path-information {}",
@@ -525,6 +525,7 @@ fn nlri_text(n: &NlriRef<'_>) -> String {
         NlriRef::Labeled(p, _) => format!("{} labeled", prefix(p)),
         NlriRef::Vpn(rd, p, _) => format!("{} rd {rd}", prefix(p)),
         NlriRef::Flow(f) => format!("{f:?}"),
+        NlriRef::Encoded(e) => out_nlri_text(family, &herald_wire::Nlri::Encoded((*e).clone())),
     }
 }
 
