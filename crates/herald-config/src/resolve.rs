@@ -496,12 +496,13 @@ fn dedup_routes(
 ) -> Vec<RouteRec> {
     // A VPN route's route distinguisher is part of what it is (RFC 4364 §4.1): the same prefix
     // under two RDs is two routes; labels are not (a later label replaces an earlier one). The
-    // encoded NLRI tells EVPN routes apart (their record prefix is a placeholder).
+    // encoded NLRI's identity tells EVPN, MUP, … routes apart (their record prefix is a
+    // placeholder): an EVPN route with another label or ESI is the same route (RFC 7432 §7).
     let key = |r: &RouteRec| {
         let s = int.get(r);
         let family = s.map_or(Family::IPV4_UNICAST, |s| s.family);
         let rd = s.and_then(|s| s.mpls.as_ref()).and_then(|m| m.rd);
-        let nlri = s.and_then(|s| s.nlri.as_ref()).map(|e| e.bytes());
+        let nlri = s.and_then(|s| s.nlri.as_ref());
         (family, r.prefix, rd, nlri)
     };
     // Most tables repeat nothing: routes written in order, or no two keys with the same hash,
@@ -532,7 +533,7 @@ fn dedup_routes(
         Family,
         herald_wire::Prefix,
         Option<herald_wire::nlri::RouteDistinguisher>,
-        Option<&'i [u8]>,
+        Option<&'i herald_wire::nlri::EncodedNlri>,
     );
     let mut seen: HashMap<Key<'_>, usize, Fnv> =
         HashMap::with_capacity_and_hasher(routes.len(), Fnv::default());

@@ -724,7 +724,9 @@ type SharedKey = (
     usize,
     bool,
     Option<Mpls>,
-    Option<EncodedNlri>,
+    // The NLRI's octets: two routes with one identity (an EVPN route with another label) are
+    // still two shared parts, each with its own octets.
+    Option<(Option<u32>, Box<[u8]>)>,
 );
 
 /// The attribute sets, labels and shared parts of the routes of one parse, each kept once.
@@ -778,7 +780,7 @@ impl Interner {
             s.labels.as_ref().map_or(0, |l| Arc::as_ptr(l) as usize),
             s.withdrawn,
             s.mpls.clone(),
-            s.nlri.clone(),
+            s.nlri.as_ref().map(|e| (e.path_id, Box::from(e.bytes()))),
         );
         if let Some(id) = self.ids.get(&key) {
             return *id;

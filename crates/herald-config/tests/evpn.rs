@@ -405,3 +405,32 @@ fn the_configuration_text_of_a_decoded_route_reads_back_to_the_same_octets() {
         assert_eq!(octets(&r), hex, "evpn {}", v[0].route);
     }
 }
+
+/// RFC 7432 §7.2: a MAC/IP route is the same route whatever its ESI and labels; written twice
+/// with another label, the later one wins (with a warning); another MAC is another route.
+#[test]
+fn a_mac_ip_route_is_identified_by_its_key_not_its_labels() {
+    let c = parse(&announce(
+        "evpn mac-ip rd 65000:1 etag 100 mac 00:11:22:33:44:55 ip 10.0.0.1 label 100 next-hop 192.0.2.1;
+         evpn mac-ip rd 65000:1 esi 00:11:22:33:44:55:66:77:88:99 etag 100 mac 00:11:22:33:44:55 ip 10.0.0.1 label 200 next-hop 192.0.2.1;
+         evpn mac-ip rd 65000:1 etag 100 mac 00:11:22:33:44:56 ip 10.0.0.1 label 100 next-hop 192.0.2.1;",
+    ))
+    .unwrap();
+    let r = &c.neighbors[0].routes;
+    assert_eq!(r.len(), 2, "{r:#?}");
+    assert_eq!(c.warnings.len(), 1, "{:?}", c.warnings);
+    assert!(
+        c.warnings[0].message.contains("is defined again"),
+        "{:?}",
+        c.warnings
+    );
+    // The later one's octets: its ESI and label.
+    let Nlri::Encoded(e) = &r[0].nlri else {
+        panic!("{:?}", r[0].nlri)
+    };
+    assert!(
+        e.bytes().windows(3).any(|w| w == [0, 0x0c, 0x81]),
+        "label 200: {:02x?}",
+        e.bytes()
+    );
+}

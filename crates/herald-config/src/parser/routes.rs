@@ -92,7 +92,7 @@ pub(crate) fn evpn_route(
     }
     let mut octets = Vec::with_capacity(route.value_len() + 2);
     route.encode(&mut octets);
-    let nlri = EncodedNlri::new(draft.path_id, &octets);
+    let nlri = EncodedNlri::evpn(draft.path_id, &octets);
     draft.build_encoded(
         Family::new(Afi::L2VPN, Safi::EVPN),
         nlri,

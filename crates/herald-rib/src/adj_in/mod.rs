@@ -388,7 +388,10 @@ fn encoded(l: &NlriList) -> Vec<EncodedNlri> {
             .collect()
     }
     match l {
-        NlriList::Evpn(v) => each(v, |r| r.path_id, |r, b| r.encode(false, b)),
+        NlriList::Evpn(v) => v
+            .iter()
+            .map(|r| EncodedNlri::evpn(r.path_id, &r.route_bytes()))
+            .collect(),
         NlriList::Vpls(v) => each(v, |r| r.path_id, |r, b| r.encode(false, b)),
         NlriList::Rtc(v) => each(v, |r| r.path_id, |r, b| r.encode(false, b)),
         NlriList::Mvpn(v) => each(v, |r| r.path_id, |r, b| r.encode(false, b)),

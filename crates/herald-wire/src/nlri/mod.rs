@@ -226,7 +226,9 @@ pub enum Nlri {
 /// route distinguisher) announced again with another label replaces the route. Likewise a MUP
 /// Type 1 Session Transformed route is identified by its RD and prefix alone
 /// (draft-mpmz-bess-mup-safi: its TEID, QFI and endpoints are data), see
-/// [`EncodedNlri::with_key`]. [`EncodedNlri::same_octets`] compares everything.
+/// [`EncodedNlri::with_key`]. An EVPN route is identified by the fields RFC 7432 §7 and RFC 9136
+/// §3.2 make its key (see [`EncodedNlri::evpn`]). [`EncodedNlri::same_octets`] compares
+/// everything.
 #[derive(Clone, Debug)]
 pub struct EncodedNlri {
     /// Path identifier (RFC 7911).
@@ -237,6 +239,8 @@ pub struct EncodedNlri {
     /// With [`EncodedNlri::with_key`]: the octets after the 4-octet MUP header that identify
     /// the route; else 0.
     key_octets: u8,
+    /// An EVPN route, identified by its route key ([`EncodedNlri::evpn`]).
+    evpn: bool,
 }
 
 impl EncodedNlri {
@@ -247,6 +251,7 @@ impl EncodedNlri {
             bytes: Arc::from(bytes),
             label_octets: 0,
             key_octets: 0,
+            evpn: false,
         }
     }
 
@@ -259,6 +264,7 @@ impl EncodedNlri {
             bytes: Arc::from(bytes),
             label_octets: 0,
             key_octets: u8::try_from(key).unwrap_or(0),
+            evpn: false,
         }
     }
 
@@ -269,6 +275,19 @@ impl EncodedNlri {
             bytes: Arc::from(bytes),
             label_octets: u8::try_from(labels).unwrap_or(0),
             key_octets: 0,
+            evpn: false,
+        }
+    }
+
+    /// An EVPN NLRI (route type, length, value), identified by its route key: the route
+    /// distinguisher and, for an Ethernet A-D route (type 1) the ESI and Ethernet tag, for a
+    /// MAC/IP advertisement (2) the Ethernet tag, MAC and IP (not the ESI and labels, RFC 7432
+    /// §7.2), for an IP prefix route (5) the Ethernet tag and prefix (not the ESI, gateway and
+    /// label, RFC 9136 §3.2); types 3 and 4 (and any other) by all their octets.
+    pub fn evpn(path_id: Option<u32>, bytes: &[u8]) -> Self {
+        EncodedNlri {
+            evpn: true,
+            ..EncodedNlri::new(path_id, bytes)
         }
     }
 
@@ -281,6 +300,11 @@ impl EncodedNlri {
     /// them (or all the octets for NLRI without labels); for [`EncodedNlri::with_key`], the
     /// MUP header's architecture and route type and the key octets after the header.
     fn key(&self) -> (u8, u8, &[u8], &[u8]) {
+        if self.evpn {
+            if let Some(k) = self.evpn_key() {
+                return k;
+            }
+        }
         if self.key_octets != 0 {
             let head = self.bytes.get(..3).unwrap_or_default();
             let key = self.bytes.get(4..4 + usize::from(self.key_octets));
@@ -294,6 +318,31 @@ impl EncodedNlri {
         let rest = self.bytes.get(1 + n..).unwrap_or_default();
         let bits = bits.saturating_sub(self.label_octets.saturating_mul(8));
         (1, bits, &[], rest)
+    }
+
+    /// An EVPN route's key (route type, route distinguisher, the key fields after the ESI), or
+    /// `None` when the octets are too short for their type (then all of them identify it).
+    fn evpn_key(&self) -> Option<(u8, u8, &[u8], &[u8])> {
+        let b = &self.bytes;
+        let t = *b.first()?;
+        // Type, length, RD (8), ESI (10), Ethernet tag (4) at 20.
+        let rd = b.get(2..10)?;
+        match t {
+            1 => Some((3, t, b.get(2..24)?, &[])),
+            2 => {
+                let mac_len = usize::from(*b.get(24)?).div_ceil(8);
+                let ip_at = 25 + mac_len;
+                let ip_len = usize::from(*b.get(ip_at)?).div_ceil(8);
+                Some((3, t, rd, b.get(20..ip_at + 1 + ip_len)?))
+            }
+            5 => {
+                // The prefix field is 4 or 16 octets: the value is 34 or 58 octets long.
+                let value = usize::from(*b.get(1)?);
+                let ip = if value >= 58 { 16 } else { 4 };
+                Some((3, t, rd, b.get(20..25 + ip)?))
+            }
+            _ => None,
+        }
     }
 
     /// Whether both are the same octets, labels included.

@@ -461,3 +461,65 @@ proptest! {
         }
     }
 }
+
+/// A MAC/IP advertisement route: RD 65000:1, `esi`, Ethernet tag `etag`, MAC `mac`, IPv4
+/// 10.0.0.1, label `label`.
+fn mac_ip_octets(esi: u8, etag: u8, mac: u8, label: u8) -> Vec<u8> {
+    let mut v = vec![2, 37];
+    v.extend_from_slice(&[0, 0, 0xfd, 0xe8, 0, 0, 0, 1]);
+    v.extend_from_slice(&[esi; 10]);
+    v.extend_from_slice(&[0, 0, 0, etag]);
+    v.push(48);
+    v.extend_from_slice(&[0, 0x11, 0x22, 0x33, 0x44, mac]);
+    v.push(32);
+    v.extend_from_slice(&[10, 0, 0, 1]);
+    v.extend_from_slice(&[0, 0, label]);
+    v
+}
+
+#[test]
+fn the_route_key_leaves_out_esi_labels_and_gateway() {
+    use super::super::EncodedNlri;
+    let k = |b: &[u8]| EncodedNlri::evpn(None, b);
+    let a = mac_ip_octets(0, 100, 0x55, 1);
+    assert_eq!(a.len(), 39);
+    // RFC 7432 §7.2: ESI and labels are attributes, not the key.
+    assert_eq!(k(&a), k(&mac_ip_octets(7, 100, 0x55, 9)));
+    assert!(!k(&a).same_octets(&k(&mac_ip_octets(7, 100, 0x55, 9))));
+    assert_ne!(
+        k(&a),
+        k(&mac_ip_octets(0, 101, 0x55, 1)),
+        "another Ethernet tag"
+    );
+    assert_ne!(k(&a), k(&mac_ip_octets(0, 100, 0x56, 1)), "another MAC");
+    assert_ne!(EncodedNlri::evpn(Some(1), &a), k(&a), "another path");
+    // Without the EVPN key, every octet counts.
+    assert_ne!(
+        EncodedNlri::new(None, &a),
+        EncodedNlri::new(None, &mac_ip_octets(7, 100, 0x55, 1))
+    );
+    // RFC 9136 §3.2: an IP prefix route's key is RD, Ethernet tag and prefix (not the ESI,
+    // gateway and label).
+    let ip_prefix = |esi: u8, prefix: u8, gw: u8, label: u8| {
+        let mut v = vec![5, 34];
+        v.extend_from_slice(&[0, 0, 0xfd, 0xe8, 0, 0, 0, 1]);
+        v.extend_from_slice(&[esi; 10]);
+        v.extend_from_slice(&[0, 0, 0, 0, 24, 10, prefix, 0, 0, 192, 0, 2, gw, 0, 0, label]);
+        v
+    };
+    assert_eq!(k(&ip_prefix(0, 1, 1, 1)), k(&ip_prefix(3, 1, 2, 2)));
+    assert_ne!(k(&ip_prefix(0, 1, 1, 1)), k(&ip_prefix(0, 2, 1, 1)));
+    // Ethernet A-D (type 1): RD, ESI and tag; the label is not the key.
+    let ad = |esi: u8, label: u8| {
+        let mut v = vec![1, 25];
+        v.extend_from_slice(&[0, 0, 0xfd, 0xe8, 0, 0, 0, 1]);
+        v.extend_from_slice(&[esi; 10]);
+        v.extend_from_slice(&[0xff, 0xff, 0xff, 0xff, 0, 0, label]);
+        v
+    };
+    assert_eq!(k(&ad(1, 1)), k(&ad(1, 2)));
+    assert_ne!(k(&ad(1, 1)), k(&ad(2, 1)));
+    // Too short for its type: all the octets are the key (and nothing panics).
+    assert_ne!(k(&a[..30]), k(&a[..31]));
+    assert_eq!(k(&[2]), k(&[2]));
+}
