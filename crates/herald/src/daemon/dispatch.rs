@@ -215,17 +215,25 @@ impl Daemon {
 
     async fn flush_pending(&mut self, src: &Source, pending: &mut Pending) {
         for (k, changes) in std::mem::take(&mut pending.per_peer) {
-            if let Some(h) = self.peers.get(&k) {
-                let op = ApiOp::Routes(Arc::new(changes));
-                if h.tx.send(Command::Api(op)).await.is_err() {
-                    warn!(neighbor = %k, "neighbor task gone: routes not delivered");
-                }
-            }
+            self.send_routes(&k, Arc::new(changes)).await;
         }
         for a in std::mem::take(&mut pending.answers) {
             match a {
                 Ok(()) => src.done(),
                 Err(e) => src.error(&e),
+            }
+        }
+    }
+
+    /// Hand route changes to a neighbor's task (waiting for room in its queue).
+    async fn send_routes(&self, k: &NeighborKey, changes: Arc<Vec<(bool, Route)>>) {
+        if let Some(h) = self.peers.get(k) {
+            if h.tx
+                .send(Command::Api(ApiOp::Routes(changes)))
+                .await
+                .is_err()
+            {
+                warn!(neighbor = %k, "neighbor task gone: routes not delivered");
             }
         }
     }
@@ -343,12 +351,7 @@ impl Daemon {
                 while let Some(batch) = rx.recv().await {
                     let changes = super::inject::changes(batch);
                     for k in targets {
-                        if let Some(h) = self.peers.get(k) {
-                            let op = ApiOp::Routes(changes.clone());
-                            if h.tx.send(Command::Api(op)).await.is_err() {
-                                warn!(neighbor = %k, "neighbor task gone: routes not delivered");
-                            }
-                        }
+                        self.send_routes(k, changes.clone()).await;
                     }
                 }
                 match reader.await {

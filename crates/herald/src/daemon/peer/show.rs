@@ -65,6 +65,35 @@ impl PrefixFilter {
     }
 }
 
+/// Which routes a query's prefix selects; for a longest match, the length of the longest
+/// covering prefix among the routes is found first.
+struct Select {
+    filter: Option<PrefixFilter>,
+    /// With a longest match: that length (`None` when no route covers the prefix).
+    longest: Option<Option<u8>>,
+}
+
+impl Select {
+    /// `prefixes`: the prefixes of the routes listed (read only for a longest match).
+    fn new(filter: Option<PrefixFilter>, prefixes: impl Iterator<Item = IpNet>) -> Self {
+        let longest = filter.filter(|f| f.how == PrefixMatch::Longest).map(|f| {
+            prefixes
+                .filter(|p| f.candidate(p))
+                .map(|p| p.prefix_len())
+                .max()
+        });
+        Select { filter, longest }
+    }
+
+    /// Whether a route with the prefix `prefix` gives (asked only when there is a filter) is
+    /// selected; routes without a prefix are not when there is one.
+    fn selects(&self, prefix: impl FnOnce() -> Option<IpNet>) -> bool {
+        let Some(f) = &self.filter else { return true };
+        let Some(p) = prefix() else { return false };
+        f.candidate(&p) && self.longest.is_none_or(|l| l == Some(p.prefix_len()))
+    }
+}
+
 /// One page of a RIB listing.
 #[derive(Clone, Debug, Default)]
 pub struct RibPage {
@@ -233,27 +262,16 @@ impl Peer {
             return page;
         }
         if q.received {
-            // For a longest match, the longest covering prefix among the routes first.
-            let longest = q.prefix.filter(|f| f.how == PrefixMatch::Longest).map(|f| {
+            let select = Select::new(
+                q.prefix,
                 self.rib_in
                     .iter()
                     .filter(|r| want(r.family))
-                    .filter_map(|r| in_prefix(&r.nlri))
-                    .filter(|p| f.candidate(p))
-                    .map(|p| p.prefix_len())
-                    .max()
-            });
+                    .filter_map(|r| in_prefix(&r.nlri)),
+            );
             for r in self.rib_in.iter() {
-                if !want(r.family) {
+                if !want(r.family) || !select.selects(|| in_prefix(&r.nlri)) {
                     continue;
-                }
-                if let Some(f) = &q.prefix {
-                    let Some(p) = in_prefix(&r.nlri) else {
-                        continue;
-                    };
-                    if !f.candidate(&p) || longest.is_some_and(|l| l != Some(p.prefix_len())) {
-                        continue;
-                    }
                 }
                 if !pager.take() {
                     if pager.full() {
@@ -274,28 +292,21 @@ impl Peer {
                 ));
             }
         } else {
-            let longest = q.prefix.filter(|f| f.how == PrefixMatch::Longest).map(|f| {
+            let select = Select::new(
+                q.prefix,
                 self.out
                     .groups()
                     .filter(|(_, fam, _)| want(*fam))
-                    .flat_map(|(_, fam, ps)| ps.iter().filter_map(move |n| out_prefix(fam, n)))
-                    .filter(|p| f.candidate(p))
-                    .map(|p| p.prefix_len())
-                    .max()
-            });
+                    .flat_map(|(_, fam, ps)| ps.iter().filter_map(move |n| out_prefix(fam, n))),
+            );
             'groups: for (k, f, prefixes) in self.out.groups() {
                 if !want(f) {
                     continue;
                 }
                 let nh = group_next_hop(&k.group);
                 for n in prefixes {
-                    if let Some(filter) = &q.prefix {
-                        let Some(p) = out_prefix(f, n) else { continue };
-                        if !filter.candidate(&p)
-                            || longest.is_some_and(|l| l != Some(p.prefix_len()))
-                        {
-                            continue;
-                        }
+                    if !select.selects(|| out_prefix(f, n)) {
+                        continue;
                     }
                     if !pager.take() {
                         if pager.full() {
