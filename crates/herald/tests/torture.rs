@@ -681,6 +681,11 @@ impl Rig {
                 if kept { "missing from" } else { "still in" }
             ));
         }
+        // The events go to stdout through a queue of their own: the probe's event comes after
+        // the UPDATE under test's, so once it is written, so is that one.
+        let probe_needle = format!("\"nlri\": \"{probe}\"");
+        self.d
+            .wait("the probe's event", |o, _| o.contains(&probe_needle));
         let out = self.d.out();
         let needle = format!("\"nlri\": \"{route}\"");
         let last = out
