@@ -11,6 +11,7 @@ mod daemon;
 mod decode;
 mod healthcheck;
 mod pcap;
+mod vpn;
 
 use std::process::ExitCode;
 
@@ -53,6 +54,9 @@ enum Command {
     Check(check::Args),
     /// Announce service IPs to herald (or ExaBGP) according to a health check command.
     Healthcheck(healthcheck::Cli),
+    /// The VPN PE dataplane on this host: `cleanup` removes the E-VPN bridges and VXLAN
+    /// devices a stopped herald left behind, `show DEVICE` prints one's FDB and neighbours.
+    Vpn(vpn::Args),
 }
 
 fn main() -> ExitCode {
@@ -85,6 +89,7 @@ fn main() -> ExitCode {
         Command::Ctl(args) => ctl::run(args),
         Command::Check(args) => check::run(args),
         Command::Healthcheck(args) => healthcheck::run(args),
+        Command::Vpn(args) => vpn::run(args),
     }
 }
 
