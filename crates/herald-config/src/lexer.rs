@@ -148,6 +148,35 @@ pub(crate) struct Tail {
     last_newline: usize,
 }
 
+/// Where a lexer is in its text (see [`Lexer::state`] and [`Lexer::at`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct LexState {
+    /// Byte offset of the next byte to read.
+    pub pos: usize,
+    /// Its line, from 1.
+    pub line: u32,
+    /// Byte offset where that line starts.
+    pub line_start: usize,
+}
+
+impl LexState {
+    /// The state at byte `to` of `src`, counting the line ends from `self` (`to` ≥ `pos`).
+    pub fn advanced(self, src: &str, to: usize) -> LexState {
+        let Some(gap) = src.as_bytes().get(self.pos..to) else {
+            return self;
+        };
+        let mut st = self;
+        for (i, b) in gap.iter().enumerate() {
+            if *b == b'\n' {
+                st.line += 1;
+                st.line_start = self.pos + i + 1;
+            }
+        }
+        st.pos = to;
+        st
+    }
+}
+
 /// The lexer. Call [`Lexer::next_token`] until it returns [`Kind::Eof`].
 pub(crate) struct Lexer<'a> {
     src: &'a str,
@@ -167,6 +196,30 @@ impl<'a> Lexer<'a> {
             line: 1,
             line_start: 0,
         }
+    }
+
+    /// Where the lexer is: byte offset, line, and where that line starts.
+    pub fn state(&self) -> LexState {
+        LexState {
+            pos: self.pos,
+            line: self.line,
+            line_start: self.line_start,
+        }
+    }
+
+    /// A lexer over `src` that goes on from `state` (taken from a lexer over the same text).
+    pub fn at(src: &'a str, state: LexState) -> Self {
+        Lexer {
+            src,
+            pos: state.pos,
+            line: state.line,
+            line_start: state.line_start,
+        }
+    }
+
+    /// The whole text being lexed.
+    pub fn source(&self) -> &'a str {
+        self.src
     }
 
     /// The text from the current position to the `;` ending the statement, when nothing

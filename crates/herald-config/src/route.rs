@@ -791,6 +791,25 @@ impl Interner {
         id
     }
 
+    /// Take in what another interner holds (one that read a later part of the same text):
+    /// the new index in this interner of each of its shared parts, in order.
+    pub fn absorb(&mut self, other: Interner) -> Vec<u32> {
+        let mut map = Vec::with_capacity(other.shared.len());
+        for s in other.shared {
+            let attributes = self.attr_set(s.attributes.as_slice());
+            let labels = s
+                .labels
+                .as_ref()
+                .and_then(|l| self.labels(&l.name, &l.watchdog));
+            map.push(self.shared(Shared {
+                attributes,
+                labels,
+                ..s
+            }));
+        }
+        map
+    }
+
     /// The shared part a record refers to.
     pub fn get(&self, r: &RouteRec) -> Option<&Shared> {
         self.shared.get(r.shared as usize)

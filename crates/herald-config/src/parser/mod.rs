@@ -9,6 +9,7 @@
 mod draft;
 mod flow;
 mod neighbor;
+mod parallel;
 pub(crate) use neighbor::{RECEIVE_ONLY_FAMILIES, SUPPORTED_FAMILIES};
 mod routes;
 
@@ -69,6 +70,12 @@ pub(crate) struct Parser<'a> {
     pub(crate) tail: Option<&'a str>,
     /// The statement just read had a lexical error (already reported): ignore it.
     poisoned: bool,
+    /// Read a `static` block on several cores when at least this much text follows it.
+    pub(crate) parallel_min: usize,
+    /// Threads for such a block (0: one per core).
+    pub(crate) parallel_parts: usize,
+    /// Parts of `static` blocks other threads read and this parser took.
+    pub(crate) parts_taken: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -89,6 +96,9 @@ impl<'a> Parser<'a> {
             hit: None,
             tail: None,
             poisoned: false,
+            parallel_min: parallel::PARALLEL_MIN,
+            parallel_parts: 0,
+            parts_taken: 0,
         }
     }
 

@@ -1,6 +1,8 @@
 //! `static { route … }`, `announce { ipv4 { unicast … } }` and `announce { l2vpn { evpn … } }`
 //! (`flow …` in `announce` is read by [`super::flow`]).
 
+use std::collections::VecDeque;
+
 use herald_wire::nlri::{EncodedNlri, MupRoute};
 use herald_wire::{Afi, Family, Safi};
 use ipnet::IpNet;
@@ -21,8 +23,10 @@ use crate::route::{
 };
 
 /// The most attribute texts remembered for reuse (then they are forgotten and remembered
-/// anew): configurations repeat a few, and one with no repeats must not hold them all.
-const MAX_REUSE: usize = 4096;
+/// anew): a generated table repeats each of its attribute sets about 30 times in random order
+/// (1,000,000 routes, 33,000 sets: all must fit, or most lines are read in full), and one with
+/// no repeats must not hold them all (each entry costs about 100 octets while reading).
+const MAX_REUSE: usize = 1 << 17;
 
 /// Build the routes of a finished draft, checking it has a next hop.
 fn finish(
@@ -253,6 +257,36 @@ impl<'a> Parser<'a> {
     /// The statements of a `static` block.
     pub(crate) fn static_body(&mut self, head: &Token<'a>, routes: &mut Vec<RouteRec>) {
         let words = std::mem::replace(&mut self.route_words, &["route"]);
+        let plan = self.plan_parts();
+        if plan.is_empty() {
+            self.static_statements(head, routes, &mut VecDeque::new());
+        } else {
+            // Long runs of routes are read on every core (see `parallel`).
+            let src = self.lex.source();
+            let from = self.lex.state();
+            std::thread::scope(|scope| {
+                let mut jobs: VecDeque<super::parallel::Job<'_>> = plan
+                    .into_iter()
+                    .map(|(split, limit)| {
+                        let job = move || super::parallel::read_part(src, from, split, limit);
+                        (split, scope.spawn(job))
+                    })
+                    .collect();
+                self.static_statements(head, routes, &mut jobs);
+                for (_, handle) in jobs {
+                    let _ = handle.join(); // parts never reached: their text was read here
+                }
+            });
+        }
+        self.route_words = words;
+    }
+
+    fn static_statements(
+        &mut self,
+        head: &Token<'a>,
+        routes: &mut Vec<RouteRec>,
+        jobs: &mut VecDeque<super::parallel::Job<'_>>,
+    ) {
         self.each(head, |p, stmt, sub| {
             let Some(kw) = stmt.first().copied() else {
                 return false;
@@ -276,14 +310,16 @@ impl<'a> Parser<'a> {
             if let Err(e) = r {
                 p.error(e);
             }
+            if !jobs.is_empty() {
+                p.take_parts(jobs, routes);
+            }
             true
         });
-        self.route_words = words;
     }
 
     /// One route: `route P attrs…;` or `route P { attr…; … }` (`block` when the statement
     /// ended with `{`). `family` is forced by an `announce` block.
-    fn route(
+    pub(super) fn route(
         &mut self,
         kw: &Token<'a>,
         cur: &mut Cursor<'_, 'a>,

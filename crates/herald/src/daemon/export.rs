@@ -53,7 +53,9 @@ impl Export {
     /// parses with the same attributes still share a group.
     pub fn from_routes<'a>(routes: impl IntoIterator<Item = &'a Route>) -> Export {
         // (family, next hop, attribute set address) → group; the routes keep the sets alive.
-        let mut by_addr: HashMap<(Family, NextHopSpec, usize), usize> = HashMap::new();
+        // One lookup per route (a table's routes come in no order of set): foldhash, not SipHash.
+        let mut by_addr: hashbrown::HashMap<(Family, NextHopSpec, usize), usize> =
+            hashbrown::HashMap::new();
         let mut index: HashMap<GroupKey, usize> = HashMap::new();
         let mut groups: Vec<Group> = Vec::new();
         let mut last: Option<((Family, NextHopSpec, usize), usize)> = None;
