@@ -77,6 +77,8 @@ pub enum Context {
     Route,
     /// The type of an `extended-community` value (`target` in `target:65000:1`).
     ExtendedCommunity,
+    /// A statement inside herald's own `vpn { }` block (the VPN PE role).
+    Vpn,
     /// A statement inside a neighbor's `flow { }` block (`route`), and the first word of the
     /// text API's `announce flow …` / `withdraw flow …`.
     FlowBlock,
@@ -164,6 +166,16 @@ pub const KEYWORDS: &[Keyword] = &[
     k(C::TopLevel, "template", Yes),
     alias(C::TopLevel, "neighbor", &["peer"], Yes),
     k(C::TopLevel, "group", Refused),
+    k(C::TopLevel, "vpn", Yes),
+    k(C::Vpn, "local-address", Yes),
+    k(C::Vpn, "rest", Yes),
+    k(C::Vpn, "evpn-dataplane", Yes),
+    k(C::Vpn, "ipvpn-dataplane", Yes),
+    k(C::Vpn, "vxlan-port", Yes),
+    k(C::Vpn, "label-range", Yes),
+    k(C::Vpn, "vni-range", Yes),
+    k(C::Vpn, "rd-range", Yes),
+    k(C::Vpn, "rtc", Yes),
     k(C::Template, "neighbor", Yes),
     // process NAME { }
     k(C::Process, "run", Yes),

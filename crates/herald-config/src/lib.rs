@@ -3,7 +3,7 @@
 //!
 //! What it does: lexes and parses the ExaBGP grammar (`process`, `template`, `neighbor` with
 //! `family`, `capability`, `add-path`, `nexthop`, `api`, `static`, `announce` and `flow`
-//! blocks), applies templates, fills ExaBGP's defaults and checks the result ([`parse_str`],
+//! blocks, and herald's own `vpn` block), applies templates, fills ExaBGP's defaults and checks the result ([`parse_str`],
 //! [`load`]); parses route specifications and flow rules for the text API
 //! ([`parse_route_spec`], [`parse_attributes_nlri`], [`parse_flow_command`],
 //! [`parse_l2vpn_route`]); reads ExaBGP's environment settings ([`Env`]); and computes what a
@@ -52,7 +52,7 @@ pub use env::{Env, EnvError, LogLevel};
 pub use error::{ConfigError, Span};
 pub use model::{
     Api, ApiMessages, AttrSet, Capabilities, Config, Encoder, Md5, Neighbor, NeighborKey,
-    NextHopSpec, PrefixLimit, Process, Route, RouteLabels,
+    NextHopSpec, PrefixLimit, Process, Route, RouteLabels, Vpn, VpnDataplane,
 };
 pub use route::FlowRule;
 
@@ -78,6 +78,7 @@ struct Read {
     neighbors: Vec<parser::Draft>,
     templates: Vec<(String, Span, parser::Draft)>,
     processes: Vec<Process>,
+    vpn: Option<Vpn>,
     interner: route::Interner,
 }
 
@@ -96,6 +97,7 @@ impl From<parser::Parser<'_>> for Read {
             neighbors: p.neighbors,
             templates: p.templates,
             processes: p.processes,
+            vpn: p.vpn,
             interner: p.interner,
         }
     }
@@ -109,6 +111,7 @@ fn finish(r: Read, file: &Path) -> Result<Config, Vec<ConfigError>> {
         neighbors,
         templates,
         processes,
+        vpn,
         interner,
     } = r;
     let neighbors = if errors.len() < parser::MAX_ERRORS {
@@ -138,6 +141,7 @@ fn finish(r: Read, file: &Path) -> Result<Config, Vec<ConfigError>> {
         source: file.to_path_buf(),
         neighbors,
         processes,
+        vpn,
         warnings: warnings.into_iter().map(name).collect(),
     })
 }

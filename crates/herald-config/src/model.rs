@@ -21,6 +21,8 @@ pub struct Config {
     pub neighbors: Vec<Neighbor>,
     /// The helper processes, in file order.
     pub processes: Vec<Process>,
+    /// The `vpn { }` block (the VPN PE role), if the file has one.
+    pub vpn: Option<Vpn>,
     /// Things accepted for ExaBGP compatibility that are probably mistakes (an unmatched `}`,
     /// a block left open at the end of the file, a route defined twice, …).
     pub warnings: Vec<ConfigError>,
@@ -56,6 +58,54 @@ impl Encoder {
             Encoder::Json => "json",
         }
     }
+}
+
+/// A dataplane driver of the `vpn` block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum VpnDataplane {
+    /// The kernel's, over route netlink (E-VPN/VXLAN only).
+    Linux,
+    /// No dataplane: the operations are logged and kept for the looking glass.
+    Record,
+}
+
+impl VpnDataplane {
+    /// `linux` or `record`.
+    pub fn name(self) -> &'static str {
+        match self {
+            VpnDataplane::Linux => "linux",
+            VpnDataplane::Record => "record",
+        }
+    }
+}
+
+/// `vpn { … }`: herald's own block (not ExaBGP's) for the VPN PE role: BaGPipe's REST API,
+/// E-VPN and IP VPN instances for local ports, their routes to every neighbor that negotiated
+/// the families, and the dataplane drivers.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Vpn {
+    /// `local-address`: the dataplane address, next hop of our VPN routes, VXLAN source and
+    /// administrator of our route distinguishers.
+    pub local_address: Ipv4Addr,
+    /// `rest`: where BaGPipe's REST API and looking glass listen (127.0.0.1:8082).
+    pub rest: std::net::SocketAddr,
+    /// `evpn-dataplane` (linux).
+    pub evpn_dataplane: VpnDataplane,
+    /// `ipvpn-dataplane` (record; the only one).
+    pub ipvpn_dataplane: VpnDataplane,
+    /// `vxlan-port` (4789).
+    pub vxlan_port: u16,
+    /// `label-range` (16 1048575): MPLS labels of IP VPN instances and ports.
+    pub label_range: (u32, u32),
+    /// `vni-range` (1 16777215): VNIs of E-VPN instances.
+    pub vni_range: (u32, u32),
+    /// `rd-range` (1 65535): the numbers of our route distinguishers `<local-address>:n`.
+    pub rd_range: (u16, u16),
+    /// `rtc` (true): originate route target membership routes (RFC 4684) for the targets we
+    /// import, and send a peer that negotiated RTC only the routes it asked for.
+    pub rtc: bool,
+    /// Where the block starts.
+    pub span: Span,
 }
 
 /// `process NAME { run …; encoder …; respawn …; }`.

@@ -73,6 +73,7 @@ const PREFIX_SID: &str = "crates/herald-config/src/route/prefix_sid.rs";
 const API: &str = "crates/herald-config/src/api.rs";
 const ENV: &str = "crates/herald-config/src/env.rs";
 const IANA: &str = "crates/herald-wire/src/iana.rs";
+const VPN: &str = "crates/herald-config/src/parser/vpn.rs";
 
 /// For each (file, function, compared expression) where the parser compares a word with
 /// string literals: what the literals are. A new comparison must be added here.
@@ -158,6 +159,8 @@ const SCRUTINEES: &[(&str, &str, &str, Class)] = &[
     (ENV, "SECTIONS", "const", Values("the sections of the settings, which are listed as section.key")),
     (ENV, "LogLevel::parse", "s.to_ascii_uppercase().as_str()", Values("log.level: syslog level names")),
     (ENV, "parse_bool_env", "v.to_ascii_lowercase().as_str()", Values("booleans: 1, yes, on, 0, no, off")),
+    (VPN, "Parser::vpn_block", "k.text", Keywords(C::Vpn)),
+    (VPN, "dataplane", "v.text", Values("evpn-dataplane / ipvpn-dataplane: linux or record")),
     (IANA, "Afi::from_name", "s", Keywords(C::Afi)),
     (IANA, "Safi::from_name", "s", Keywords(C::Safi)),
 ];
@@ -246,6 +249,24 @@ const EFFECTS: &[(Context, &str, &[&str])] = &[
     ]),
     (C::Route, "rd", &["crates/herald-config/tests/mpls.rs::rd_in_its_three_forms_and_a_label_stack"]),
     (C::Route, "label", &["crates/herald-config/tests/mpls.rs::a_label_without_rd_is_labeled_unicast"]),
+    // herald's own vpn block (crates/herald-config/tests/vpn.rs reads every setting and refuses
+    // bad values; what each does is shown by the daemon's tests and the interop script).
+    (C::TopLevel, "vpn", &["crates/herald/tests/vpn.rs::two_pes_exchange_evpn_routes_and_record_the_dataplane"]),
+    (C::Vpn, "local-address", &[
+        "crates/herald/tests/vpn.rs::two_pes_exchange_evpn_routes_and_record_the_dataplane",
+        "tests/interop/herald-vpn-evpn.sh::type-2 and type-3 routes of both PEs",
+    ]),
+    (C::Vpn, "rest", &["crates/herald/tests/vpn.rs::rest_api_answers_as_bagpipe_does"]),
+    (C::Vpn, "evpn-dataplane", &[
+        "crates/herald/tests/vpn.rs::two_pes_exchange_evpn_routes_and_record_the_dataplane",
+        "tests/interop/herald-vpn-evpn.sh::H1 pings H2 over VXLAN",
+    ]),
+    (C::Vpn, "ipvpn-dataplane", &["crates/herald/tests/vpn.rs::ipvpn_attach_advertises_vpnv4_routes_and_records_received_ones"]),
+    (C::Vpn, "vxlan-port", &["crates/herald/tests/vpn.rs::two_pes_exchange_evpn_routes_and_record_the_dataplane"]),
+    (C::Vpn, "label-range", &["crates/herald/tests/vpn.rs::ipvpn_attach_advertises_vpnv4_routes_and_records_received_ones"]),
+    (C::Vpn, "vni-range", &["crates/herald/tests/vpn.rs::two_pes_exchange_evpn_routes_and_record_the_dataplane"]),
+    (C::Vpn, "rd-range", &["crates/herald/tests/vpn.rs::two_pes_exchange_evpn_routes_and_record_the_dataplane"]),
+    (C::Vpn, "rtc", &["crates/herald/tests/vpn.rs::rtc_false_originates_no_membership_routes_and_sends_every_route"]),
     (C::Environment, "tcp.accept_rate", &["crates/herald/tests/daemon.rs::connections_from_one_source_beyond_tcp_accept_rate_are_closed_unanswered"]),
     (C::Environment, "http.listen", &["crates/herald/tests/http.rs::neighbors_and_their_adj_rib_in_by_family_and_prefix"]),
     (C::Environment, "mrt.updates", &["crates/herald/tests/mrt.rs::received_messages_are_dumped_as_bgp4mp_and_read_back"]),

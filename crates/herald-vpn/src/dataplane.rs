@@ -192,6 +192,69 @@ pub enum DataplaneOp {
     },
 }
 
+impl DataplaneOp {
+    /// The kind of instance the operation is for: E-VPN operations go to the E-VPN driver,
+    /// VRF operations to the IP VPN driver.
+    pub fn vpn_type(&self) -> VpnType {
+        match self {
+            DataplaneOp::EvpnCreate { .. }
+            | DataplaneOp::EvpnDelete { .. }
+            | DataplaneOp::EvpnPlug { .. }
+            | DataplaneOp::EvpnUnplug { .. }
+            | DataplaneOp::EvpnAddMac { .. }
+            | DataplaneOp::EvpnRemoveMac { .. }
+            | DataplaneOp::EvpnAddFlood { .. }
+            | DataplaneOp::EvpnRemoveFlood { .. } => VpnType::Evpn,
+            DataplaneOp::VrfCreate { .. }
+            | DataplaneOp::VrfDelete { .. }
+            | DataplaneOp::VrfPlug { .. }
+            | DataplaneOp::VrfUnplug { .. }
+            | DataplaneOp::VrfAddRoute { .. }
+            | DataplaneOp::VrfRemoveRoute { .. } => VpnType::Ipvpn,
+        }
+    }
+
+    /// The engine id of the instance the operation is for.
+    pub fn instance(&self) -> u32 {
+        match self {
+            DataplaneOp::EvpnCreate { instance, .. }
+            | DataplaneOp::EvpnDelete { instance, .. }
+            | DataplaneOp::EvpnPlug { instance, .. }
+            | DataplaneOp::EvpnUnplug { instance, .. }
+            | DataplaneOp::EvpnAddMac { instance, .. }
+            | DataplaneOp::EvpnRemoveMac { instance, .. }
+            | DataplaneOp::EvpnAddFlood { instance, .. }
+            | DataplaneOp::EvpnRemoveFlood { instance, .. }
+            | DataplaneOp::VrfCreate { instance, .. }
+            | DataplaneOp::VrfDelete { instance }
+            | DataplaneOp::VrfPlug { instance, .. }
+            | DataplaneOp::VrfUnplug { instance, .. }
+            | DataplaneOp::VrfAddRoute { instance, .. }
+            | DataplaneOp::VrfRemoveRoute { instance, .. } => *instance,
+        }
+    }
+
+    /// The variant's name (`EvpnAddMac`, `VrfAddRoute`, …), for logs and the looking glass.
+    pub fn name(&self) -> &'static str {
+        match self {
+            DataplaneOp::EvpnCreate { .. } => "EvpnCreate",
+            DataplaneOp::EvpnDelete { .. } => "EvpnDelete",
+            DataplaneOp::EvpnPlug { .. } => "EvpnPlug",
+            DataplaneOp::EvpnUnplug { .. } => "EvpnUnplug",
+            DataplaneOp::EvpnAddMac { .. } => "EvpnAddMac",
+            DataplaneOp::EvpnRemoveMac { .. } => "EvpnRemoveMac",
+            DataplaneOp::EvpnAddFlood { .. } => "EvpnAddFlood",
+            DataplaneOp::EvpnRemoveFlood { .. } => "EvpnRemoveFlood",
+            DataplaneOp::VrfCreate { .. } => "VrfCreate",
+            DataplaneOp::VrfDelete { .. } => "VrfDelete",
+            DataplaneOp::VrfPlug { .. } => "VrfPlug",
+            DataplaneOp::VrfUnplug { .. } => "VrfUnplug",
+            DataplaneOp::VrfAddRoute { .. } => "VrfAddRoute",
+            DataplaneOp::VrfRemoveRoute { .. } => "VrfRemoveRoute",
+        }
+    }
+}
+
 /// A driver that records operations instead of executing them: the IP VPN dataplane of this
 /// machine (no MPLS forwarding, no VRF devices) and the engine's tests.
 #[derive(Clone, Debug, Default)]

@@ -173,6 +173,11 @@ impl VpnEngine {
         self.instances.len()
     }
 
+    /// The engine's number of instance `id`: the `instance` of its dataplane operations.
+    pub fn instance_number(&self, id: &str) -> Option<u32> {
+        self.instances.get(id).map(|i| i.id)
+    }
+
     /// Number of identifiers allocated: instance ids, route distinguishers, labels, VNIs.
     pub fn allocated_ids(&self) -> usize {
         self.ids.in_use().count()
@@ -459,6 +464,17 @@ impl VpnEngine {
             self.republish(id, &mut fx);
         }
         Ok(fx)
+    }
+
+    /// Stop every instance (the daemon shutting down): their routes withdrawn, their
+    /// dataplane deleted, their RTC routes withdrawn. Peers and received routes are kept.
+    pub fn stop_all(&mut self) -> Effects {
+        let mut fx = Effects::default();
+        let ids: Vec<String> = self.instances.keys().cloned().collect();
+        for id in ids {
+            self.stop(&id, &mut fx);
+        }
+        fx
     }
 
     /// Stop an instance: withdraw its routes, delete its dataplane, give back its ids.

@@ -542,3 +542,25 @@ fn update_received_reads_a_decoded_update() {
         },
     );
 }
+
+#[test]
+fn stop_all_deletes_every_instance_and_withdraws_its_routes() {
+    let mut e = engine();
+    e.peer_up(RR1, false);
+    attach(&mut e, &body(1, Some("12.11.11.1"), "tap1"));
+    attach(
+        &mut e,
+        &evpn_body("other", 2, Some("12.11.12.1"), "tap2", &["64512:80"]),
+    );
+    let fx = e.stop_all();
+    let deletes: Vec<&str> = fx
+        .dataplane
+        .iter()
+        .filter(|op| matches!(op, DataplaneOp::EvpnDelete { .. }))
+        .map(|op| op.name())
+        .collect();
+    assert_eq!(deletes, ["EvpnDelete", "EvpnDelete"]);
+    assert_eq!(withdrawn(&fx).len(), 4, "{:?}", fx.bgp);
+    assert_eq!((e.instance_count(), e.allocated_ids()), (0, 0));
+    assert!(e.stop_all().is_empty());
+}

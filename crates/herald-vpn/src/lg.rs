@@ -11,7 +11,7 @@ use herald_wire::iana::Family;
 use serde_json::{json, Map, Value};
 
 use crate::bgp::PeerId;
-use crate::dataplane::VpnType;
+use crate::dataplane::{DataplaneOp, VpnType};
 use crate::instance::Instance;
 use crate::route::{tunnel_type_of, VpnNlri, VpnRoute};
 use crate::rt::RouteTarget;
@@ -59,8 +59,9 @@ pub fn instances(engine: &VpnEngine, base: &str) -> Value {
 }
 
 /// `/vpns/instances/<id>`: the instance's settings, ports and counts; `None` when there is
-/// no such instance (the daemon's 404).
-pub fn instance(engine: &VpnEngine, base: &str, id: &str) -> Option<Value> {
+/// no such instance (the daemon's 404). No `href` to itself: `bagpipe-looking-glass -r`
+/// follows every link that starts with the page's URL, its own included.
+pub fn instance(engine: &VpnEngine, id: &str) -> Option<Value> {
     let i = engine.instances.get(id)?;
     let (kind, dataplane) = match (&i.devices, i.vpn_type) {
         (Some(d), _) => (
@@ -78,7 +79,6 @@ pub fn instance(engine: &VpnEngine, base: &str, id: &str) -> Option<Value> {
         "instance_type": kind,
         "external_instance_id": i.external_id,
         "name": i.name(),
-        "href": instance_href(base, &i.external_id),
         "description": i.description,
         "dataplane": dataplane,
         "route_targets": {"import": rts(&i.import_rts), "export": rts(&i.export_rts)},
@@ -282,6 +282,116 @@ pub fn bgp_routes(engine: &VpnEngine, base: &str, peer_name: &dyn Fn(PeerId) -> 
     )
 }
 
+/// Routes as `/bgp/routes` shows them, without a source (a peer's advertised routes).
+pub fn route_list<'a>(routes: impl IntoIterator<Item = &'a VpnRoute>) -> Value {
+    Value::from(
+        routes
+            .into_iter()
+            .map(|r| {
+                let mut v = route_value(r, Value::Null);
+                if let Some(m) = v.as_object_mut() {
+                    m.remove("source");
+                }
+                v
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// One dataplane operation as JSON: `{"op": "<variant>", "instance": n, …its fields}` (MACs
+/// in lower case, addresses and prefixes as text).
+pub fn dataplane_op(op: &DataplaneOp) -> Value {
+    let mac = |m: &herald_wire::nlri::MacAddress| Value::from(m.to_string().to_ascii_lowercase());
+    let mut v = match op {
+        DataplaneOp::EvpnCreate {
+            bridge,
+            existing_bridge,
+            vxlan,
+            vni,
+            local,
+            port,
+            ..
+        } => json!({"bridge": bridge, "existing_bridge": existing_bridge, "vxlan": vxlan,
+                    "vni": vni, "local": local.to_string(), "port": port}),
+        DataplaneOp::EvpnDelete {
+            bridge,
+            existing_bridge,
+            vxlan,
+            ..
+        } => json!({"bridge": bridge, "existing_bridge": existing_bridge, "vxlan": vxlan}),
+        DataplaneOp::EvpnPlug {
+            bridge,
+            port,
+            mac: m,
+            ..
+        }
+        | DataplaneOp::EvpnUnplug {
+            bridge,
+            port,
+            mac: m,
+            ..
+        } => json!({"bridge": bridge, "port": port, "mac": mac(m)}),
+        DataplaneOp::EvpnAddMac {
+            vxlan,
+            mac: m,
+            ip,
+            remote,
+            vni,
+            ..
+        }
+        | DataplaneOp::EvpnRemoveMac {
+            vxlan,
+            mac: m,
+            ip,
+            remote,
+            vni,
+            ..
+        } => json!({"vxlan": vxlan, "mac": mac(m), "ip": ip.map(|a| a.to_string()),
+                    "remote": remote.to_string(), "vni": vni}),
+        DataplaneOp::EvpnAddFlood {
+            vxlan, remote, vni, ..
+        }
+        | DataplaneOp::EvpnRemoveFlood {
+            vxlan, remote, vni, ..
+        } => json!({"vxlan": vxlan, "remote": remote.to_string(), "vni": vni}),
+        DataplaneOp::VrfCreate { label, gateway, .. } => {
+            json!({"label": label, "gateway": gateway.map(|g| g.to_string())})
+        }
+        DataplaneOp::VrfDelete { .. } => json!({}),
+        DataplaneOp::VrfPlug {
+            port,
+            mac: m,
+            ip,
+            label,
+            ..
+        }
+        | DataplaneOp::VrfUnplug {
+            port,
+            mac: m,
+            ip,
+            label,
+            ..
+        } => json!({"port": port, "mac": mac(m), "ip": ip.to_string(), "label": label}),
+        DataplaneOp::VrfAddRoute {
+            prefix,
+            remote,
+            label,
+            ..
+        }
+        | DataplaneOp::VrfRemoveRoute {
+            prefix,
+            remote,
+            label,
+            ..
+        } => json!({"prefix": prefix.to_string(), "remote": remote.to_string(), "label": label}),
+    };
+    if let Some(m) = v.as_object_mut() {
+        m.insert("op".into(), Value::from(op.name()));
+        m.insert("instance".into(), Value::from(op.instance()));
+    }
+    v
+}
+
 /// `/summary`'s VPN part: instance count and route counts.
 pub fn summary(engine: &VpnEngine) -> Value {
     json!({
@@ -327,7 +437,7 @@ mod tests {
     #[test]
     fn instance_shows_dataplane_route_targets_and_ports() {
         let e = engine_with_evi();
-        let v = instance(&e, BASE, "test-é").unwrap();
+        let v = instance(&e, "test-é").unwrap();
         assert_eq!(v["instance_type"], "EVI");
         assert_eq!(
             v["dataplane"],
@@ -349,7 +459,7 @@ mod tests {
         );
         assert_eq!(v["gateway_port"], Value::Null);
         assert_eq!(v["advertised_routes"], 2);
-        assert!(instance(&e, BASE, "nope").is_none());
+        assert!(instance(&e, "nope").is_none());
     }
 
     #[test]
@@ -379,5 +489,24 @@ mod tests {
         assert_eq!(d["evpn"]["config"]["vxlan_dst_port"], 4789);
         assert_eq!(d["ipvpn"]["name"], "dummy");
         assert_eq!(summary(&e)["vpn_instances_count"], 1);
+    }
+
+    #[test]
+    fn dataplane_operations_as_json() {
+        let op = DataplaneOp::VrfAddRoute {
+            instance: 3,
+            prefix: "192.168.79.0/24".parse().unwrap(),
+            remote: "10.0.0.2".parse().unwrap(),
+            label: 17,
+        };
+        assert_eq!(
+            dataplane_op(&op),
+            json!({"op": "VrfAddRoute", "instance": 3, "prefix": "192.168.79.0/24",
+                   "remote": "10.0.0.2", "label": 17})
+        );
+        let e = engine_with_evi();
+        let routes = route_list(e.advertised_routes());
+        assert_eq!(routes.as_array().unwrap().len(), 3);
+        assert!(routes[0].get("source").is_none());
     }
 }

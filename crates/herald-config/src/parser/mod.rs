@@ -12,6 +12,7 @@ mod neighbor;
 mod parallel;
 pub(crate) use neighbor::{RECEIVE_ONLY_FAMILIES, SUPPORTED_FAMILIES};
 mod routes;
+mod vpn;
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -51,6 +52,8 @@ pub(crate) struct Parser<'a> {
     pub processes: Vec<Process>,
     pub templates: Vec<(String, Span, Draft)>,
     pub neighbors: Vec<Draft>,
+    /// The `vpn` block, if read.
+    pub vpn: Option<crate::model::Vpn>,
     /// A route draft reused from route to route.
     pub(crate) scratch: crate::route::RouteDraft,
     /// What the routes share, each kept once.
@@ -88,6 +91,7 @@ impl<'a> Parser<'a> {
             processes: Vec::new(),
             templates: Vec::new(),
             neighbors: Vec::new(),
+            vpn: None,
             scratch: crate::route::RouteDraft::default(),
             interner: crate::route::Interner::default(),
             route_words: &[],
@@ -368,6 +372,7 @@ impl<'a> Parser<'a> {
                     self.neighbors.push(d);
                 }
             }
+            "vpn" => self.vpn_block(head, &kw),
             "group" => {
                 self.error(err(
                     &kw,

@@ -15,6 +15,7 @@ pub mod peer;
 pub mod process;
 mod ratelimit;
 pub mod socket;
+pub mod vpn;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -145,6 +146,12 @@ struct Daemon {
     bmp: Option<Arc<bmp::Tap>>,
     /// Their counters, for `/metrics`.
     bmp_stats: Vec<Arc<bmp::CollectorStats>>,
+    /// The VPN PE role (`vpn { }`), when configured.
+    vpn: Option<vpn::Handle>,
+    /// Where peer tasks send the VPN task their events (each through a [`vpn::Feed`]).
+    vpn_events: Option<mpsc::Sender<vpn::Event>>,
+    /// The number the next peer task is known by to the VPN task.
+    next_peer: u64,
 }
 
 /// Run the daemon until SIGTERM/SIGINT.
@@ -230,6 +237,9 @@ fn run_with(opts: Options, env: Env, config: Config) -> ExitCode {
             mrt: None,
             bmp: None,
             bmp_stats: Vec::new(),
+            vpn: None,
+            vpn_events: None,
+            next_peer: 1,
         };
         d.set_ranges(&d.config.neighbors);
         if let Err(e) = d.start_listeners() {
@@ -301,6 +311,28 @@ fn run_with(opts: Options, env: Env, config: Config) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
+        if let Some(v) = d.config.vpn.clone() {
+            // The origin AS of our RTC routes: the first neighbor's local AS.
+            let local_as = d
+                .config
+                .neighbors
+                .iter()
+                .find_map(|n| n.local_as)
+                .unwrap_or(0);
+            match vpn::start(&v, local_as).await {
+                Ok((h, events)) => {
+                    d.vpn = Some(h);
+                    d.vpn_events = Some(events);
+                }
+                Err(e) => {
+                    error!("{e}");
+                    if let Some(h) = http {
+                        h.abort();
+                    }
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
         d.start_processes();
         let neighbors = std::mem::take(&mut d.config.neighbors);
         for n in &neighbors {
@@ -382,6 +414,10 @@ impl Daemon {
             }
         }
         info!("shutting down");
+        // The VPN instances' devices go first, while everything still runs.
+        if let Some(v) = self.vpn.take() {
+            v.shutdown().await;
+        }
         let procs: Vec<process::Handle> = self.processes.drain().map(|(_, h)| h).collect();
         let stopping: Vec<_> = procs
             .into_iter()
@@ -912,6 +948,10 @@ impl Daemon {
             states: self.states.clone(),
             mrt: self.mrt.clone(),
             bmp: self.bmp.clone(),
+            vpn: self.vpn_events.as_ref().map(|tx| {
+                self.next_peer += 1;
+                vpn::Feed::new(herald_vpn::PeerId(self.next_peer - 1), tx.clone())
+            }),
         };
         info!(neighbor = %key, routes = spec.export.len(), passive = sc.passive, "neighbor configured");
         let json_peer = herald_api::json::Peer {
@@ -1079,6 +1119,9 @@ impl Daemon {
         // The running configuration keeps no routes (each peer holds its export and computes the
         // route difference itself), so every neighbor with routes shows up as changed here.
         let d = herald_config::diff(&self.config, &new);
+        if self.config.vpn != new.vpn {
+            warn!("the vpn block changed: restart herald to apply it (the running VPN role keeps its settings)");
+        }
         self.config = new;
         self.start_processes();
         if let Err(e) = self.start_listeners() {

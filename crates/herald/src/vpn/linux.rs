@@ -114,8 +114,6 @@ impl LinuxEvpnDriver {
 
     /// Carry out one E-VPN operation. IP VPN operations (`Vrf*`) are
     /// [`DriverError::Unsupported`].
-    // Called by the tests until the daemon feeds it the VPN engine's operations.
-    #[cfg_attr(not(test), allow(dead_code))]
     pub async fn apply(&mut self, op: &DataplaneOp) -> Result<(), DriverError> {
         tracing::debug!(?op, "linux evpn dataplane");
         match op {
@@ -231,6 +229,11 @@ impl LinuxEvpnDriver {
             removed.push(l.name);
         }
         Ok(removed)
+    }
+
+    /// The link named `name`, if there is one (`ip link show NAME`).
+    pub async fn link_by_name(&self, name: &str) -> Result<Option<LinkState>, DriverError> {
+        self.link("show", name).await
     }
 
     /// Every link of the namespace.

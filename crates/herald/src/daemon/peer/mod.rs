@@ -10,6 +10,7 @@
 mod bmp;
 mod routes;
 mod show;
+mod vpn;
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -149,6 +150,9 @@ pub struct PeerSpec {
     pub mrt: Option<Arc<crate::daemon::mrt::Tap>>,
     /// The BMP collectors (`bmp.collectors`), if any: Peer Up/Down and UPDATEs received.
     pub bmp: Option<Arc<crate::daemon::bmp::Tap>>,
+    /// The VPN task's feed (`vpn { }`), if the VPN role runs: session state changes and the
+    /// routes of the VPN families received.
+    pub vpn: Option<crate::daemon::vpn::Feed>,
 }
 
 /// A neighbor's FSM moved.
@@ -364,6 +368,7 @@ impl Peer {
 
     /// Run until stopped.
     pub async fn run(mut self, mut rx: mpsc::Receiver<Command>) {
+        self.vpn_added();
         self.session.start(now());
         loop {
             self.apply_outputs();
@@ -392,6 +397,13 @@ impl Peer {
                 Some(c) => (c.queued.clone(), c.drained.clone()),
                 None => (Arc::new(AtomicUsize::new(0)), Arc::new(Notify::new())),
             };
+            // Events for the VPN task wait for room in its channel (never blocking this task).
+            let vpn_waiting = self
+                .spec
+                .vpn
+                .as_ref()
+                .filter(|f| f.pending())
+                .map(|f| f.sender());
             // Not biased: a flood of commands must not starve reads and timers (keepalives),
             // nor a flood of UPDATEs the commands.
             tokio::select! {
@@ -440,6 +452,11 @@ impl Peer {
                 }
                 r = read_some(&mut self.conn) => self.on_read(r),
                 _ = dump_permit(&queued, &drained), if dump_ready => self.dump_chunk(),
+                permit = vpn::room(vpn_waiting.clone()), if vpn_waiting.is_some() => {
+                    if let Some(f) = &mut self.spec.vpn {
+                        f.send_reserved(permit);
+                    }
+                }
             }
         }
     }
@@ -686,6 +703,7 @@ impl Peer {
             }
             Output::StateChanged { from, to } => {
                 info!(peer = %self.spec.name, from = from.name(), to = to.name(), "state");
+                self.vpn_state(from.name(), to.name());
                 if let Some(t) = &self.spec.mrt {
                     t.state(&self.mrt_session(), from.name(), to.name());
                 }
@@ -748,6 +766,7 @@ impl Peer {
             negotiated: n,
         };
         self.events.established(&view);
+        self.vpn_up(&view.negotiated.families);
         self.view = Some(view);
         self.bmp_up();
         self.counters.established += 1;
@@ -784,6 +803,7 @@ impl Peer {
         };
         self.events
             .state(self.view_local(), "down", Some(&api_reason));
+        self.vpn_down();
         // RFC 4724 §4.2 (and RFC 8538 for a NOTIFICATION when both sides set the N bit):
         // as the helper of a peer that can restart, keep its routes as stale for its restart
         // time; otherwise forget them.
@@ -821,6 +841,7 @@ impl Peer {
             }
             warn!(peer = %self.spec.name, action = ?a, errors = ?u.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>(), "malformed UPDATE (RFC 7606)");
         }
+        self.vpn_routes(&u);
         if !self.spec.adj_rib_in {
             if let Some(f) = u.end_of_rib() {
                 info!(peer = %self.spec.name, family = %f, "End-of-RIB received");
