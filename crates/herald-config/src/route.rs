@@ -633,6 +633,9 @@ fn mapped_next_hop(nh: NextHopSpec, net: &IpNet) -> NextHopSpec {
     }
 }
 
+/// Tables at least this long are made into routes on several threads.
+const PARALLEL_ROUTES: usize = 1 << 16;
+
 /// A draft's result, kept to make the routes of later statements written with the same
 /// attribute text without reading it again.
 #[derive(Clone, Debug)]
@@ -833,9 +836,35 @@ impl Interner {
         })
     }
 
-    /// Records as routes.
+    /// Records as routes; a large table is made on every core, a slice each, joined in order.
     pub fn routes(&self, recs: &[RouteRec]) -> Vec<Route> {
-        let mut v = Vec::with_capacity(recs.len());
+        let parts = if recs.len() >= PARALLEL_ROUTES {
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+        } else {
+            1
+        };
+        if parts <= 1 {
+            return self.routes_of(recs, recs.len());
+        }
+        let chunk = recs.len().div_ceil(parts);
+        std::thread::scope(|scope| {
+            let mut chunks = recs.chunks(chunk);
+            // The first slice is made here, in a vector with room for every route.
+            let first = chunks.next().unwrap_or_default();
+            let handles: Vec<_> = chunks
+                .map(|c| scope.spawn(move || self.routes_of(c, c.len())))
+                .collect();
+            let mut v = self.routes_of(first, recs.len());
+            for h in handles {
+                let mut rest = h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+                v.append(&mut rest);
+            }
+            v
+        })
+    }
+
+    fn routes_of(&self, recs: &[RouteRec], capacity: usize) -> Vec<Route> {
+        let mut v = Vec::with_capacity(capacity);
         for r in recs {
             if let Some(route) = self.route(r) {
                 v.push(route);

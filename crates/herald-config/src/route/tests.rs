@@ -443,3 +443,38 @@ proptest::proptest! {
         proptest::prop_assert_eq!(crate::route::parse_prefix(&tok).ok(), reference_prefix(&s));
     }
 }
+
+#[test]
+fn a_large_table_is_made_into_routes_in_text_order() {
+    // Past PARALLEL_ROUTES records the routes are made on several threads, a slice each: the
+    // joined list must be the text's order, each route with its own attributes.
+    let n = super::PARALLEL_ROUTES + 1_000;
+    let mut text = String::from(
+        "neighbor 192.0.2.1 { local-as 65000; peer-as 65000; router-id 192.0.2.2; static {\n",
+    );
+    for i in 0..n {
+        let (a, b) = (10 + i / 65_536, i % 65_536);
+        text.push_str(&format!(
+            "route {a}.{}.{}.0/24 next-hop 192.0.2.9 med {};\n",
+            b / 256,
+            b % 256,
+            i % 7
+        ));
+    }
+    text.push_str("} }\n");
+    let c = crate::parse_str(&text, std::path::Path::new("t.conf")).unwrap();
+    let routes = &c.neighbors[0].routes;
+    assert_eq!(routes.len(), n);
+    for (i, r) in routes.iter().enumerate() {
+        let (a, b) = (10 + i / 65_536, i % 65_536);
+        let want = format!("{a}.{}.{}.0/24", b / 256, b % 256);
+        assert_eq!(r.prefix().unwrap().net.to_string(), want, "route {i}");
+        assert_eq!(
+            r.attribute(herald_wire::iana::attr_type::MED)
+                .map(|a| a.value.clone()),
+            Some(AttrValue::Med((i % 7) as u32)),
+            "route {i}"
+        );
+        assert_eq!(r.origin.line as usize, i + 2, "route {i}");
+    }
+}
