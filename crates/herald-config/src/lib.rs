@@ -146,6 +146,9 @@ fn finish(r: Read, file: &Path) -> Result<Config, Vec<ConfigError>> {
     })
 }
 
+/// A text at least this long is freed on another thread.
+const FREE_APART: usize = 16 << 20;
+
 /// Read and parse a configuration file.
 pub fn load(path: impl AsRef<Path>) -> Result<Config, Vec<ConfigError>> {
     let path = path.as_ref();
@@ -181,7 +184,12 @@ pub fn load(path: impl AsRef<Path>) -> Result<Config, Vec<ConfigError>> {
         }
     };
     let r = read(text);
-    // The text is not needed any more: free it before the routes are made.
-    drop(bytes);
+    // The text is not needed any more: a large one is freed on another thread (unmapping
+    // takes a while) as the routes are made.
+    if bytes.len() >= FREE_APART {
+        std::thread::spawn(move || drop(bytes));
+    } else {
+        drop(bytes);
+    }
     finish(r, path)
 }

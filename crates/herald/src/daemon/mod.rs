@@ -166,9 +166,17 @@ pub fn run(opts: Options) -> ExitCode {
     for name in &env.unknown {
         warn!("environment setting exabgp.{name} is not known to herald: no effect");
     }
+    let t_load = std::time::Instant::now();
     let Some(config) = load_config(&opts.config) else {
         return ExitCode::FAILURE;
     };
+    info!(
+        config = %opts.config.display(),
+        neighbors = config.neighbors.len(),
+        routes = config.neighbors.iter().map(|n| n.routes.len()).sum::<usize>(),
+        elapsed_ms = t_load.elapsed().as_millis() as u64,
+        "configuration read"
+    );
     // `daemon.pid`: written before the runtime starts, removed on the way out.
     let pid_file = (!env.daemon_pid.is_empty()).then(|| PathBuf::from(&env.daemon_pid));
     if let Some(p) = &pid_file {

@@ -992,7 +992,7 @@ impl Peer {
         let end = routes::dump_end(view, family, !eor, &mut head);
         self.send_bytes(head);
         let Some(view) = &self.view else { return };
-        self.out.start_dump(&self.spec.name, view, ctx, family, end);
+        self.out.start_dump(view, ctx, family, end);
     }
 
     fn dump_chunk(&mut self) {

@@ -41,7 +41,11 @@ enum Deferred {
 struct Dump {
     ctx: Context,
     family: Option<Family>,
-    prepared: Vec<Option<Prepared>>,
+    /// The session the dump is for: each group's attributes are encoded for it when the dump
+    /// reaches the group (the first UPDATE leaves before the last set is encoded).
+    view: SessionView,
+    /// The group being sent and its encoded attributes (`None`: not sent on this session).
+    prepared: Option<(usize, Option<Prepared>)>,
     group: usize,
     offset: usize,
     end: Vec<u8>,
@@ -255,7 +259,6 @@ impl Out {
     /// Start sending the whole table (or one family of it), ending with `end`.
     pub fn start_dump(
         &mut self,
-        peer: &str,
         view: &SessionView,
         ctx: Context,
         family: Option<Family>,
@@ -266,26 +269,11 @@ impl Out {
             // The dump sends everything as it is now.
             let _ = self.rib.take_changes();
         }
-        let prepared = self
-            .rib
-            .groups()
-            .map(|(k, f, ps)| {
-                if family.is_some_and(|x| x != f) {
-                    return None;
-                }
-                match export::prepare(&k.group, view, &ctx) {
-                    Ok(p) => Some(p),
-                    Err(why) => {
-                        warn!(peer = %peer, routes = ps.len(), "not announcing: {why}");
-                        None
-                    }
-                }
-            })
-            .collect();
         self.dump = Some(Dump {
             ctx,
             family,
-            prepared,
+            view: view.clone(),
+            prepared: None,
             group: 0,
             offset: 0,
             end,
@@ -304,12 +292,27 @@ impl Out {
         let mut groups = self.rib.groups().skip(d.group);
         let mut current = groups.next();
         while budget > 0 {
-            let Some((_, _, prefixes)) = current else {
+            let Some((k, f, prefixes)) = current else {
                 break;
             };
+            if d.prepared.as_ref().is_none_or(|(g, _)| *g != d.group) {
+                let p = if d.family.is_some_and(|x| x != f) {
+                    None
+                } else {
+                    match export::prepare(&k.group, &d.view, &d.ctx) {
+                        Ok(p) => Some(p),
+                        Err(why) => {
+                            warn!(peer = %peer, routes = prefixes.len(), "not announcing: {why}");
+                            None
+                        }
+                    }
+                };
+                d.prepared = Some((d.group, p));
+            }
             let rest = prefixes.get(d.offset..).unwrap_or_default();
             let take = rest.len().min(budget);
-            if let (Some(Some(p)), Some(slice)) = (d.prepared.get(d.group), rest.get(..take)) {
+            let prepared = d.prepared.as_ref().and_then(|(_, p)| p.as_ref());
+            if let (Some(p), Some(slice)) = (prepared, rest.get(..take)) {
                 for part in slice.chunks(self.per_update) {
                     if let Err(why) = export::announce(&mut out, &d.ctx, p, part) {
                         warn!(peer = %peer, "not announcing: {why}");
