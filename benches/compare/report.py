@@ -25,6 +25,8 @@ LABELS = {
 
 def fmt_t(c):
     t = c["time_s"]
+    if c.get("runs") == 1:
+        return f"{t['median']:.2f} s (one run)"
     return f"{t['median']:.2f} s ({t['min']:.2f}–{t['max']:.2f})"
 
 
@@ -90,7 +92,27 @@ def md(res):
             else:
                 out.append(f"| {name} | failed or skipped: {c.get('error', '?')} | | | | | |")
         out.append("")
+    out += floor_lines(res)
+    if res.get("notes"):
+        out += ["## Notes on this run", ""] + [f"- {n}" for n in res["notes"]] + [""]
     return "\n".join(out)
+
+
+def floor_lines(res):
+    """herald from its configuration against the receiver's limit: the raw feeder into BIRD."""
+    floor = next((c for c in res["receive"] if c["receiver"] == "bird" and "time_s" in c), None)
+    if not floor:
+        return []
+    n = floor["routes"]
+    mine = next((c for c in res["inject"] if c["injector"] == "herald-config" and c["family"] == "ipv4"
+                 and c["routes"] == n and "time_s" in c), None)
+    if not mine:
+        return []
+    f, h = floor["time_s"]["median"], mine["time_s"]["median"]
+    return ["## herald against the receiver's limit", "",
+            f"The raw feeder puts {n:,} routes into BIRD in {f:.2f} s: no injector can beat that. herald, "
+            f"from its configuration (process start, reading and checking the file, connecting, sending), "
+            f"takes {h:.2f} s, {h / f:.2f}× that floor.", ""]
 
 
 def chart(res, path):
