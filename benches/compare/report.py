@@ -145,10 +145,15 @@ def chart(res, path):
         ax.barh(list(y), vals, xerr=[lo, hi], color=colors, edgecolor="#444", capsize=3)
         ax.set_yticks(list(y)); ax.set_yticklabels(names, fontsize=9); ax.invert_yaxis()
         ax.set_xscale("log"); ax.set_xlabel("seconds (log scale)"); ax.set_title(title, fontsize=10)
-        for i, (v, note) in enumerate(zip(vals, notes)):
+        positive = [v for v in vals if v > 0] or [1]
+        left = min(positive) / 4
+        for i, (v, note, h) in enumerate(zip(vals, notes, hi)):
             if v > 0:
-                ax.text(v * 1.08, i, f"{v:.2f} s {note}".strip(), va="center", fontsize=8)
-        ax.set_xlim(right=max(vals + [1]) * 6)
+                ax.text((v + h) * 1.15, i, f"{v:.2f} s {note}".strip(), va="center", fontsize=8)
+            else:
+                ax.text(left * 1.2, i, "did not finish (see the table)" if note == "failed" else note,
+                        va="center", fontsize=8, style="italic")
+        ax.set_xlim(left=left, right=max(positive) * 8)
 
     panel(axes[0][0], inj, "injector", "Injection into BIRD 2 (from start to all routes held)")
     if rcv:
