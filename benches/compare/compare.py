@@ -488,23 +488,9 @@ def main():
                     log(f"{inj} {family} {n}: skipped, {case['skipped']}")
                     results["inject"].append(case)
                     continue
-            samples = []
-            for r in range(runs):
-                with tempfile.TemporaryDirectory(prefix="herald-cmp-") as work:
-                    try:
-                        s = inject_case(inj, d, family, n, work)
-                    except Exception as e:  # a failed case is reported, the run goes on
-                        keep = os.path.join(CACHE, "failed", f"{inj}-{family}-{n}-{r}")
-                        keep_logs(work, keep)
-                        log(f"{inj} {family} {n} run {r + 1}: FAILED: {e} (logs in {keep})")
-                        case["error"] = str(e)
-                        break
-                samples.append(s)
-                log(f"{inj} {family} {n} run {r + 1}: {s['time_s']:.2f} s, CPU {s['injector_cpu_s']:.2f} s, "
-                    f"RSS {s['injector_rss_mib']:.0f} MiB")
-                if s["time_s"] > ONE_RUN_S:
-                    case["runs"] = 1  # a case of minutes is not repeated
-                    break
+            samples = run_case(case, runs, f"{inj} {family} {n}", f"{inj}-{family}-{n}",
+                               lambda work: inject_case(inj, d, family, n, work),
+                               lambda s: f"CPU {s['injector_cpu_s']:.2f} s, RSS {s['injector_rss_mib']:.0f} MiB")
             if samples:
                 case.update(summarize(samples))
                 case["routes_per_s"] = n / case["time_s"]["median"]
@@ -515,23 +501,9 @@ def main():
         d4, _ = dataset("ipv4", recv_n)
         for rcv in receivers:
             case = {"receiver": rcv, "routes": recv_n}
-            samples = []
-            for r in range(runs):
-                with tempfile.TemporaryDirectory(prefix="herald-cmp-") as work:
-                    try:
-                        s = receive_case(rcv, [d4], recv_n, work)
-                    except Exception as e:
-                        keep = os.path.join(CACHE, "failed", f"receive-{rcv}-{r}")
-                        keep_logs(work, keep)
-                        log(f"receive {rcv} run {r + 1}: FAILED: {e} (logs in {keep})")
-                        case["error"] = str(e)
-                        break
-                samples.append(s)
-                log(f"receive {rcv} run {r + 1}: {s['time_s']:.2f} s, RSS {s['receiver_rss_mib']:.0f} MiB, "
-                    f"{s['bytes_per_route']:.0f} B/route")
-                if s["time_s"] > ONE_RUN_S:
-                    case["runs"] = 1
-                    break
+            samples = run_case(case, runs, f"receive {rcv}", f"receive-{rcv}",
+                               lambda work: receive_case(rcv, [d4], recv_n, work),
+                               lambda s: f"RSS {s['receiver_rss_mib']:.0f} MiB, {s['bytes_per_route']:.0f} B/route")
             if samples:
                 case.update(summarize(samples))
                 case["routes_per_s"] = recv_n / case["time_s"]["median"]
@@ -540,6 +512,29 @@ def main():
     save(results, out_dir)
     subprocess.run([os.environ.get("REPORT_PYTHON", sys.executable), os.path.join(HERE, "report.py"), out_dir],
                    check=True)
+
+
+def run_case(case, runs, name, tag, one, describe):
+    """Run `one(work_dir)` up to `runs` times and return its samples. A failure is noted in
+    `case` (its logs kept under CACHE/failed/TAG-RUN) and ends the case; a first run of over
+    ONE_RUN_S seconds is not repeated (`case["runs"]` says so)."""
+    samples = []
+    for r in range(runs):
+        with tempfile.TemporaryDirectory(prefix="herald-cmp-") as work:
+            try:
+                s = one(work)
+            except Exception as e:  # a failed case is reported, the run goes on
+                keep = os.path.join(CACHE, "failed", f"{tag}-{r}")
+                keep_logs(work, keep)
+                log(f"{name} run {r + 1}: FAILED: {e} (logs in {keep})")
+                case["error"] = str(e)
+                break
+        samples.append(s)
+        log(f"{name} run {r + 1}: {s['time_s']:.2f} s, {describe(s)}")
+        if s["time_s"] > ONE_RUN_S:
+            case["runs"] = 1  # a case of minutes is not repeated
+            break
+    return samples
 
 
 def keep_logs(work, keep):
