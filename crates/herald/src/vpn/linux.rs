@@ -325,6 +325,21 @@ impl LinuxEvpnDriver {
         self.ensure_vxlan(vxlan, vni, local, port, br).await
     }
 
+    /// Create a link that did not exist; one created meanwhile by someone else is no error
+    /// (the caller then checks what it is).
+    async fn create_link(
+        &self,
+        what: &'static str,
+        name: &str,
+        msg: LinkMessage,
+    ) -> Result<(), DriverError> {
+        let flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+        let r = self
+            .send(what, name, RouteNetlinkMessage::NewLink(msg), flags)
+            .await;
+        tolerate(r, &[libc::EEXIST])
+    }
+
     /// Create bridge `name` (forward delay 0, STP off, up), or bring an existing one of ours
     /// back to those settings; its index.
     async fn ensure_bridge(&self, name: &str) -> Result<u32, DriverError> {
@@ -333,16 +348,7 @@ impl LinuxEvpnDriver {
                 .forward_delay(0)
                 .stp_state(BridgeStpState::Disabled)
                 .build();
-            let flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
-            let r = self
-                .send(
-                    "create bridge",
-                    name,
-                    RouteNetlinkMessage::NewLink(msg),
-                    flags,
-                )
-                .await;
-            tolerate(r, &[libc::EEXIST])?;
+            self.create_link("create bridge", name, msg).await?;
         }
         let br = self.require_link("create bridge", name).await?;
         expect_kind(&br, "bridge", "create bridge")?;
@@ -382,16 +388,7 @@ impl LinuxEvpnDriver {
                 IpAddr::V6(a) => b.local6(a),
             };
             let msg = b.controller(br).up().build();
-            let flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
-            let r = self
-                .send(
-                    "create vxlan",
-                    name,
-                    RouteNetlinkMessage::NewLink(msg),
-                    flags,
-                )
-                .await;
-            tolerate(r, &[libc::EEXIST])?;
+            self.create_link("create vxlan", name, msg).await?;
         }
         let vx = self.require_link("create vxlan", name).await?;
         expect_kind(&vx, "vxlan", "create vxlan")?;
