@@ -54,7 +54,7 @@ pub use model::{
     Api, ApiMessages, AttrSet, Capabilities, Config, Encoder, Md5, Neighbor, NeighborKey,
     NextHopSpec, PrefixLimit, Process, Route, RouteLabels, Vpn, VpnDataplane,
 };
-pub use route::FlowRule;
+pub use route::{FlowRule, RouteGroup, RouteTable};
 
 /// The families herald can configure routes for and negotiate today.
 pub fn supported_families() -> &'static [herald_wire::Family] {

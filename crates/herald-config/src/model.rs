@@ -325,7 +325,7 @@ pub struct Neighbor {
     /// `prefix-limit`: per family, the most prefixes the peer may send.
     pub prefix_limits: Vec<PrefixLimit>,
     /// The routes to announce, templates' first.
-    pub routes: Vec<Route>,
+    pub routes: crate::route::RouteTable,
     /// The flow specification rules to announce (`flow { route … }`, `announce { ipv4 {
     /// flow … } }`), templates' first; one per family and NLRI (the last one written wins).
     pub flows: Vec<crate::FlowRule>,

@@ -30,6 +30,8 @@ pub(crate) mod evpn;
 pub(crate) mod mup;
 pub(crate) mod mvpn;
 mod prefix_sid;
+mod table;
+pub use table::{RouteGroup, RouteTable};
 pub(crate) mod rtc;
 pub(crate) mod vpls;
 
@@ -820,58 +822,75 @@ impl Interner {
 
     /// A record as a route.
     pub fn route(&self, r: &RouteRec) -> Option<Route> {
-        let s = self.get(r)?;
-        Some(Route {
-            family: s.family,
-            nlri: match (&s.nlri, &s.mpls) {
-                (Some(e), _) => Nlri::Encoded(e.clone()),
-                (None, None) => Nlri::Prefix(r.prefix),
-                (None, Some(m)) => mpls_nlri(m, &r.prefix),
-            },
-            next_hop: s.next_hop,
-            attributes: s.attributes.clone(),
-            labels: s.labels.clone(),
-            withdrawn: s.withdrawn,
-            origin: r.origin,
-        })
+        route_of(&self.shared, r)
     }
 
     /// Records as routes; a large table is made on every core, a slice each, joined in order.
     pub fn routes(&self, recs: &[RouteRec]) -> Vec<Route> {
-        let parts = if recs.len() >= PARALLEL_ROUTES {
-            std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
-        } else {
-            1
-        };
-        if parts <= 1 {
-            return self.routes_of(recs, recs.len());
-        }
-        let chunk = recs.len().div_ceil(parts);
-        std::thread::scope(|scope| {
-            let mut chunks = recs.chunks(chunk);
-            // The first slice is made here, in a vector with room for every route.
-            let first = chunks.next().unwrap_or_default();
-            let handles: Vec<_> = chunks
-                .map(|c| scope.spawn(move || self.routes_of(c, c.len())))
-                .collect();
-            let mut v = self.routes_of(first, recs.len());
-            for h in handles {
-                let mut rest = h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-                v.append(&mut rest);
-            }
-            v
-        })
+        routes_of(&self.shared, recs)
     }
 
-    fn routes_of(&self, recs: &[RouteRec], capacity: usize) -> Vec<Route> {
+    /// The shared parts, for the tables of routes made from this parse.
+    pub fn frozen(&self) -> Arc<[Shared]> {
+        Arc::from(self.shared.as_slice())
+    }
+}
+
+impl Shared {
+    /// The NLRI of a record of this shared part.
+    pub fn nlri_of(&self, r: &RouteRec) -> Nlri {
+        match (&self.nlri, &self.mpls) {
+            (Some(e), _) => Nlri::Encoded(e.clone()),
+            (None, None) => Nlri::Prefix(r.prefix),
+            (None, Some(m)) => mpls_nlri(m, &r.prefix),
+        }
+    }
+}
+
+/// A record as a route.
+fn route_of(shared: &[Shared], r: &RouteRec) -> Option<Route> {
+    let s = shared.get(r.shared as usize)?;
+    Some(Route {
+        family: s.family,
+        nlri: s.nlri_of(r),
+        next_hop: s.next_hop,
+        attributes: s.attributes.clone(),
+        labels: s.labels.clone(),
+        withdrawn: s.withdrawn,
+        origin: r.origin,
+    })
+}
+
+/// Records as routes; a large table is made on every core, a slice each, joined in order.
+fn routes_of(shared: &[Shared], recs: &[RouteRec]) -> Vec<Route> {
+    let parts = if recs.len() >= PARALLEL_ROUTES {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+    } else {
+        1
+    };
+    let slice = |recs: &[RouteRec], capacity: usize| {
         let mut v = Vec::with_capacity(capacity);
-        for r in recs {
-            if let Some(route) = self.route(r) {
-                v.push(route);
-            }
+        v.extend(recs.iter().filter_map(|r| route_of(shared, r)));
+        v
+    };
+    if parts <= 1 {
+        return slice(recs, recs.len());
+    }
+    let chunk = recs.len().div_ceil(parts);
+    std::thread::scope(|scope| {
+        let mut chunks = recs.chunks(chunk);
+        // The first slice is made here, in a vector with room for every route.
+        let first = chunks.next().unwrap_or_default();
+        let handles: Vec<_> = chunks
+            .map(|c| scope.spawn(move || slice(c, c.len())))
+            .collect();
+        let mut v = slice(first, recs.len());
+        for h in handles {
+            let mut rest = h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            v.append(&mut rest);
         }
         v
-    }
+    })
 }
 
 /// The NLRI of a labeled or VPN route, encoded (the path identifier kept apart).

@@ -37,7 +37,7 @@ fn announce(statements: &str) -> String {
 
 fn routes(statements: &str) -> Vec<Route> {
     let c = parse(&announce(statements)).unwrap_or_else(|e| panic!("{e}"));
-    c.neighbors.into_iter().next().unwrap().routes
+    c.neighbors.into_iter().next().unwrap().routes.into_vec()
 }
 
 fn route(statement: &str) -> Route {

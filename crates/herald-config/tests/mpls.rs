@@ -24,7 +24,7 @@ fn neighbor(body: &str) -> String {
 
 fn routes(body: &str) -> Vec<Route> {
     let c = parse(&neighbor(body)).unwrap_or_else(|e| panic!("{e}"));
-    c.neighbors.into_iter().next().unwrap().routes
+    c.neighbors.into_iter().next().unwrap().routes.into_vec()
 }
 
 /// The NLRI octets (without path identifier) and the path identifier.

@@ -31,7 +31,7 @@ fn example(name: &str) -> Vec<Route> {
         .join(name);
     let text = std::fs::read_to_string(&p).unwrap();
     let c = parse_str(&text, &p).unwrap_or_else(|e| panic!("{e:?}"));
-    c.neighbors.into_iter().next().unwrap().routes
+    c.neighbors.into_iter().next().unwrap().routes.into_vec()
 }
 
 fn neighbor(body: &str) -> String {

@@ -36,7 +36,7 @@ fn announce(afi: &str, statements: &str) -> String {
 
 fn routes(afi: &str, statements: &str) -> Vec<Route> {
     let c = parse(&announce(afi, statements)).unwrap_or_else(|e| panic!("{e}"));
-    c.neighbors.into_iter().next().unwrap().routes
+    c.neighbors.into_iter().next().unwrap().routes.into_vec()
 }
 
 fn route(afi: &str, statement: &str) -> Route {

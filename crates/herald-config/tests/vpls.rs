@@ -13,7 +13,7 @@ fn routes(body: &str) -> Result<Vec<Route>, String> {
         "neighbor 127.0.0.1 {{ local-address 127.0.0.2; local-as 54591; peer-as 54591; {body} }}"
     );
     parse_str(&text, Path::new("v.conf"))
-        .map(|c| c.neighbors.into_iter().next().unwrap().routes)
+        .map(|c| c.neighbors.into_iter().next().unwrap().routes.into_vec())
         .map_err(|e| {
             e.iter()
                 .map(|e| e.to_string())

@@ -116,7 +116,7 @@ fn print_updates(config: &herald_config::Config) -> bool {
             negotiated: neg,
         };
         let ctx = view.negotiated.send_context();
-        let exp = Export::from_routes(&n.routes);
+        let exp = Export::from_table(&n.routes);
         let mut out = Vec::new();
         for g in &exp.groups {
             match export::prepare(&g.key, &view, &ctx) {

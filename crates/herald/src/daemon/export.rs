@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use herald_config::{AttrSet, NextHopSpec, Route};
+use herald_config::{AttrSet, NextHopSpec, Route, RouteTable};
 use herald_session::Negotiated;
 use herald_wire::attr::{AsPath, NextHop, Origin};
 use herald_wire::builder::{self, AttrBlock};
@@ -45,37 +45,23 @@ pub struct Export {
 }
 
 impl Export {
-    /// Group the routes (routes marked `withdraw` are left out until their watchdog announces
-    /// them), groups in first-seen order and each group's prefixes in route order.
-    ///
-    /// Routes parsed together share their attribute set's allocation, so routes are grouped by
-    /// that address; each address seen is looked up by content once, so sets from different
-    /// parses with the same attributes still share a group. A large table is grouped on every
-    /// core, a slice each, and the slices' groups are then joined by content in slice order.
-    pub fn from_routes(routes: &[Route]) -> Export {
-        let parts = if routes.len() >= PARALLEL_MIN {
-            std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_PARTS))
-        } else {
-            1
-        };
-        if parts <= 1 {
-            return Export {
-                groups: group_slice(routes),
-            };
-        }
-        let chunk = routes.len().div_ceil(parts);
-        let slices: Vec<Vec<Group>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = routes
-                .chunks(chunk)
-                .map(|c| scope.spawn(move || group_slice(c)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        });
+    /// The routes of a neighbor's table, grouped: routes marked `withdraw` are left out until
+    /// their watchdog announces them; groups come in the order of their first route, each
+    /// group's prefixes in route order (see [`RouteTable::groups`]).
+    pub fn from_table(table: &RouteTable) -> Export {
         Export {
-            groups: join_slices(slices),
+            groups: table
+                .groups()
+                .into_iter()
+                .map(|g| Group {
+                    key: GroupKey {
+                        family: g.family,
+                        next_hop: g.next_hop,
+                        attributes: g.attributes,
+                    },
+                    prefixes: g.prefixes,
+                })
+                .collect(),
         }
     }
 
@@ -85,119 +71,16 @@ impl Export {
     }
 }
 
-/// Tables at least this long are grouped on several threads.
-const PARALLEL_MIN: usize = 1 << 16;
-/// At most this many threads group one table.
-const MAX_PARTS: usize = 4;
-
-/// The groups of a slice of routes, in first-seen order. Two passes: the group of each route
-/// (one lookup by attribute-set address, one by content per new address), then each group's
-/// prefixes in a vector of the right size.
-fn group_slice(routes: &[Route]) -> Vec<Group> {
-    // (family, next hop, attribute set address) → group; the routes keep the sets alive.
-    // One lookup per route (a table's routes come in no order of set): foldhash, not SipHash.
-    let mut by_addr: hashbrown::HashMap<(Family, NextHopSpec, usize), u32> =
-        hashbrown::HashMap::new();
-    let mut by_content: hashbrown::HashMap<GroupKey, u32> = hashbrown::HashMap::new();
-    let mut keys: Vec<GroupKey> = Vec::new();
-    let mut counts: Vec<u32> = Vec::new();
-    let mut of_route: Vec<u32> = Vec::with_capacity(routes.len());
-    let mut last: Option<((Family, NextHopSpec, usize), u32)> = None;
-    for r in routes {
-        if r.withdrawn {
-            of_route.push(u32::MAX);
-            continue;
-        }
-        let addr = (r.family, r.next_hop, r.attributes.id());
-        let g = match last {
-            Some((a, g)) if a == addr => g,
-            _ => {
-                let g = *by_addr.entry(addr).or_insert_with(|| {
-                    let key = GroupKey {
-                        family: r.family,
-                        next_hop: r.next_hop,
-                        attributes: r.attributes.clone(),
-                    };
-                    *by_content.entry(key.clone()).or_insert_with(|| {
-                        keys.push(key);
-                        counts.push(0);
-                        (keys.len() - 1) as u32
-                    })
-                });
-                last = Some((addr, g));
-                g
-            }
-        };
-        if let Some(c) = counts.get_mut(g as usize) {
-            *c += 1;
-        }
-        of_route.push(g);
-    }
-    let mut groups: Vec<Group> = keys
-        .into_iter()
-        .zip(counts)
-        .map(|(key, n)| Group {
-            key,
-            prefixes: Vec::with_capacity(n as usize),
-        })
-        .collect();
-    for (r, g) in routes.iter().zip(of_route) {
-        if let Some(group) = groups.get_mut(g as usize) {
-            group.prefixes.push(r.nlri.clone());
-        }
-    }
-    groups
-}
-
-/// The groups of consecutive slices as one list: groups with the same content joined, in
-/// first-seen order, the prefixes of earlier slices first (route order, as one pass gives).
-fn join_slices(slices: Vec<Vec<Group>>) -> Vec<Group> {
-    let mut index: hashbrown::HashMap<GroupKey, usize> = hashbrown::HashMap::new();
-    // Where each slice's groups go, and each joined group's size.
-    let mut targets: Vec<Vec<usize>> = Vec::with_capacity(slices.len());
-    let mut sizes: Vec<usize> = Vec::new();
-    for slice in &slices {
-        let mut t = Vec::with_capacity(slice.len());
-        for g in slice {
-            let i = *index.entry(g.key.clone()).or_insert_with(|| {
-                sizes.push(0);
-                sizes.len() - 1
-            });
-            if let Some(s) = sizes.get_mut(i) {
-                *s += g.prefixes.len();
-            }
-            t.push(i);
-        }
-        targets.push(t);
-    }
-    let mut out: Vec<Option<Group>> = (0..sizes.len()).map(|_| None).collect();
-    for (slice, t) in slices.into_iter().zip(targets) {
-        for (mut g, i) in slice.into_iter().zip(t) {
-            match out.get_mut(i) {
-                Some(Some(joined)) => joined.prefixes.append(&mut g.prefixes),
-                Some(slot) => {
-                    let want = sizes.get(i).copied().unwrap_or(0);
-                    g.prefixes
-                        .reserve_exact(want.saturating_sub(g.prefixes.len()));
-                    *slot = Some(g);
-                }
-                None => {}
-            }
-        }
-    }
-    out.into_iter().flatten().collect()
-}
-
 /// Configuration routes tagged `watchdog NAME`, by name (those marked `withdraw` included:
 /// they wait for `announce watchdog NAME`).
 pub type Watchdogs = HashMap<String, Vec<Route>>;
 
 /// The watchdog routes of a neighbor.
-pub fn watchdogs<'a>(routes: impl IntoIterator<Item = &'a Route>) -> Watchdogs {
+pub fn watchdogs(routes: impl IntoIterator<Item = Route>) -> Watchdogs {
     let mut w = Watchdogs::new();
     for r in routes {
         if let Some(name) = r.watchdog() {
-            w.entry(name.to_string()).or_default().push(r.clone());
+            w.entry(name.to_string()).or_default().push(r);
         }
     }
     w
@@ -584,62 +467,6 @@ mod tests {
     }
 
     #[test]
-    fn a_large_table_groups_as_one_pass_would() {
-        // Past PARALLEL_MIN routes the table is grouped a slice per thread and the slices
-        // joined: the same groups, in first-seen order, each with its prefixes in route order,
-        // and sets of equal content from different parses in one group.
-        let a = herald_config::parse_route_spec("10.0.0.0/24 next-hop 1.2.3.4 med 1").unwrap();
-        let a2 = herald_config::parse_route_spec("10.0.0.0/24 next-hop 1.2.3.4 med 1").unwrap();
-        let b = herald_config::parse_route_spec("10.0.0.0/24 next-hop 1.2.3.4 med 2").unwrap();
-        let c = herald_config::parse_route_spec("10.0.0.0/24 next-hop 1.2.3.5 med 2").unwrap();
-        let n = PARALLEL_MIN + 4_321;
-        let prefix = |i: usize| -> Nlri {
-            let net: ipnet::IpNet =
-                format!("{}.{}.{}.0/24", 11 + i / 65_536, (i / 256) % 256, i % 256)
-                    .parse()
-                    .unwrap();
-            Nlri::Prefix(herald_wire::Prefix { path_id: None, net })
-        };
-        let routes: Vec<Route> = (0..n)
-            .map(|i| {
-                // C appears only in the second half; A and A' interleave throughout.
-                let t = match i % 5 {
-                    0 | 3 => &a,
-                    1 => &b,
-                    2 => &a2,
-                    _ if i > n / 2 => &c,
-                    _ => &b,
-                };
-                let mut r = t.clone();
-                r.nlri = prefix(i);
-                r.withdrawn = i % 1_000 == 999;
-                r
-            })
-            .collect();
-        let e = Export::from_routes(&routes);
-        assert_eq!(
-            e.groups,
-            group_slice(&routes),
-            "parallel and one-pass grouping differ"
-        );
-        let names: Vec<_> = e.groups.iter().map(|g| g.key.attributes.clone()).collect();
-        assert_eq!(
-            names,
-            vec![
-                a.attributes.clone(),
-                b.attributes.clone(),
-                c.attributes.clone()
-            ]
-        );
-        let want_a: Vec<Nlri> = (0..n)
-            .filter(|i| matches!(i % 5, 0 | 2 | 3) && i % 1_000 != 999)
-            .map(prefix)
-            .collect();
-        assert_eq!(e.groups[0].prefixes, want_a);
-        assert_eq!(e.len(), n - n / 1_000);
-    }
-
-    #[test]
     fn routes_group_by_family_next_hop_and_attributes() {
         let mut routes = herald_config::parse_attributes_nlri(
             "med 1 next-hop 1.2.3.4 nlri 10.0.0.0/24 10.0.1.0/24",
@@ -653,7 +480,7 @@ mod tests {
             herald_config::parse_route_spec("10.0.5.0/24 next-hop 1.2.3.4 med 1 withdraw").unwrap(),
         );
         routes.push(herald_config::parse_route_spec("10.0.6.0/24 next-hop 1.2.3.4 med 1").unwrap());
-        let e = Export::from_routes(&routes);
+        let e = Export::from_table(&RouteTable::from(routes));
         let got: Vec<(String, Vec<String>)> = e
             .groups
             .iter()

@@ -933,8 +933,8 @@ impl Daemon {
                 min_ttl: n.incoming_ttl,
             },
             manual_eor: n.manual_eor,
-            export: Export::from_routes(&n.routes),
-            watchdogs: export::watchdogs(&n.routes),
+            export: Export::from_table(&n.routes),
+            watchdogs: export::watchdogs(n.routes.labeled()),
             adj_rib_in: n.adj_rib_in,
             group_updates: n.group_updates,
             adj_rib_out: n.adj_rib_out,
@@ -1197,8 +1197,8 @@ impl Daemon {
             for tx in txs {
                 let _ = tx
                     .send(Command::Routes(
-                        Export::from_routes(&n.routes),
-                        export::watchdogs(&n.routes),
+                        Export::from_table(&n.routes),
+                        export::watchdogs(n.routes.labeled()),
                     ))
                     .await;
                 let _ = tx.send(Command::Events(self.subs(n))).await;
@@ -1227,7 +1227,7 @@ fn takes(n: &Neighbor, ip: IpAddr, port: u16, default_port: u16) -> bool {
 /// Drop the routes of every neighbor (they live in the peers' exports once spawned).
 fn without_routes(mut neighbors: Vec<Neighbor>) -> Vec<Neighbor> {
     for n in &mut neighbors {
-        n.routes = Vec::new();
+        n.routes = Default::default();
     }
     neighbors
 }

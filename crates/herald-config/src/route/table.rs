@@ -1,0 +1,330 @@
+//! A neighbor's configured routes as the parser keeps them: each a prefix, where it was written
+//! and an index into the parts routes share (family, next hop, attributes, labels).
+//!
+//! A table of a million routes is 40 MB of records here against 80 MB as [`Route`]s, and
+//! making the routes costs a reference count per route on a few thousand shared counters.
+//! The daemon needs neither: it groups the records by attribute set straight away
+//! ([`RouteTable::groups`]). Everything else sees a slice of routes, made once, on first use.
+
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
+use herald_wire::{Family, Nlri};
+
+use super::{route_of, routes_of, RouteRec, Shared};
+use crate::model::{AttrSet, NextHopSpec, Route};
+
+/// The routes of one neighbor, in order: those written in the configuration, then any added
+/// with [`RouteTable::extend`]. Dereferences to `[Route]`, made on first use.
+#[derive(Clone, Default)]
+pub struct RouteTable {
+    recs: Vec<RouteRec>,
+    shared: Arc<[Shared]>,
+    extra: Vec<Route>,
+    all: OnceLock<Vec<Route>>,
+}
+
+/// Routes sharing family, next hop and attributes, as [`RouteTable::groups`] makes them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RouteGroup {
+    /// The family.
+    pub family: Family,
+    /// The next hop as configured.
+    pub next_hop: NextHopSpec,
+    /// The attributes as configured.
+    pub attributes: AttrSet,
+    /// The routes' NLRI, in route order.
+    pub prefixes: Vec<Nlri>,
+}
+
+impl RouteTable {
+    /// A table of parsed records; records without a shared part are left out.
+    pub(crate) fn new(mut recs: Vec<RouteRec>, shared: Arc<[Shared]>) -> RouteTable {
+        recs.retain(|r| (r.shared as usize) < shared.len());
+        RouteTable {
+            recs,
+            shared,
+            extra: Vec::new(),
+            all: OnceLock::new(),
+        }
+    }
+
+    /// Number of routes (without making them).
+    pub fn len(&self) -> usize {
+        self.recs.len() + self.extra.len()
+    }
+
+    /// Whether there is no route.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every route, made on first use.
+    pub fn routes(&self) -> &[Route] {
+        self.all.get_or_init(|| {
+            let mut v = routes_of(&self.shared, &self.recs);
+            v.extend(self.extra.iter().cloned());
+            v
+        })
+    }
+
+    /// The routes, made (or taken if already made).
+    pub fn into_vec(mut self) -> Vec<Route> {
+        match self.all.take() {
+            Some(v) => v,
+            None => {
+                let mut v = routes_of(&self.shared, &self.recs);
+                v.append(&mut self.extra);
+                v
+            }
+        }
+    }
+
+    /// Add routes after those already held.
+    pub fn extend(&mut self, routes: impl IntoIterator<Item = Route>) {
+        self.extra.extend(routes);
+        self.all = OnceLock::new();
+    }
+
+    /// The routes that carry a `name` or a `watchdog`, in order (the others are not made).
+    pub fn labeled(&self) -> impl Iterator<Item = Route> + '_ {
+        let shared = &self.shared;
+        self.recs
+            .iter()
+            .filter(move |r| {
+                shared
+                    .get(r.shared as usize)
+                    .is_some_and(|s| s.labels.is_some())
+            })
+            .filter_map(move |r| route_of(shared, r))
+            .chain(self.extra.iter().filter(|r| r.labels.is_some()).cloned())
+    }
+
+    /// The records and their shared parts (for the checks of [`crate::resolve`]).
+    pub(crate) fn parts(&self) -> (&[RouteRec], &[Shared], &[Route]) {
+        (&self.recs, &self.shared, &self.extra)
+    }
+
+    /// The routes not marked `withdraw`, grouped by family, next hop and attributes (by
+    /// content): groups in the order their first route comes, each group's NLRI in route
+    /// order. The same groups as grouping [`RouteTable::routes`], without making the routes.
+    pub fn groups(&self) -> Vec<RouteGroup> {
+        type Key = (Family, NextHopSpec, AttrSet);
+        let mut by_content: std::collections::HashMap<Key, u32> = Default::default();
+        let mut groups: Vec<RouteGroup> = Vec::new();
+        let mut counts: Vec<usize> = Vec::new();
+        let mut group_of = |family: Family, next_hop: NextHopSpec, attributes: &AttrSet| {
+            *by_content
+                .entry((family, next_hop, attributes.clone()))
+                .or_insert_with(|| {
+                    groups.push(RouteGroup {
+                        family,
+                        next_hop,
+                        attributes: attributes.clone(),
+                        prefixes: Vec::new(),
+                    });
+                    counts.push(0);
+                    (groups.len() - 1) as u32
+                })
+        };
+        // The group of each shared part, found by content once per part, in route order.
+        const NONE: u32 = u32::MAX;
+        let mut of_shared = vec![NONE; self.shared.len()];
+        let mut of_rec: Vec<u32> = Vec::with_capacity(self.recs.len());
+        for r in &self.recs {
+            let i = r.shared as usize;
+            let (Some(slot), Some(s)) = (of_shared.get_mut(i), self.shared.get(i)) else {
+                of_rec.push(NONE);
+                continue;
+            };
+            if s.withdrawn {
+                of_rec.push(NONE);
+                continue;
+            }
+            if *slot == NONE {
+                *slot = group_of(s.family, s.next_hop, &s.attributes);
+            }
+            of_rec.push(*slot);
+        }
+        let of_extra: Vec<u32> = self
+            .extra
+            .iter()
+            .map(|r| {
+                if r.withdrawn {
+                    NONE
+                } else {
+                    group_of(r.family, r.next_hop, &r.attributes)
+                }
+            })
+            .collect();
+        for g in of_rec.iter().chain(&of_extra) {
+            if let Some(c) = counts.get_mut(*g as usize) {
+                *c += 1;
+            }
+        }
+        for (g, n) in groups.iter_mut().zip(counts) {
+            g.prefixes.reserve_exact(n);
+        }
+        for (r, g) in self.recs.iter().zip(of_rec) {
+            if let (Some(group), Some(s)) = (
+                groups.get_mut(g as usize),
+                self.shared.get(r.shared as usize),
+            ) {
+                group.prefixes.push(s.nlri_of(r));
+            }
+        }
+        for (r, g) in self.extra.iter().zip(of_extra) {
+            if let Some(group) = groups.get_mut(g as usize) {
+                group.prefixes.push(r.nlri.clone());
+            }
+        }
+        groups
+    }
+}
+
+impl std::ops::Deref for RouteTable {
+    type Target = [Route];
+    fn deref(&self) -> &[Route] {
+        self.routes()
+    }
+}
+
+impl From<Vec<Route>> for RouteTable {
+    fn from(extra: Vec<Route>) -> RouteTable {
+        RouteTable {
+            extra,
+            ..RouteTable::default()
+        }
+    }
+}
+
+impl PartialEq for RouteTable {
+    fn eq(&self, other: &RouteTable) -> bool {
+        self.len() == other.len() && self.routes() == other.routes()
+    }
+}
+
+impl Eq for RouteTable {}
+
+impl fmt::Debug for RouteTable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.routes()).finish()
+    }
+}
+
+impl<'a> IntoIterator for &'a RouteTable {
+    type Item = &'a Route;
+    type IntoIter = std::slice::Iter<'a, Route>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.routes().iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write;
+    use std::path::Path;
+
+    use super::RouteGroup;
+    use crate::model::{AttrSet, NextHopSpec};
+    use herald_wire::Family;
+
+    /// Grouping the made routes one by one, by content: what [`super::RouteTable::groups`]
+    /// must give without making them.
+    fn grouped_one_by_one(routes: &[crate::Route]) -> Vec<RouteGroup> {
+        let mut out: Vec<RouteGroup> = Vec::new();
+        let mut index: std::collections::HashMap<(Family, NextHopSpec, AttrSet), usize> =
+            Default::default();
+        for r in routes.iter().filter(|r| !r.withdrawn) {
+            let key = (r.family, r.next_hop, r.attributes.clone());
+            let i = *index.entry(key).or_insert_with(|| {
+                out.push(RouteGroup {
+                    family: r.family,
+                    next_hop: r.next_hop,
+                    attributes: r.attributes.clone(),
+                    prefixes: Vec::new(),
+                });
+                out.len() - 1
+            });
+            out[i].prefixes.push(r.nlri.clone());
+        }
+        out
+    }
+
+    #[test]
+    fn groups_are_those_of_the_routes_one_by_one() {
+        // Attribute sets in no order, IPv4 and IPv6 prefixes (an IPv4 next hop is mapped for
+        // IPv6: another group), routes marked `withdraw`, named and watched routes (other
+        // shared parts, same groups), a prefix written twice (the later wins, in the earlier's
+        // place), VPN routes, a template's routes and a flow rule (added after the table).
+        let mut text = String::from(
+            "template { neighbor t { static { route 172.16.0.0/16 next-hop 192.0.2.1 med 3; } } }\n\
+             neighbor 127.0.0.2 {\n inherit t;\n router-id 1.1.1.1;\n local-address 127.0.0.1;\n\
+             local-as 65000;\n peer-as 65000;\n\
+             family { ipv4 unicast; ipv6 unicast; ipv4 mpls-vpn; ipv4 flow; }\n\
+             flow { route f { match { destination 10.9.0.0/16; } then { discard; } } }\n static {\n",
+        );
+        let mut seed = 7u32;
+        for i in 0..3_000u32 {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            let set = (seed >> 16) % 7;
+            let prefix = if i % 5 == 4 {
+                format!("2001:db8:{:x}::/48", i)
+            } else {
+                format!("10.{}.{}.0/24", i / 256, i % 256)
+            };
+            let extra = match i % 11 {
+                3 => " withdraw",
+                5 => " watchdog w1",
+                7 => " name n",
+                _ => "",
+            };
+            let _ = writeln!(
+                text,
+                "  route {prefix} next-hop 192.0.2.{} med {set}{extra};",
+                1 + set % 2
+            );
+        }
+        text.push_str("  route 10.0.5.0/24 next-hop 192.0.2.2 med 9;\n");
+        text.push_str("  route 10.1.0.0/24 rd 65000:1 label 100 next-hop 192.0.2.1 med 1;\n");
+        text.push_str("  route 10.1.1.0/24 rd 65000:2 label 101 next-hop 192.0.2.1 med 1;\n");
+        text.push_str(" }\n}\n");
+        let c = crate::parse_str(&text, Path::new("t.conf")).unwrap_or_else(|e| panic!("{e:?}"));
+        let table = &c.neighbors[0].routes;
+        assert_eq!(table.len(), table.routes().len());
+        assert_eq!(
+            table.len(),
+            1 + 3_000 + 2 + 1,
+            "one duplicate, one flow rule"
+        );
+        let groups = table.groups();
+        assert_eq!(groups, grouped_one_by_one(table.routes()));
+        assert!(groups.len() > 10, "{} groups", groups.len());
+        assert!(groups.iter().any(|g| g.family == Family::IPV4_FLOW));
+        assert!(groups
+            .iter()
+            .any(|g| g.family == Family::new(herald_wire::Afi::IPV4, herald_wire::Safi::MPLS_VPN)));
+        let labeled: Vec<_> = table.labeled().collect();
+        let want: Vec<_> = table
+            .routes()
+            .iter()
+            .filter(|r| r.labels.is_some())
+            .cloned()
+            .collect();
+        assert_eq!(labeled, want);
+        assert!(!labeled.is_empty());
+    }
+
+    #[test]
+    fn a_table_of_made_routes_groups_them_too() {
+        let mut routes = crate::parse_attributes_nlri("med 1 next-hop 1.2.3.4 nlri 10.0.0.0/24")
+            .unwrap_or_else(|e| panic!("{e}"));
+        routes.push(crate::parse_route_spec("10.0.1.0/24 next-hop 1.2.3.4 med 1").unwrap());
+        routes.push(crate::parse_route_spec("10.0.2.0/24 next-hop 1.2.3.4 med 2").unwrap());
+        let table = super::RouteTable::from(routes.clone());
+        assert_eq!(table.len(), 3);
+        assert_eq!(table.groups(), grouped_one_by_one(&routes));
+        assert_eq!(table.groups().len(), 2);
+        assert_eq!(table.into_vec(), routes);
+    }
+}
