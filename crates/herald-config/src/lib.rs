@@ -126,6 +126,8 @@ fn finish(r: Read, file: &Path) -> Result<Config, Vec<ConfigError>> {
     } else {
         Vec::new()
     };
+    // The routes hold what they need of it.
+    interner.free();
     let name = |mut e: ConfigError| {
         e.file = file.to_path_buf();
         e

@@ -379,12 +379,28 @@ struct AttrSetInner {
 impl AttrSet {
     /// A set holding these attributes (as given: the parser sorts them by type code).
     pub fn new(attrs: Vec<Attribute>) -> Self {
+        let hash = AttrSet::hash_of(&attrs);
+        AttrSet::with_hash(attrs, hash)
+    }
+
+    /// The hash of a set holding these attributes (by content, as [`Hash`] gives).
+    pub(crate) fn hash_of(attrs: &[Attribute]) -> u64 {
         let mut h = std::hash::DefaultHasher::new();
         attrs.hash(&mut h);
+        h.finish()
+    }
+
+    /// A set whose [`AttrSet::hash_of`] is known.
+    pub(crate) fn with_hash(attrs: Vec<Attribute>, hash: u64) -> Self {
         AttrSet(Arc::new(AttrSetInner {
-            hash: h.finish(),
+            hash,
             attrs: attrs.into_boxed_slice(),
         }))
+    }
+
+    /// Its [`AttrSet::hash_of`], computed when it was made.
+    pub(crate) fn content_hash(&self) -> u64 {
+        self.0.hash
     }
 
     /// The attributes.

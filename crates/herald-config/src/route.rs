@@ -636,7 +636,10 @@ fn mapped_next_hop(nh: NextHopSpec, net: &IpNet) -> NextHopSpec {
 }
 
 /// Tables at least this long are made into routes on several threads.
-const PARALLEL_ROUTES: usize = 1 << 16;
+pub(crate) const PARALLEL_ROUTES: usize = 1 << 16;
+
+/// An interner holding at least this many sets and shared parts is dropped on another thread.
+const FREE_APART_SETS: usize = 4096;
 
 /// A draft's result, kept to make the routes of later statements written with the same
 /// attribute text without reading it again.
@@ -737,7 +740,8 @@ type SharedKey = (
 /// The attribute sets, labels and shared parts of the routes of one parse, each kept once.
 #[derive(Default)]
 pub(crate) struct Interner {
-    sets: HashMap<Box<[Attribute]>, AttrSet, Fnv>,
+    /// Each set once, found by content (an FNV hash of the attributes).
+    sets: hashbrown::HashTable<AttrSet>,
     labels: HashMap<RouteLabels, Arc<RouteLabels>, Fnv>,
     shared: Vec<Shared>,
     ids: HashMap<SharedKey, u32, Fnv>,
@@ -746,12 +750,24 @@ pub(crate) struct Interner {
 impl Interner {
     /// The set holding these attributes.
     fn attr_set(&mut self, attrs: &[Attribute]) -> AttrSet {
-        if let Some(s) = self.sets.get(attrs) {
+        let h = AttrSet::hash_of(attrs);
+        if let Some(s) = self.sets.find(h, |s| s.as_slice() == attrs) {
             return s.clone();
         }
-        let s = AttrSet::new(attrs.to_vec());
-        self.sets.insert(attrs.into(), s.clone());
+        let s = AttrSet::with_hash(attrs.to_vec(), h);
+        self.sets.insert_unique(h, s.clone(), AttrSet::content_hash);
         s
+    }
+
+    /// The set of this interner equal to `set` (another interner's), `set` itself if none.
+    fn attr_set_like(&mut self, set: AttrSet) -> AttrSet {
+        let h = set.content_hash();
+        if let Some(s) = self.sets.find(h, |s| *s == set) {
+            return s.clone();
+        }
+        self.sets
+            .insert_unique(h, set.clone(), AttrSet::content_hash);
+        set
     }
 
     /// The labels for a name and watchdog, if either is given.
@@ -798,10 +814,11 @@ impl Interner {
 
     /// Take in what another interner holds (one that read a later part of the same text):
     /// the new index in this interner of each of its shared parts, in order.
-    pub fn absorb(&mut self, other: Interner) -> Vec<u32> {
-        let mut map = Vec::with_capacity(other.shared.len());
-        for s in other.shared {
-            let attributes = self.attr_set(s.attributes.as_slice());
+    pub fn absorb(&mut self, mut other: Interner) -> Vec<u32> {
+        let shared = std::mem::take(&mut other.shared);
+        let mut map = Vec::with_capacity(shared.len());
+        for s in shared {
+            let attributes = self.attr_set_like(s.attributes.clone());
             let labels = s
                 .labels
                 .as_ref()
@@ -812,7 +829,17 @@ impl Interner {
                 ..s
             }));
         }
+        other.free();
         map
+    }
+
+    /// Drop this interner; one holding many sets on another thread (freeing each set's
+    /// allocations takes tens of milliseconds for a large table, time the reader need not
+    /// wait).
+    pub fn free(self) {
+        if self.shared.len() + self.sets.len() >= FREE_APART_SETS {
+            std::thread::spawn(move || drop(self));
+        }
     }
 
     /// The shared part a record refers to.

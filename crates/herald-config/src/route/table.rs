@@ -108,11 +108,14 @@ impl RouteTable {
     /// The routes not marked `withdraw`, grouped by family, next hop and attributes (by
     /// content): groups in the order their first route comes, each group's NLRI in route
     /// order. The same groups as grouping [`RouteTable::routes`], without making the routes.
+    ///
+    /// A first pass finds each record's group (by content once per shared part, then from a
+    /// dense array of the parts) and counts each group's routes; a second fills vectors of
+    /// the right size, on every core for a large table (each core the groups of its residue).
     pub fn groups(&self) -> Vec<RouteGroup> {
         type Key = (Family, NextHopSpec, AttrSet);
         let mut by_content: std::collections::HashMap<Key, u32> = Default::default();
         let mut groups: Vec<RouteGroup> = Vec::new();
-        let mut counts: Vec<usize> = Vec::new();
         let mut group_of = |family: Family, next_hop: NextHopSpec, attributes: &AttrSet| {
             *by_content
                 .entry((family, next_hop, attributes.clone()))
@@ -123,41 +126,82 @@ impl RouteTable {
                         attributes: attributes.clone(),
                         prefixes: Vec::new(),
                     });
-                    counts.push(0);
                     (groups.len() - 1) as u32
                 })
         };
-        // The group of each shared part, found by content once per part, in route order.
-        const NONE: u32 = u32::MAX;
-        let mut of_shared = vec![NONE; self.shared.len()];
-        let mut of_rec: Vec<u32> = Vec::with_capacity(self.recs.len());
-        for r in &self.recs {
-            let i = r.shared as usize;
-            let (Some(slot), Some(s)) = (of_shared.get_mut(i), self.shared.get(i)) else {
-                of_rec.push(NONE);
-                continue;
-            };
-            if s.withdrawn {
-                of_rec.push(NONE);
-                continue;
+        // Each shared part's group (UNSEEN until its first record, SKIP when withdrawn),
+        // found in route order so that groups come in the order of their first route: each
+        // slice of the records (one per core) counts its records of each shared part and
+        // lists the parts in the order it first meets them; the lists, in slice order, then
+        // give the parts their groups.
+        let parts = if self.recs.len() >= super::PARALLEL_ROUTES {
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+        } else {
+            1
+        };
+        let n_shared = self.shared.len();
+        let survey = |recs: &[RouteRec]| {
+            let mut count = vec![0u32; n_shared];
+            let mut first = Vec::new();
+            for r in recs {
+                if let Some(c) = count.get_mut(r.shared as usize) {
+                    if *c == 0 {
+                        first.push(r.shared);
+                    }
+                    *c += 1;
+                }
             }
-            if *slot == NONE {
-                *slot = group_of(s.family, s.next_hop, &s.attributes);
+            (count, first)
+        };
+        let chunk = self.recs.len().div_ceil(parts).max(1);
+        let surveys: Vec<(Vec<u32>, Vec<u32>)> = std::thread::scope(|scope| {
+            let mut chunks = self.recs.chunks(chunk);
+            let first = chunks.next().unwrap_or_default();
+            let handles: Vec<_> = chunks.map(|c| scope.spawn(move || survey(c))).collect();
+            let mut out = vec![survey(first)];
+            out.extend(
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))),
+            );
+            out
+        });
+        let mut of_shared = vec![UNSEEN; n_shared];
+        for (_, first) in &surveys {
+            for &i in first {
+                let i = i as usize;
+                if let (Some(slot), Some(s)) = (of_shared.get_mut(i), self.shared.get(i)) {
+                    if *slot == UNSEEN {
+                        *slot = if s.withdrawn {
+                            SKIP
+                        } else {
+                            group_of(s.family, s.next_hop, &s.attributes)
+                        };
+                    }
+                }
             }
-            of_rec.push(*slot);
         }
         let of_extra: Vec<u32> = self
             .extra
             .iter()
             .map(|r| {
                 if r.withdrawn {
-                    NONE
+                    SKIP
                 } else {
                     group_of(r.family, r.next_hop, &r.attributes)
                 }
             })
             .collect();
-        for g in of_rec.iter().chain(&of_extra) {
+        let mut counts = vec![0usize; groups.len()];
+        for (count, _) in &surveys {
+            for (g, n) in of_shared.iter().zip(count) {
+                if let Some(c) = counts.get_mut(*g as usize) {
+                    *c += *n as usize;
+                }
+            }
+        }
+        drop(surveys);
+        for g in &of_extra {
             if let Some(c) = counts.get_mut(*g as usize) {
                 *c += 1;
             }
@@ -165,14 +209,51 @@ impl RouteTable {
         for (g, n) in groups.iter_mut().zip(counts) {
             g.prefixes.reserve_exact(n);
         }
-        for (r, g) in self.recs.iter().zip(of_rec) {
-            if let (Some(group), Some(s)) = (
-                groups.get_mut(g as usize),
-                self.shared.get(r.shared as usize),
-            ) {
-                group.prefixes.push(s.nlri_of(r));
+        // A plain prefix's NLRI is its record's prefix: no need to look at its shared part.
+        let plain: Vec<bool> = self
+            .shared
+            .iter()
+            .map(|s| s.nlri.is_none() && s.mpls.is_none())
+            .collect();
+        let fill = |residue: usize, parts: usize, mine: &mut [&mut RouteGroup]| {
+            for r in &self.recs {
+                let i = r.shared as usize;
+                let g = of_shared.get(i).map_or(usize::MAX, |&g| g as usize);
+                if g % parts != residue {
+                    continue;
+                }
+                let Some(group) = mine.get_mut(g / parts) else {
+                    continue;
+                };
+                let nlri = if plain.get(i).copied().unwrap_or(false) {
+                    Nlri::Prefix(r.prefix)
+                } else {
+                    match self.shared.get(i) {
+                        Some(s) => s.nlri_of(r),
+                        None => continue,
+                    }
+                };
+                group.prefixes.push(nlri);
+            }
+        };
+        let mut by_residue: Vec<Vec<&mut RouteGroup>> = (0..parts).map(|_| Vec::new()).collect();
+        for (g, group) in groups.iter_mut().enumerate() {
+            if let Some(v) = by_residue.get_mut(g % parts) {
+                v.push(group);
             }
         }
+        std::thread::scope(|scope| {
+            let mut residues = by_residue.iter_mut().enumerate();
+            let first = residues.next();
+            for (residue, mine) in residues {
+                let fill = &fill;
+                scope.spawn(move || fill(residue, parts, mine));
+            }
+            if let Some((residue, mine)) = first {
+                fill(residue, parts, mine);
+            }
+        });
+        drop(by_residue);
         for (r, g) in self.extra.iter().zip(of_extra) {
             if let Some(group) = groups.get_mut(g as usize) {
                 group.prefixes.push(r.nlri.clone());
@@ -181,6 +262,11 @@ impl RouteTable {
         groups
     }
 }
+
+/// A shared part whose group is not known yet.
+const UNSEEN: u32 = u32::MAX;
+/// A shared part whose routes are not announced (`withdraw`).
+const SKIP: u32 = u32::MAX - 1;
 
 impl std::ops::Deref for RouteTable {
     type Target = [Route];
@@ -253,6 +339,17 @@ mod tests {
 
     #[test]
     fn groups_are_those_of_the_routes_one_by_one() {
+        check_groups(3_000);
+    }
+
+    #[test]
+    fn a_large_table_is_grouped_on_every_core_the_same() {
+        // Past PARALLEL_ROUTES: the records are surveyed a slice per core and the groups filled
+        // a residue per core; the groups are still those of one pass over the routes.
+        check_groups(super::super::PARALLEL_ROUTES as u32 + 4_321);
+    }
+
+    fn check_groups(n: u32) {
         // Attribute sets in no order, IPv4 and IPv6 prefixes (an IPv4 next hop is mapped for
         // IPv6: another group), routes marked `withdraw`, named and watched routes (other
         // shared parts, same groups), a prefix written twice (the later wins, in the earlier's
@@ -265,13 +362,13 @@ mod tests {
              flow { route f { match { destination 10.9.0.0/16; } then { discard; } } }\n static {\n",
         );
         let mut seed = 7u32;
-        for i in 0..3_000u32 {
+        for i in 0..n {
             seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
             let set = (seed >> 16) % 7;
             let prefix = if i % 5 == 4 {
-                format!("2001:db8:{:x}::/48", i)
+                format!("2001:{:x}:{:x}::/48", 0xdb8 + i / 65_536, i % 65_536)
             } else {
-                format!("10.{}.{}.0/24", i / 256, i % 256)
+                format!("{}.{}.{}.0/24", 10 + i / 65_536, (i / 256) % 256, i % 256)
             };
             let extra = match i % 11 {
                 3 => " withdraw",
@@ -294,7 +391,7 @@ mod tests {
         assert_eq!(table.len(), table.routes().len());
         assert_eq!(
             table.len(),
-            1 + 3_000 + 2 + 1,
+            1 + n as usize + 2 + 1,
             "one duplicate, one flow rule"
         );
         let groups = table.groups();
