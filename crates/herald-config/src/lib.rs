@@ -163,7 +163,9 @@ pub fn load(path: impl AsRef<Path>) -> Result<Config, Vec<ConfigError>> {
             message,
         }]
     };
-    let bytes = std::fs::read(path).map_err(|e| io_error(format!("cannot read the file: {e}")))?;
+    let t0 = std::time::Instant::now();
+    let bytes = read_file(path).map_err(|e| io_error(format!("cannot read the file: {e}")))?;
+    let t1 = t0.elapsed();
     let text = match std::str::from_utf8(&bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -185,7 +187,9 @@ pub fn load(path: impl AsRef<Path>) -> Result<Config, Vec<ConfigError>> {
             }]);
         }
     };
+    let t2 = t0.elapsed();
     let r = read(text);
+    let t3 = t0.elapsed();
     // The text is not needed any more: a large one is freed on another thread (unmapping
     // takes a while) as the routes are made.
     if bytes.len() >= FREE_APART {
@@ -193,5 +197,45 @@ pub fn load(path: impl AsRef<Path>) -> Result<Config, Vec<ConfigError>> {
     } else {
         drop(bytes);
     }
-    finish(r, path)
+    let f = finish(r, path);
+    if std::env::var_os("HT").is_some() { eprintln!("TIMING read {:?} utf8 {:?} parse {:?} finish {:?}", t1, t2 - t1, t3 - t2, t0.elapsed() - t3); }
+    f
+}
+
+/// A file at least this long is read a slice per core.
+const READ_APART: u64 = 16 << 20;
+
+/// The whole file. A long one is read a slice per core (copying from the page cache into
+/// fresh memory is most of the time, and it divides).
+fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::os::unix::fs::FileExt;
+    let file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    let parts = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    if len < READ_APART || parts < 2 || std::env::var_os("HSERIAL").is_some() {
+        drop(file);
+        return std::fs::read(path);
+    }
+    let Ok(size) = usize::try_from(len) else {
+        return std::fs::read(path);
+    };
+    let mut bytes = vec![0u8; size];
+    let chunk = size.div_ceil(parts);
+    let ok = std::thread::scope(|scope| {
+        let file = &file;
+        let handles: Vec<_> = bytes
+            .chunks_mut(chunk)
+            .enumerate()
+            .map(|(i, c)| scope.spawn(move || file.read_exact_at(c, (i * chunk) as u64)))
+            .collect();
+        handles
+            .into_iter()
+            .all(|h| matches!(h.join(), Ok(Ok(()))))
+    });
+    // Shorter than it was a moment ago, or longer now: read it again, the usual way.
+    let mut probe = [0u8; 1];
+    if !ok || file.read_at(&mut probe, len)? != 0 {
+        return std::fs::read(path);
+    }
+    Ok(bytes)
 }

@@ -513,11 +513,31 @@ fn dedup_routes(
         (family, r.prefix, rd, nlri)
     };
     // Most tables repeat nothing: routes written in order, or no two keys with the same hash,
-    // say so without the cost of a map of every key.
-    if routes.windows(2).all(|w| match w {
-        [a, b] => key(a) < key(b),
-        _ => true,
-    }) {
+    // say so without the cost of a map of every key. When no shared part has a route
+    // distinguisher or an encoded NLRI, the key is the family and the prefix: the families are
+    // looked up in a dense copy (a large table's shared parts do not all fit in the cache).
+    let families: Option<Vec<Family>> = int
+        .shared_parts()
+        .iter()
+        .map(|s| {
+            let plain = s.nlri.is_none() && s.mpls.as_ref().is_none_or(|m| m.rd.is_none());
+            plain.then_some(s.family)
+        })
+        .collect();
+    let in_order = match &families {
+        Some(f) => {
+            let fkey = |r: &RouteRec| (f.get(r.shared as usize).copied(), r.prefix);
+            routes.windows(2).all(|w| match w {
+                [a, b] => fkey(a) < fkey(b),
+                _ => true,
+            })
+        }
+        None => routes.windows(2).all(|w| match w {
+            [a, b] => key(a) < key(b),
+            _ => true,
+        }),
+    };
+    if in_order {
         return routes;
     }
     let mut hashes: Vec<u64> = routes

@@ -842,6 +842,11 @@ impl Interner {
         }
     }
 
+    /// Every shared part, by index.
+    pub fn shared_parts(&self) -> &[Shared] {
+        &self.shared
+    }
+
     /// The shared part a record refers to.
     pub fn get(&self, r: &RouteRec) -> Option<&Shared> {
         self.shared.get(r.shared as usize)

@@ -88,14 +88,17 @@ impl RouteTable {
 
     /// The routes that carry a `name` or a `watchdog`, in order (the others are not made).
     pub fn labeled(&self) -> impl Iterator<Item = Route> + '_ {
+        // Which shared parts are labeled, densely: a large table's parts do not all fit in
+        // the cache, and most tables label none (then the records are not read at all).
+        let labeled: Vec<bool> = self.shared.iter().map(|s| s.labels.is_some()).collect();
+        let recs = if labeled.contains(&true) {
+            &self.recs[..]
+        } else {
+            &[]
+        };
         let shared = &self.shared;
-        self.recs
-            .iter()
-            .filter(move |r| {
-                shared
-                    .get(r.shared as usize)
-                    .is_some_and(|s| s.labels.is_some())
-            })
+        recs.iter()
+            .filter(move |r| labeled.get(r.shared as usize).copied().unwrap_or(false))
             .filter_map(move |r| route_of(shared, r))
             .chain(self.extra.iter().filter(|r| r.labels.is_some()).cloned())
     }
