@@ -169,7 +169,9 @@ impl LexState {
         // table by skipping tens of megabytes here.
         let mut st = self;
         let lines = gap.iter().filter(|b| **b == b'\n').count();
-        st.line = st.line.saturating_add(u32::try_from(lines).unwrap_or(u32::MAX));
+        st.line = st
+            .line
+            .saturating_add(u32::try_from(lines).unwrap_or(u32::MAX));
         if let Some(last) = gap.iter().rposition(|b| *b == b'\n') {
             st.line_start = self.pos + last + 1;
         }

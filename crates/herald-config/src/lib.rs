@@ -198,7 +198,15 @@ pub fn load(path: impl AsRef<Path>) -> Result<Config, Vec<ConfigError>> {
         drop(bytes);
     }
     let f = finish(r, path);
-    if std::env::var_os("HT").is_some() { eprintln!("TIMING read {:?} utf8 {:?} parse {:?} finish {:?}", t1, t2 - t1, t3 - t2, t0.elapsed() - t3); }
+    if std::env::var_os("HT").is_some() {
+        eprintln!(
+            "TIMING read {:?} utf8 {:?} parse {:?} finish {:?}",
+            t1,
+            t2 - t1,
+            t3 - t2,
+            t0.elapsed() - t3
+        );
+    }
     f
 }
 
@@ -228,9 +236,7 @@ fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
             .enumerate()
             .map(|(i, c)| scope.spawn(move || file.read_exact_at(c, (i * chunk) as u64)))
             .collect();
-        handles
-            .into_iter()
-            .all(|h| matches!(h.join(), Ok(Ok(()))))
+        handles.into_iter().all(|h| matches!(h.join(), Ok(Ok(()))))
     });
     // Shorter than it was a moment ago, or longer now: read it again, the usual way.
     let mut probe = [0u8; 1];

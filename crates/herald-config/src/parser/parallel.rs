@@ -63,7 +63,10 @@ impl<'a> Parser<'a> {
         // The block's reader takes a larger first part: a helper starts later (it counts the
         // lines before its split point) and is measurably slower per route, and the reader
         // still has to take the helpers' parts in when it is done.
-        let share = |i: usize| (rest as u128 * (MAIN_WEIGHT + 8 * (i as u128 - 1)) / (MAIN_WEIGHT + 8 * (n as u128 - 1))) as usize;
+        let share = |i: usize| {
+            (rest as u128 * (MAIN_WEIGHT + 8 * (i as u128 - 1))
+                / (MAIN_WEIGHT + 8 * (n as u128 - 1))) as usize
+        };
         for i in 1..n {
             let at = from + share(i);
             let Some(semi) = bytes

@@ -367,7 +367,8 @@ impl<'a> Parser<'a> {
                     self.reuse.clear();
                     self.reusable.clear();
                 }
-                self.reuse.insert(text, self.reusable.len() as u32);
+                self.reuse
+                    .insert(super::fingerprint(text), self.reusable.len() as u32);
                 self.reusable.push(reusable);
             }
         }
