@@ -163,9 +163,7 @@ pub fn load(path: impl AsRef<Path>) -> Result<Config, Vec<ConfigError>> {
             message,
         }]
     };
-    let t0 = std::time::Instant::now();
     let bytes = read_file(path).map_err(|e| io_error(format!("cannot read the file: {e}")))?;
-    let t1 = t0.elapsed();
     let text = match std::str::from_utf8(&bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -187,9 +185,7 @@ pub fn load(path: impl AsRef<Path>) -> Result<Config, Vec<ConfigError>> {
             }]);
         }
     };
-    let t2 = t0.elapsed();
     let r = read(text);
-    let t3 = t0.elapsed();
     // The text is not needed any more: a large one is freed on another thread (unmapping
     // takes a while) as the routes are made.
     if bytes.len() >= FREE_APART {
@@ -197,17 +193,7 @@ pub fn load(path: impl AsRef<Path>) -> Result<Config, Vec<ConfigError>> {
     } else {
         drop(bytes);
     }
-    let f = finish(r, path);
-    if std::env::var_os("HT").is_some() {
-        eprintln!(
-            "TIMING read {:?} utf8 {:?} parse {:?} finish {:?}",
-            t1,
-            t2 - t1,
-            t3 - t2,
-            t0.elapsed() - t3
-        );
-    }
-    f
+    finish(r, path)
 }
 
 /// A file at least this long is read a slice per core.
@@ -220,7 +206,7 @@ fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     let file = std::fs::File::open(path)?;
     let len = file.metadata()?.len();
     let parts = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    if len < READ_APART || parts < 2 || std::env::var_os("HSERIAL").is_some() {
+    if len < READ_APART || parts < 2 {
         drop(file);
         return std::fs::read(path);
     }
