@@ -13,6 +13,11 @@ default 100000, 0 for none), RUNS (default 3), INJECTORS, RECEIVERS (space-separ
 default all), RECEIVE_N (routes for the receive side, default 1000000), OUT (output dir),
 LIMIT (seconds; a case projected to run longer is skipped, default 600), HERALD_BIN, EXABGP.
 A case whose first run takes over a minute is run once (its "runs" says so).
+
+The floor: FLOOR_PAIRS (default 7, 0 for none) pairs of runs, each the raw feeder into BIRD
+then herald from its configuration into BIRD, with RECEIVE_N routes. Run back to back, both
+halves of a pair see the same machine (a shared virtual machine's speed drifts by tens of
+percent over minutes); the report gives the median of the pairs' ratios.
 """
 import json
 import os
@@ -127,8 +132,58 @@ def run_cmd(argv, timeout=10):
 
 # ---------------------------------------------------------------- receivers' route counts
 
+class BirdCtl:
+    """One connection to BIRD's control socket, kept for the whole case: polling with a new
+    `birdc` process 50 times a second costs the machine CPU that the injector under test
+    should have (two cores here)."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        self.conn = None
+        self.buf = b""
+
+    def _line(self):
+        while b"\n" not in self.buf:
+            chunk = self.conn.recv(65536)
+            if not chunk:
+                raise ConnectionError("BIRD closed its control socket")
+            self.buf += chunk
+        line, self.buf = self.buf.split(b"\n", 1)
+        return line.decode("utf-8", "replace")
+
+    def command(self, text):
+        """The reply's text (BIRD's 4-digit codes stripped); a fresh connection on error."""
+        try:
+            if self.conn is None:
+                self.conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                self.conn.settimeout(10)
+                self.conn.connect(self.sock)
+                self.buf = b""
+                self._line()  # "0001 BIRD ... ready."
+            self.conn.sendall(text.encode() + b"\n")
+            out = []
+            while True:
+                line = self._line()
+                # "DDDD-text": more follows; "DDDD text": the last line; " text": continued.
+                if len(line) >= 5 and line[:4].isdigit():
+                    out.append(line[5:])
+                    if line[4] == " ":
+                        return "\n".join(out)
+                else:
+                    out.append(line[1:])
+        except OSError:
+            if self.conn is not None:
+                self.conn.close()
+            self.conn = None
+            return ""
+
+
+_bird_ctls = {}
+
+
 def bird_count(sock, proto):
-    out = run_cmd(["birdc", "-s", sock, "show", "protocols", "all", proto])
+    ctl = _bird_ctls.setdefault(sock, BirdCtl(sock))
+    out = ctl.command(f"show protocols all {proto}")
     return sum(int(m) for m in re.findall(r"Routes:\s+(\d+) imported", out))
 
 
@@ -509,9 +564,42 @@ def main():
                 case["routes_per_s"] = recv_n / case["time_s"]["median"]
             results["receive"].append(case)
             save(results, out_dir)
+    pairs = int(os.environ.get("FLOOR_PAIRS", "7"))
+    if pairs and "bird" in receivers and "herald-config" in injectors:
+        results["floor"] = floor_pairs(pairs, recv_n)
     save(results, out_dir)
     subprocess.run([os.environ.get("REPORT_PYTHON", sys.executable), os.path.join(HERE, "report.py"), out_dir],
                    check=True)
+
+
+def floor_pairs(pairs, n):
+    """The raw feeder into BIRD, then herald from its configuration into BIRD, `pairs` times
+    back to back: each pair's ratio, and the median."""
+    d, _ = dataset("ipv4", n)
+    out = {"routes": n, "pairs": []}
+    for r in range(pairs):
+        with tempfile.TemporaryDirectory(prefix="herald-cmp-") as work:
+            try:
+                fw, hw = os.path.join(work, "feeder"), os.path.join(work, "herald")
+                os.makedirs(fw)
+                os.makedirs(hw)
+                f = receive_case("bird", [d], n, fw)
+                h = inject_case("herald-config", d, "ipv4", n, hw)
+            except Exception as e:  # reported; the pairs measured so far stand
+                keep = os.path.join(CACHE, "failed", f"floor-{r}")
+                keep_logs(work, keep)
+                log(f"floor pair {r + 1}: FAILED: {e} (logs in {keep})")
+                out["error"] = str(e)
+                break
+        pair = {"feeder_s": f["time_s"], "herald_s": h["time_s"], "ratio": h["time_s"] / f["time_s"]}
+        out["pairs"].append(pair)
+        log(f"floor pair {r + 1}: feeder {pair['feeder_s']:.2f} s, herald {pair['herald_s']:.2f} s, "
+            f"{pair['ratio']:.2f}x")
+    if out["pairs"]:
+        for k in ("feeder_s", "herald_s", "ratio"):
+            vals = [p[k] for p in out["pairs"]]
+            out[k] = {"median": statistics.median(vals), "min": min(vals), "max": max(vals)}
+    return out
 
 
 def run_case(case, runs, name, tag, one, describe):

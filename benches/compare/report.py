@@ -109,10 +109,22 @@ def floor_lines(res):
     if not mine:
         return []
     f, h = floor["time_s"]["median"], mine["time_s"]["median"]
-    return ["## herald against the receiver's limit", "",
-            f"The raw feeder puts {n:,} routes into BIRD in {f:.2f} s: no injector can beat that. herald, "
-            f"from its configuration (process start, reading and checking the file, connecting, sending), "
-            f"takes {h:.2f} s, {h / f:.2f}× that floor.", ""]
+    out = ["## herald against the receiver's limit", "",
+           f"The raw feeder puts {n:,} routes into BIRD in {f:.2f} s: no injector can beat that. herald, "
+           f"from its configuration (process start, reading and checking the file, connecting, sending), "
+           f"takes {h:.2f} s, {h / f:.2f}× that floor (medians of the runs above, measured minutes apart).", ""]
+    pairs = res.get("floor") or {}
+    if pairs.get("pairs"):
+        r = pairs["ratio"]
+        out += [f"Measured back to back, {len(pairs['pairs'])} pairs (the feeder, then herald, each pair on "
+                f"the same machine within seconds): herald takes {r['median']:.2f}× the floor "
+                f"(median of the pairs' ratios; {r['min']:.2f}–{r['max']:.2f}×), feeder "
+                f"{pairs['feeder_s']['median']:.2f} s and herald {pairs['herald_s']['median']:.2f} s.", "",
+                "| pair | feeder | herald | ratio |", "|---|---|---|---|"]
+        out += [f"| {i + 1} | {p['feeder_s']:.2f} s | {p['herald_s']:.2f} s | {p['ratio']:.2f}× |"
+                for i, p in enumerate(pairs["pairs"])]
+        out.append("")
+    return out
 
 
 def chart(res, path):
