@@ -121,22 +121,6 @@ fn class(b: u8) -> u8 {
     CLASS[usize::from(b)]
 }
 
-/// Bytes that end a [`Lexer::plain_tail`] scan: `;`, braces, comments, quotes, backslashes
-/// and line ends.
-#[allow(clippy::indexing_slicing)] // `b` stays below 256
-static TAIL_STOP: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0usize;
-    while b < 256 {
-        t[b] = matches!(
-            b as u8,
-            b';' | b'{' | b'}' | b'#' | b'\'' | b'"' | b'\\' | b'\n'
-        );
-        b += 1;
-    }
-    t
-};
-
 /// The rest of a statement up to its `;`, holding nothing but words, separators, brackets
 /// and parentheses (see [`Lexer::plain_tail`]).
 #[derive(Clone, Copy, Debug)]
@@ -228,36 +212,45 @@ impl<'a> Lexer<'a> {
     /// The text from the current position to the `;` ending the statement, when nothing
     /// before that `;` could make the tokens depend on more than these bytes (no quote,
     /// comment, backslash or brace): lexing it gives the same tokens wherever it is written.
+    ///
+    /// Read with a few vectorized searches rather than byte by byte: in a large table this
+    /// runs for nearly every route, over about a hundred bytes.
     #[inline]
     pub fn plain_tail(&self) -> Option<(&'a str, Tail)> {
-        let bytes = self.src.as_bytes();
-        let mut i = self.pos;
+        let rest = self.src.as_bytes().get(self.pos..)?;
+        let mut from = 0;
         let mut lines = 0;
         let mut last_newline = 0;
         loop {
-            let b = *bytes.get(i)?;
-            #[allow(clippy::indexing_slicing)] // a u8 always indexes a 256-entry table
-            if TAIL_STOP[usize::from(b)] {
-                match b {
-                    b'\n' => {
-                        lines += 1;
-                        last_newline = i;
-                    }
-                    b';' => {
-                        let text = self.src.get(self.pos..i)?;
-                        return Some((
-                            text,
-                            Tail {
-                                semi: i,
-                                lines,
-                                last_newline,
-                            },
-                        ));
-                    }
-                    _ => return None,
-                }
+            let tail = rest.get(from..)?;
+            // The first `;`, line end or comment; any other stop byte before it ends the scan.
+            let at = memchr::memchr3(b';', b'\n', b'#', tail)?;
+            let before = tail.get(..at)?;
+            if memchr::memchr3(b'"', b'\'', b'\\', before).is_some()
+                || memchr::memchr2(b'{', b'}', before).is_some()
+            {
+                return None;
             }
-            i += 1;
+            let i = from + at;
+            match rest.get(i)? {
+                b'\n' => {
+                    lines += 1;
+                    last_newline = self.pos + i;
+                    from = i + 1;
+                }
+                b';' => {
+                    let text = self.src.get(self.pos..self.pos + i)?;
+                    return Some((
+                        text,
+                        Tail {
+                            semi: self.pos + i,
+                            lines,
+                            last_newline,
+                        },
+                    ));
+                }
+                _ => return None,
+            }
         }
     }
 
@@ -441,6 +434,68 @@ mod tests {
             v.push((t.kind, t.value().into_owned(), t.line, t.col));
         }
         v
+    }
+
+    /// What a byte-by-byte scan gives: the text before the first `;` with its line ends, or
+    /// nothing when a quote, comment, backslash or brace comes first, or no `;` at all.
+    fn tail_by_bytes(s: &str) -> Option<(&str, u32, usize)> {
+        let (mut lines, mut last) = (0, 0);
+        for (i, b) in s.bytes().enumerate() {
+            match b {
+                b'\n' => {
+                    lines += 1;
+                    last = i;
+                }
+                b';' => return Some((&s[..i], lines, last)),
+                b'{' | b'}' | b'#' | b'\'' | b'"' | b'\\' => return None,
+                _ => {}
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn plain_tail_is_what_a_byte_scan_gives() {
+        let mut cases: Vec<String> = [
+            "next-hop 1.2.3.4 med 5; route x",
+            "next-hop 1.2.3.4\n  med 5\n  ;",
+            "as-path [ 1 2 ( 3 ) ] community [ 1:1 ];",
+            "med 5 # a comment ; here\n;",
+            "name \"a;b\";",
+            "name 'a';",
+            "med 5 \\\n 6;",
+            "med 5 { x };",
+            "med 5 }",
+            "med 5",
+            "",
+            ";",
+            "\n\n;",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Every stop byte at every place of a longer line.
+        let base = "next-hop 198.51.100.1 as-path [ 64500 64501 ] community [ 64500:1 ] med 7";
+        for stop in ['{', '}', '#', '\'', '"', '\\', '\n', ';'] {
+            for at in 0..=base.len() {
+                let mut t = base.to_string();
+                t.insert(at, stop);
+                t.push(';');
+                cases.push(t);
+            }
+        }
+        for c in &cases {
+            for lead in ["", "route 10.0.0.0/24 "] {
+                let text = format!("{lead}{c}");
+                let mut l = Lexer::new(&text);
+                l.pos = lead.len();
+                let got = l
+                    .plain_tail()
+                    .map(|(t, tail)| (t, tail.lines, tail.last_newline.saturating_sub(lead.len())));
+                let want = tail_by_bytes(c);
+                assert_eq!(got, want, "{text:?}");
+            }
+        }
     }
 
     #[test]
