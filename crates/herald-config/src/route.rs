@@ -656,6 +656,15 @@ pub(crate) struct Reusable {
 }
 
 impl Reusable {
+    /// For a route without labels or path identifier whose next hop is as written: the
+    /// family and shared part [`Reusable::build`] gives a route of that family.
+    pub fn plain(&self) -> Option<(Family, u32)> {
+        match (&self.mpls, self.path_id, self.last) {
+            (None, None, Some((family, nh, id))) if nh == self.next_hop => Some((family, id)),
+            _ => None,
+        }
+    }
+
     /// The route for `net`, as [`RouteDraft::build`] would make it.
     pub fn build(
         &mut self,

@@ -63,12 +63,12 @@ pub(crate) struct Parser<'a> {
     /// in `reuse` before it is read.
     pub(crate) route_words: &'static [&'static str],
     /// Attribute texts of routes already read (see [`crate::lexer::Lexer::plain_tail`]), by
-    /// [`fingerprint`], and the index of their result in `reusable`.
-    pub(crate) reuse: HashMap<u128, u32, Fnv>,
+    /// [`fingerprint`], and where their result is.
+    pub(crate) reuse: HashMap<u128, Reused, Fnv>,
     pub(crate) reusable: Vec<crate::route::Reusable>,
     /// The statement just read is a route whose attribute text was read before (it was
-    /// skipped, not lexed): the index of the result in `reusable`.
-    pub(crate) hit: Option<u32>,
+    /// skipped, not lexed): where its result is.
+    pub(crate) hit: Option<Reused>,
     /// The statement just read is a route whose attribute text can be remembered.
     pub(crate) tail: Option<&'a str>,
     /// The statement just read had a lexical error (already reported): ignore it.
@@ -79,6 +79,17 @@ pub(crate) struct Parser<'a> {
     pub(crate) parallel_parts: usize,
     /// Parts of `static` blocks other threads read and this parser took.
     pub(crate) parts_taken: usize,
+}
+
+/// Where the result of an attribute text read before is.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Reused {
+    /// Its index in [`Parser::reusable`].
+    pub index: u32,
+    /// For a plain route (no labels, no path identifier, its next hop as written) of this
+    /// family: the index of its shared part. A table's routes are made from this alone,
+    /// without reading the [`crate::route::Reusable`] (a cache miss per route).
+    pub plain: Option<(herald_wire::Family, u32)>,
 }
 
 /// What identifies an attribute text in the reuse table: its 128-bit XXH3 hash. Comparing the
@@ -194,8 +205,8 @@ impl<'a> Parser<'a> {
         let Some((text, tail)) = self.lex.plain_tail() else {
             return false;
         };
-        if let Some(i) = self.reuse.get(&fingerprint(text)) {
-            self.hit = Some(*i);
+        if let Some(r) = self.reuse.get(&fingerprint(text)) {
+            self.hit = Some(*r);
             self.lex.skip_tail(tail);
             return true;
         }

@@ -351,9 +351,19 @@ impl<'a> Parser<'a> {
             Ok((net, family))
         })();
         // The same attribute text as an earlier route: its result, without reading it again.
-        if let Some(reused) = hit.and_then(|i| self.reusable.get_mut(i as usize)) {
+        if let Some(hit) = hit {
             let (net, family) = header?;
-            reused.build(family, net, kw.span(), &mut self.interner, routes);
+            match (hit.plain, self.reusable.get_mut(hit.index as usize)) {
+                (Some((f, shared)), _) if f == family => routes.push(RouteRec {
+                    prefix: herald_wire::Prefix { path_id: None, net },
+                    shared,
+                    origin: kw.span(),
+                }),
+                (_, Some(reused)) => {
+                    reused.build(family, net, kw.span(), &mut self.interner, routes)
+                }
+                (_, None) => {}
+            }
             return Ok(());
         }
         // One draft is reused for every route, so its buffers are allocated once.
@@ -367,8 +377,13 @@ impl<'a> Parser<'a> {
                     self.reuse.clear();
                     self.reusable.clear();
                 }
-                self.reuse
-                    .insert(super::fingerprint(text), self.reusable.len() as u32);
+                self.reuse.insert(
+                    super::fingerprint(text),
+                    super::Reused {
+                        index: self.reusable.len() as u32,
+                        plain: reusable.plain(),
+                    },
+                );
                 self.reusable.push(reusable);
             }
         }
