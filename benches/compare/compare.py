@@ -3,7 +3,7 @@
 
 Injection: each injector announces the same generated table (gen.py) to the same receiver, a
 BIRD 2 (IBGP, loopback). Time runs from the injector's start until BIRD holds every route
-(polling `birdc show protocols all`); the injector's CPU seconds and peak RSS (VmHWM) and the
+(polling `show protocols all` over one kept control-socket connection); the injector's CPU seconds and peak RSS (VmHWM) and the
 receiver's CPU are read from /proc. Receive side: a raw feeder (feeder.py) writes the same
 pre-encoded UPDATEs into each receiver; time from the feeder's connect until the receiver holds
 every route, its peak RSS and its resident bytes per route.
