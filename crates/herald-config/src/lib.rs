@@ -199,8 +199,15 @@ pub fn load(path: impl AsRef<Path>) -> Result<Config, Vec<ConfigError>> {
 /// A file at least this long is read a slice per core.
 const READ_APART: u64 = 16 << 20;
 
+/// The whole file.
+#[cfg(not(unix))]
+fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    std::fs::read(path)
+}
+
 /// The whole file. A long one is read a slice per core (copying from the page cache into
 /// fresh memory is most of the time, and it divides).
+#[cfg(unix)]
 fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::os::unix::fs::FileExt;
     let file = std::fs::File::open(path)?;

@@ -11,7 +11,7 @@ use crate::error::{ConfigError, Span};
 use crate::hash::{Fnv, FnvHasher};
 use crate::model::{Capabilities, Md5, Neighbor, NextHopSpec, Process, Route};
 use crate::parser::{Draft, GR_OFF};
-use crate::route::{FlowRule, Interner, RouteRec, RouteTable, Shared};
+use crate::route::{route_of, FlowRule, Interner, RouteRec, RouteTable, Shared};
 use crate::values::base64_decode;
 
 /// RFC 2385 keys are at most 80 octets.
@@ -44,7 +44,6 @@ pub(crate) fn resolve(
         }
         let _ = span;
     }
-    let shared = int.frozen();
     let mut out: Vec<Neighbor> = Vec::with_capacity(drafts.len());
     for own in drafts {
         let mut d = Draft::default();
@@ -59,15 +58,7 @@ pub(crate) fn resolve(
             }
         }
         d.merge(own);
-        if let Some(n) = neighbor(
-            d,
-            processes,
-            int,
-            &shared,
-            missing_template,
-            errors,
-            warnings,
-        ) {
+        if let Some(n) = neighbor(d, processes, int, missing_template, errors, warnings) {
             if let Some(prev) = out.iter().find(|p| p.key() == n.key()) {
                 errors.push(e(
                     n.span,
@@ -90,7 +81,6 @@ fn neighbor(
     d: Draft,
     processes: &[Process],
     int: &Interner,
-    shared: &std::sync::Arc<[Shared]>,
     missing_template: bool,
     errors: &mut Vec<ConfigError>,
     warnings: &mut Vec<ConfigError>,
@@ -383,7 +373,8 @@ fn neighbor(
     }
 
     // Routes: one per family, prefix and path id (the last one written wins), each checked.
-    let mut routes = RouteTable::new(dedup_routes(d.routes, int, warnings), shared.clone());
+    let mut routes = RouteTable::new(d.routes, int.shared_parts())
+        .map_recs(|recs, shared| dedup_routes(recs, shared, warnings));
     // `name` labels a route and nothing more, in ExaBGP as in herald: say so where it is first
     // written (once per neighbor), rather than let it look like it does something.
     if let Some(r) = routes.labeled().find(|r| r.name().is_some()) {
@@ -396,7 +387,6 @@ fn neighbor(
     }
     let route_errors = check_routes(
         &routes,
-        int,
         explicit,
         &families,
         local_address,
@@ -498,7 +488,7 @@ fn dedup_flows(flows: Vec<FlowRule>, warnings: &mut Vec<ConfigError>) -> Vec<Flo
 
 fn dedup_routes(
     mut routes: Vec<RouteRec>,
-    int: &Interner,
+    shared: &[Shared],
     warnings: &mut Vec<ConfigError>,
 ) -> Vec<RouteRec> {
     // A VPN route's route distinguisher is part of what it is (RFC 4364 §4.1): the same prefix
@@ -506,7 +496,7 @@ fn dedup_routes(
     // encoded NLRI's identity tells EVPN, MUP, … routes apart (their record prefix is a
     // placeholder): an EVPN route with another label or ESI is the same route (RFC 7432 §7).
     let key = |r: &RouteRec| {
-        let s = int.get(r);
+        let s = shared.get(r.shared as usize);
         let family = s.map_or(Family::IPV4_UNICAST, |s| s.family);
         let rd = s.and_then(|s| s.mpls.as_ref()).and_then(|m| m.rd);
         let nlri = s.and_then(|s| s.nlri.as_ref());
@@ -516,8 +506,7 @@ fn dedup_routes(
     // say so without the cost of a map of every key. When no shared part has a route
     // distinguisher or an encoded NLRI, the key is the family and the prefix: the families are
     // looked up in a dense copy (a large table's shared parts do not all fit in the cache).
-    let families: Option<Vec<Family>> = int
-        .shared_parts()
+    let families: Option<Vec<Family>> = shared
         .iter()
         .map(|s| {
             let plain = s.nlri.is_none() && s.mpls.as_ref().is_none_or(|m| m.rd.is_none());
@@ -571,7 +560,7 @@ fn dedup_routes(
             // The later definition wins: it takes the first one's place in the order.
             if warnings.len() < crate::parser::MAX_ERRORS {
                 let first_line = routes.get(first).map_or(0, |f| f.origin.line);
-                let shown = match int.route(r) {
+                let shown = match route_of(shared, r) {
                     Some(route) if route.prefix().is_none() => route.describe(),
                     _ => r.prefix.net.to_string(),
                 };
@@ -611,7 +600,6 @@ fn dedup_routes(
 /// passed is not checked again (a table of a million routes has a few thousand pairs).
 fn check_routes(
     table: &RouteTable,
-    int: &Interner,
     explicit: bool,
     families: &[Family],
     local: Option<IpAddr>,
@@ -636,7 +624,9 @@ fn check_routes(
         if *p & bit != 0 {
             continue;
         }
-        let Some(r) = int.route(rec) else { continue };
+        let Some(r) = route_of(shared, rec) else {
+            continue;
+        };
         let before = errors.len();
         check_route(&r, explicit, families, local, nexthops, errors);
         if errors.len() == before {

@@ -638,7 +638,7 @@ fn mapped_next_hop(nh: NextHopSpec, net: &IpNet) -> NextHopSpec {
 /// Tables at least this long are made into routes on several threads.
 pub(crate) const PARALLEL_ROUTES: usize = 1 << 16;
 
-/// An interner holding at least this many sets and shared parts is dropped on another thread.
+/// An interner holding at least this many attribute sets is dropped on another thread.
 const FREE_APART_SETS: usize = 4096;
 
 /// A draft's result, kept to make the routes of later statements written with the same
@@ -749,7 +749,7 @@ type SharedKey = (
 /// The attribute sets, labels and shared parts of the routes of one parse, each kept once.
 #[derive(Default)]
 pub(crate) struct Interner {
-    /// Each set once, found by content (an FNV hash of the attributes).
+    /// Each set once, found by content (the set's own hash, [`AttrSet::hash_of`]).
     sets: hashbrown::HashTable<AttrSet>,
     labels: HashMap<RouteLabels, Arc<RouteLabels>, Fnv>,
     shared: Vec<Shared>,
@@ -846,8 +846,11 @@ impl Interner {
     /// allocations takes tens of milliseconds for a large table, time the reader need not
     /// wait).
     pub fn free(self) {
-        if self.shared.len() + self.sets.len() >= FREE_APART_SETS {
-            std::thread::spawn(move || drop(self));
+        if self.sets.len() >= FREE_APART_SETS {
+            // No thread to be had: the interner is dropped here, as a small one is.
+            let _ = std::thread::Builder::new()
+                .name("herald-free".into())
+                .spawn(move || drop(self));
         }
     }
 
@@ -861,19 +864,9 @@ impl Interner {
         self.shared.get(r.shared as usize)
     }
 
-    /// A record as a route.
-    pub fn route(&self, r: &RouteRec) -> Option<Route> {
-        route_of(&self.shared, r)
-    }
-
     /// Records as routes; a large table is made on every core, a slice each, joined in order.
     pub fn routes(&self, recs: &[RouteRec]) -> Vec<Route> {
         routes_of(&self.shared, recs)
-    }
-
-    /// The shared parts, for the tables of routes made from this parse.
-    pub fn frozen(&self) -> Arc<[Shared]> {
-        Arc::from(self.shared.as_slice())
     }
 }
 
@@ -889,7 +882,7 @@ impl Shared {
 }
 
 /// A record as a route.
-fn route_of(shared: &[Shared], r: &RouteRec) -> Option<Route> {
+pub(crate) fn route_of(shared: &[Shared], r: &RouteRec) -> Option<Route> {
     let s = shared.get(r.shared as usize)?;
     Some(Route {
         family: s.family,

@@ -153,6 +153,23 @@ fn what_cannot_be_sent_is_an_error_at_its_place() {
             "announce { ipv4 { nlri-mpls 10.0.0.0/24 next-hop 192.0.2.9; } }",
             "a labeled route (nlri-mpls) needs a label",
         ),
+        // The same attribute text read before in another statement or block is read again
+        // for this one: its meaning (and its errors) depend on where it is written.
+        (
+            "static { route 10.0.1.0/24 label 5 next-hop 192.0.2.9; } \
+             announce { ipv4 { mpls-vpn 10.0.0.0/24 label 5 next-hop 192.0.2.9; } }",
+            "a VPN route (mpls-vpn) needs an rd",
+        ),
+        (
+            "announce { ipv4 { unicast 10.0.1.0/24 next-hop 192.0.2.9; \
+             nlri-mpls 10.0.0.0/24 next-hop 192.0.2.9; } }",
+            "a labeled route (nlri-mpls) needs a label",
+        ),
+        (
+            "static { route 10.0.1.0/24 next-hop 192.0.2.9; } \
+             announce { ipv4 { nlri-mpls 10.0.0.0/24 next-hop 192.0.2.9; } }",
+            "a labeled route (nlri-mpls) needs a label",
+        ),
         (
             "static { route 10.0.0.0/24 label 1048576 next-hop 192.0.2.9; }",
             "a label is a number from 0 to 1048575",

@@ -92,13 +92,22 @@ pub(crate) struct Reused {
     pub plain: Option<(herald_wire::Family, u32)>,
 }
 
-/// What identifies an attribute text in the reuse table: its 128-bit XXH3 hash. Comparing the
-/// text itself costs a cache miss per route (the earlier text lies anywhere in a file of a
-/// hundred megabytes), about a sixth of the time of reading a large table; two different texts
-/// of one configuration share a 128-bit hash with a probability far below 2^-90 (a few million
-/// texts at most), the same trust a compiler's incremental cache puts in its fingerprints.
-pub(crate) fn fingerprint(text: &str) -> u128 {
-    xxhash_rust::xxh3::xxh3_128(text.as_bytes())
+/// What identifies an attribute text in the reuse table: its 128-bit XXH3 hash, mixed with the
+/// statement's first word when that is not `route` (in an `announce` block, `unicast` and
+/// `mpls-vpn` give the same text different meanings). Comparing the text itself costs a cache
+/// miss per route (the earlier text lies anywhere in a file of a hundred megabytes), about a
+/// sixth of the time of reading a large table. Two different texts of one configuration share
+/// a fingerprint by accident with a probability far below 2^-80 (a few million texts at most),
+/// the trust a compiler's incremental cache puts in its fingerprints. XXH3 is not a
+/// cryptographic hash: texts built on purpose to collide could, in principle, give a route
+/// another route's attributes; a configuration is its operator's own text.
+pub(crate) fn fingerprint(word: &str, text: &str) -> u128 {
+    let h = xxhash_rust::xxh3::xxh3_128(text.as_bytes());
+    if word == "route" {
+        h
+    } else {
+        h ^ xxhash_rust::xxh3::xxh3_128(word.as_bytes()).rotate_left(41)
+    }
 }
 
 impl<'a> Parser<'a> {
@@ -124,6 +133,12 @@ impl<'a> Parser<'a> {
             parallel_parts: 0,
             parts_taken: 0,
         }
+    }
+
+    /// Forget the attribute texts read so far (see [`fingerprint`]).
+    pub(crate) fn forget_reuse(&mut self) {
+        self.reuse.clear();
+        self.reusable.clear();
     }
 
     /// Record an error.
@@ -205,7 +220,7 @@ impl<'a> Parser<'a> {
         let Some((text, tail)) = self.lex.plain_tail() else {
             return false;
         };
-        if let Some(r) = self.reuse.get(&fingerprint(text)) {
+        if let Some(r) = self.reuse.get(&fingerprint(kw.text, text)) {
             self.hit = Some(*r);
             self.lex.skip_tail(tail);
             return true;

@@ -257,6 +257,7 @@ impl<'a> Parser<'a> {
     /// The statements of a `static` block.
     pub(crate) fn static_body(&mut self, head: &Token<'a>, routes: &mut Vec<RouteRec>) {
         let words = std::mem::replace(&mut self.route_words, &["route"]);
+        self.forget_reuse();
         let plan = self.plan_parts();
         if plan.is_empty() {
             self.static_statements(head, routes, &mut VecDeque::new());
@@ -378,7 +379,7 @@ impl<'a> Parser<'a> {
                     self.reusable.clear();
                 }
                 self.reuse.insert(
-                    super::fingerprint(text),
+                    super::fingerprint(kw.text, text),
                     super::Reused {
                         index: self.reusable.len() as u32,
                         plain: reusable.plain(),
@@ -469,6 +470,9 @@ impl<'a> Parser<'a> {
                     return false;
                 }
             };
+            // A block of another address family: what a text meant in the last one (its
+            // route's family, the checks that depend on it) does not carry over.
+            p.forget_reuse();
             let words = std::mem::replace(
                 &mut p.route_words,
                 &[

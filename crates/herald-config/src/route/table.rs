@@ -38,15 +38,70 @@ pub struct RouteGroup {
 }
 
 impl RouteTable {
-    /// A table of parsed records; records without a shared part are left out.
-    pub(crate) fn new(mut recs: Vec<RouteRec>, shared: Arc<[Shared]>) -> RouteTable {
-        recs.retain(|r| (r.shared as usize) < shared.len());
+    /// A table of parsed records. It keeps its own copy of the shared parts its records use,
+    /// renumbered, so that what scans a table's parts (grouping, checks) costs in proportion to
+    /// the table, not to the parts of every neighbor of the configuration. Records without a
+    /// shared part are left out.
+    pub(crate) fn new(mut recs: Vec<RouteRec>, all: &[Shared]) -> RouteTable {
+        let mut parts: Vec<Shared> = Vec::new();
+        let mut take = |global: u32| -> Option<u32> {
+            let s = all.get(global as usize)?;
+            parts.push(s.clone());
+            Some((parts.len() - 1) as u32)
+        };
+        if recs.len().saturating_mul(4) >= all.len() {
+            // A large table: a dense map from the configuration's numbering to the table's.
+            let mut local = vec![UNSEEN; all.len()];
+            recs.retain_mut(|r| {
+                let Some(slot) = local.get_mut(r.shared as usize) else {
+                    return false;
+                };
+                if *slot == UNSEEN {
+                    match take(r.shared) {
+                        Some(id) => *slot = id,
+                        None => return false,
+                    }
+                }
+                r.shared = *slot;
+                true
+            });
+        } else {
+            let mut local: std::collections::HashMap<u32, u32> = Default::default();
+            recs.retain_mut(|r| {
+                let id = match local.get(&r.shared) {
+                    Some(id) => *id,
+                    None => match take(r.shared) {
+                        Some(id) => {
+                            local.insert(r.shared, id);
+                            id
+                        }
+                        None => return false,
+                    },
+                };
+                r.shared = id;
+                true
+            });
+        }
         RouteTable {
             recs,
-            shared,
+            shared: parts.into(),
             extra: Vec::new(),
             all: OnceLock::new(),
         }
+    }
+
+    /// The table with its records replaced by what `f` makes of them (given the table's
+    /// shared parts): the duplicate check of [`crate::resolve`].
+    pub(crate) fn map_recs(
+        mut self,
+        f: impl FnOnce(Vec<RouteRec>, &[Shared]) -> Vec<RouteRec>,
+    ) -> RouteTable {
+        let recs = std::mem::take(&mut self.recs);
+        self.recs = f(recs, &self.shared);
+        self.recs
+            .retain(|r| (r.shared as usize) < self.shared.len());
+        self.all = OnceLock::new();
+        self
     }
 
     /// Number of routes (without making them).
@@ -413,6 +468,44 @@ mod tests {
             .collect();
         assert_eq!(labeled, want);
         assert!(!labeled.is_empty());
+    }
+
+    #[test]
+    fn each_neighbor_keeps_only_the_shared_parts_its_routes_use() {
+        // 50 neighbors, each with 3 routes of its own attributes (150 shared parts in the
+        // parse): each table holds 3 parts, and its routes are its own.
+        let mut text = String::new();
+        for n in 0..50u32 {
+            let _ = write!(
+                text,
+                "neighbor 127.0.1.{} {{ router-id 1.1.1.1; local-address 127.0.0.1; \
+                 local-as 65000; peer-as 65000; static {{ ",
+                n + 1
+            );
+            for r in 0..3u32 {
+                let _ = write!(
+                    text,
+                    "route 10.{n}.{r}.0/24 next-hop 192.0.2.1 med {};",
+                    n * 3 + r
+                );
+            }
+            text.push_str(" } }\n");
+        }
+        let c = crate::parse_str(&text, Path::new("t.conf")).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(c.neighbors.len(), 50);
+        for (n, nb) in c.neighbors.iter().enumerate() {
+            let (recs, shared, extra) = nb.routes.parts();
+            assert_eq!((recs.len(), shared.len(), extra.len()), (3, 3, 0));
+            for (r, route) in nb.routes.routes().iter().enumerate() {
+                let net = route.prefix().map(|p| p.net.to_string());
+                assert_eq!(net, Some(format!("10.{n}.{r}.0/24")));
+                let med = route.attributes.iter().find_map(|a| match a.value {
+                    herald_wire::AttrValue::Med(m) => Some(m),
+                    _ => None,
+                });
+                assert_eq!(med, Some((n * 3 + r) as u32));
+            }
+        }
     }
 
     #[test]
