@@ -189,11 +189,19 @@ pub fn load(path: impl AsRef<Path>) -> Result<Config, Vec<ConfigError>> {
     // The text is not needed any more: a large one is freed on another thread (unmapping
     // takes a while) as the routes are made.
     if bytes.len() >= FREE_APART {
-        std::thread::spawn(move || drop(bytes));
+        drop_apart(bytes);
     } else {
         drop(bytes);
     }
     finish(r, path)
+}
+
+/// Drop `value` on a thread of its own (freeing a large one takes time the caller need not
+/// wait); here when no thread can be had.
+pub(crate) fn drop_apart<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("herald-free".into())
+        .spawn(move || drop(value));
 }
 
 /// A file at least this long is read a slice per core.

@@ -847,10 +847,7 @@ impl Interner {
     /// wait).
     pub fn free(self) {
         if self.sets.len() >= FREE_APART_SETS {
-            // No thread to be had: the interner is dropped here, as a small one is.
-            let _ = std::thread::Builder::new()
-                .name("herald-free".into())
-                .spawn(move || drop(self));
+            crate::drop_apart(self);
         }
     }
 
@@ -895,36 +892,53 @@ pub(crate) fn route_of(shared: &[Shared], r: &RouteRec) -> Option<Route> {
     })
 }
 
-/// Records as routes; a large table is made on every core, a slice each, joined in order.
-fn routes_of(shared: &[Shared], recs: &[RouteRec]) -> Vec<Route> {
-    let parts = if recs.len() >= PARALLEL_ROUTES {
+/// Threads for work over a table of `len` records: one per core (at most 4) from
+/// [`PARALLEL_ROUTES`] records on, else one.
+pub(crate) fn threads_for(len: usize) -> usize {
+    if len >= PARALLEL_ROUTES {
         std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
     } else {
         1
-    };
-    let slice = |recs: &[RouteRec], capacity: usize| {
-        let mut v = Vec::with_capacity(capacity);
-        v.extend(recs.iter().filter_map(|r| route_of(shared, r)));
-        v
-    };
-    if parts <= 1 {
-        return slice(recs, recs.len());
     }
-    let chunk = recs.len().div_ceil(parts);
+}
+
+/// `f(i, slice)` for each of [`threads_for`] consecutive slices of `recs`, the first on this
+/// thread and the others on their own; the results in slice order.
+pub(crate) fn per_slice<T: Send>(
+    recs: &[RouteRec],
+    f: impl Fn(usize, &[RouteRec]) -> T + Sync,
+) -> Vec<T> {
+    let chunk = recs.len().div_ceil(threads_for(recs.len())).max(1);
     std::thread::scope(|scope| {
-        let mut chunks = recs.chunks(chunk);
-        // The first slice is made here, in a vector with room for every route.
-        let first = chunks.next().unwrap_or_default();
-        let handles: Vec<_> = chunks
-            .map(|c| scope.spawn(move || slice(c, c.len())))
-            .collect();
-        let mut v = slice(first, recs.len());
-        for h in handles {
-            let mut rest = h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-            v.append(&mut rest);
-        }
+        let f = &f;
+        let mut chunks = recs.chunks(chunk).enumerate();
+        let first = chunks.next();
+        let handles: Vec<_> = chunks.map(|(i, c)| scope.spawn(move || f(i, c))).collect();
+        let mut out = Vec::with_capacity(handles.len() + 1);
+        out.push(f(0, first.map_or(&[][..], |(_, c)| c)));
+        out.extend(
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))),
+        );
+        out
+    })
+}
+
+/// Records as routes; a large table is made on every core, a slice each, joined in order.
+fn routes_of(shared: &[Shared], recs: &[RouteRec]) -> Vec<Route> {
+    // The first slice is made in a vector with room for every route.
+    let mut slices = per_slice(recs, |i, c| {
+        let mut v = Vec::with_capacity(if i == 0 { recs.len() } else { c.len() });
+        v.extend(c.iter().filter_map(|r| route_of(shared, r)));
         v
     })
+    .into_iter();
+    let mut v = slices.next().unwrap_or_default();
+    for mut rest in slices {
+        v.append(&mut rest);
+    }
+    v
 }
 
 /// The NLRI of a labeled or VPN route, encoded (the path identifier kept apart).

@@ -375,8 +375,7 @@ impl<'a> Parser<'a> {
         if let (Ok(()), Some(text), false) = (&r, tail, block) {
             if let Some(reusable) = draft.reusable(&self.interner) {
                 if self.reusable.len() >= MAX_REUSE {
-                    self.reuse.clear();
-                    self.reusable.clear();
+                    self.forget_reuse();
                 }
                 self.reuse.insert(
                     super::fingerprint(kw.text, text),

@@ -90,16 +90,15 @@ impl RouteTable {
         }
     }
 
-    /// The table with its records replaced by what `f` makes of them (given the table's
-    /// shared parts): the duplicate check of [`crate::resolve`].
+    /// The table with its records replaced by what `f` keeps of them, in the order it gives
+    /// (given the table's shared parts): the duplicate check of [`crate::resolve`]. `f` makes
+    /// no record, so every one still has its shared part.
     pub(crate) fn map_recs(
         mut self,
         f: impl FnOnce(Vec<RouteRec>, &[Shared]) -> Vec<RouteRec>,
     ) -> RouteTable {
         let recs = std::mem::take(&mut self.recs);
         self.recs = f(recs, &self.shared);
-        self.recs
-            .retain(|r| (r.shared as usize) < self.shared.len());
         self.all = OnceLock::new();
         self
     }
@@ -192,13 +191,8 @@ impl RouteTable {
         // slice of the records (one per core) counts its records of each shared part and
         // lists the parts in the order it first meets them; the lists, in slice order, then
         // give the parts their groups.
-        let parts = if self.recs.len() >= super::PARALLEL_ROUTES {
-            std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
-        } else {
-            1
-        };
         let n_shared = self.shared.len();
-        let survey = |recs: &[RouteRec]| {
+        let surveys = super::per_slice(&self.recs, |_, recs| {
             let mut count = vec![0u32; n_shared];
             let mut first = Vec::new();
             for r in recs {
@@ -210,19 +204,6 @@ impl RouteTable {
                 }
             }
             (count, first)
-        };
-        let chunk = self.recs.len().div_ceil(parts).max(1);
-        let surveys: Vec<(Vec<u32>, Vec<u32>)> = std::thread::scope(|scope| {
-            let mut chunks = self.recs.chunks(chunk);
-            let first = chunks.next().unwrap_or_default();
-            let handles: Vec<_> = chunks.map(|c| scope.spawn(move || survey(c))).collect();
-            let mut out = vec![survey(first)];
-            out.extend(
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))),
-            );
-            out
         });
         let mut of_shared = vec![UNSEEN; n_shared];
         for (_, first) in &surveys {
@@ -294,6 +275,7 @@ impl RouteTable {
                 group.prefixes.push(nlri);
             }
         };
+        let parts = super::threads_for(self.recs.len());
         let mut by_residue: Vec<Vec<&mut RouteGroup>> = (0..parts).map(|_| Vec::new()).collect();
         for (g, group) in groups.iter_mut().enumerate() {
             if let Some(v) = by_residue.get_mut(g % parts) {
